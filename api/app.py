@@ -1,0 +1,49 @@
+"""create_app(settings): the HTTP service, built fresh for each caller."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.limits import BodySizeLimit
+from api.problems import install_problem_handlers
+from api.routes import calendar, events, health, subjects
+from application.clock import Clock
+from infrastructure.bootstrap import Services, build_services
+from infrastructure.settings import Settings
+
+DESCRIPTION = """Event-sourced credit records for a county public-credit office.
+
+Departments record credit facts (双公示 licences and penalties, commitments,
+serious-dishonesty listings, red list, repairs) with scoped API keys; every fact
+is an event in an append-only store. Errors are RFC 9457 problem+json."""
+
+
+def create_app(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    services: Services | None = None,
+) -> FastAPI:
+    settings = settings or Settings()
+    built = services or build_services(settings, clock)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if services is None:
+            built.close()
+
+    app = FastAPI(
+        title="credit-ledger",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.services = built
+    install_problem_handlers(app)
+    for module in (subjects, events, calendar, health):
+        app.include_router(module.router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

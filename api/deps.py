@@ -1,0 +1,62 @@
+"""FastAPI dependencies: services from the app, the caller's key and scopes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from application.keys import Principal
+from application.ledger import CreditLedger
+from infrastructure.bootstrap import Services
+
+bearer = HTTPBearer(auto_error=False, description="Department API key")
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_ledger(services: ServicesDep) -> CreditLedger:
+    return services.ledger
+
+
+LedgerDep = Annotated[CreditLedger, Depends(get_ledger)]
+
+
+def get_principal(
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None:
+        raise HTTPException(401, "Missing API key", headers=challenge)
+    principal = services.keys.authenticate(credentials.credentials)
+    if principal is None:
+        raise HTTPException(401, "Invalid or revoked API key", headers=challenge)
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def check_scope(principal: Principal, scope: str) -> None:
+    if scope not in principal.scopes:
+        raise HTTPException(403, f"This key lacks the {scope!r} scope")
+
+
+def require(scope: str) -> object:
+    def dependency(principal: PrincipalDep) -> Principal:
+        check_scope(principal, scope)
+        return principal
+
+    return Depends(dependency)
+
+
+AuditorDep = Annotated[Principal, require("audit")]
+RecorderDep = Annotated[Principal, require("record")]

@@ -1,0 +1,102 @@
+"""Subjects: register, change details, current or past state, full history."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from api.deps import AuditorDep, LedgerDep, PrincipalDep, RecorderDep
+from api.schemas.subjects import (
+    CommandResultPublic,
+    HistoryPublic,
+    SubjectCreate,
+    SubjectPatch,
+    SubjectPublic,
+    SubjectStatePublic,
+)
+from api.translate import (
+    command_result,
+    parse_if_match,
+    require_timezone,
+    state_public,
+)
+
+router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=SubjectPublic,
+    responses={200: {"description": "Already registered with the same details"}},
+)
+def register_subject(
+    body: SubjectCreate, principal: RecorderDep, ledger: LedgerDep, response: Response
+) -> SubjectPublic:
+    result = ledger.register_subject(
+        body.code,
+        body.name,
+        principal.actor,
+        kind=body.kind,
+        legal_representative=body.legal_representative,
+    )
+    if not result.created:
+        response.status_code = 200
+    response.headers["ETag"] = f'"{result.version}"'
+    return SubjectPublic(
+        subject=result.subject,
+        kind=result.kind,
+        name=result.name,
+        legal_representative=result.legal_representative,
+        version=result.version,
+        position=result.position,
+    )
+
+
+@router.patch("/{code}", response_model=CommandResultPublic)
+def change_subject(
+    code: str,
+    body: SubjectPatch,
+    principal: RecorderDep,
+    ledger: LedgerDep,
+    if_match: Annotated[str | None, Header()] = None,
+) -> CommandResultPublic:
+    result = ledger.change_details(
+        code,
+        principal.actor,
+        body.name,
+        body.legal_representative,
+        expected_version=parse_if_match(if_match),
+    )
+    return command_result(result)
+
+
+@router.get("/{code}", response_model=SubjectStatePublic)
+def get_subject(
+    code: str,
+    _: PrincipalDep,
+    ledger: LedgerDep,
+    response: Response,
+    as_of: Annotated[
+        datetime | None,
+        Query(description="RFC 3339 instant: rebuild the state as it was then"),
+    ] = None,
+) -> SubjectStatePublic:
+    state = ledger.state(code, as_of=require_timezone(as_of))
+    response.headers["ETag"] = f'"{state.version}"'
+    return state_public(state)
+
+
+@router.get("/{code}/history", response_model=HistoryPublic)
+def get_history(code: str, _: AuditorDep, ledger: LedgerDep) -> HistoryPublic:
+    entries = ledger.history(code)
+    return HistoryPublic.model_validate(
+        {
+            "subject": code.strip().upper(),
+            "data": [asdict(e) for e in entries],
+            "count": len(entries),
+        }
+    )

@@ -1,0 +1,118 @@
+"""Subject registration, state and history as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas.events import ShortText
+
+
+class SubjectCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=40, examples=["91350100M000100Y43"])
+    name: ShortText
+    kind: Literal["legal_person", "natural_person"] | None = None
+    legal_representative: ShortText | None = None
+
+
+class SubjectPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText | None = None
+    legal_representative: ShortText | None = None
+
+
+class SubjectPublic(BaseModel):
+    subject: str
+    kind: str
+    name: str
+    legal_representative: str | None
+    version: int
+    position: int | None
+
+
+class RecordedEventPublic(BaseModel):
+    event_id: UUID
+    subject: str
+    type: str
+    version: int
+    position: int
+    recorded_at: datetime
+    late: bool | None
+    publicity_deadline: date | None
+
+
+class CommandResultPublic(RecordedEventPublic):
+    """The primary event, plus every event the command stored (e.g. follow-ons)."""
+
+    replayed: bool = False
+    events: list[RecordedEventPublic]
+
+
+class HistoryEntryPublic(BaseModel):
+    event_id: UUID
+    type: str
+    version: int
+    position: int
+    recorded_at: datetime
+    department: str
+    actor: str
+    request_key: str
+    previous_hash: str
+    hash: str
+    data: dict[str, Any]
+
+
+class HistoryPublic(BaseModel):
+    subject: str
+    data: list[HistoryEntryPublic]
+    count: int
+
+
+class RecordPublic(BaseModel):
+    record_id: str
+    kind: str
+    status: str
+    department: str
+    decided_on: date
+    published: bool
+    severity: str | None
+    minimum_until: date | None
+    maximum_until: date | None
+    closed_on: date | None
+    content: dict[str, Any]
+
+
+class RepairPublic(BaseModel):
+    repair_id: str
+    record_id: str
+    requested_on: date
+    decision_due_on: date
+    status: str
+    decided_on: date | None
+    reason: str | None
+    materials: list[str]
+    overdue: bool
+
+
+class SubjectStatePublic(BaseModel):
+    subject: str
+    kind: str
+    name: str
+    legal_representative: str | None
+    version: int
+    as_of: datetime | None
+    active_listings: list[RecordPublic]
+    active_penalties: list[RecordPublic]
+    commitments: list[RecordPublic]
+    red_list: list[RecordPublic]
+    licences: list[RecordPublic]
+    information: list[RecordPublic]
+    open_repairs: list[RepairPublic]
+    records: list[RecordPublic]
+    repairs: list[RepairPublic]

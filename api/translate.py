@@ -1,0 +1,67 @@
+"""Maps application results to response schemas and header values to arguments."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+
+from fastapi import HTTPException
+
+from api.schemas.subjects import (
+    CommandResultPublic,
+    RecordedEventPublic,
+    RecordPublic,
+    RepairPublic,
+    SubjectStatePublic,
+)
+from application.results import CommandResult, SubjectState
+
+
+def parse_if_match(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise HTTPException(422, f"If-Match must be a subject version, not {value!r}")
+    return int(text)
+
+
+def require_timezone(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise HTTPException(
+            422, "as_of must be an RFC 3339 instant with a time zone offset"
+        )
+    return value
+
+
+def command_result(result: CommandResult) -> CommandResultPublic:
+    events = [RecordedEventPublic.model_validate(asdict(e)) for e in result.events]
+    return CommandResultPublic(
+        **events[0].model_dump(), replayed=result.replayed, events=events
+    )
+
+
+def state_public(state: SubjectState) -> SubjectStatePublic:
+    records = [RecordPublic.model_validate(asdict(r)) for r in state.records]
+    repairs = [RepairPublic.model_validate(asdict(r)) for r in state.repairs]
+
+    def active(kind: str) -> list[RecordPublic]:
+        return [r for r in records if r.kind == kind and r.status == "active"]
+
+    return SubjectStatePublic(
+        subject=state.subject,
+        kind=state.kind,
+        name=state.name,
+        legal_representative=state.legal_representative,
+        version=state.version,
+        as_of=state.as_of,
+        active_listings=active("listing"),
+        active_penalties=active("penalty"),
+        commitments=[r for r in records if r.kind == "commitment"],
+        red_list=active("red_list"),
+        licences=active("licence"),
+        information=[r for r in records if r.kind == "information"],
+        open_repairs=[r for r in repairs if r.status == "pending"],
+        records=records,
+        repairs=repairs,
+    )

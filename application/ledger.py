@@ -1,0 +1,369 @@
+"""The credit ledger: the service layer over the event-sourced subjects."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, ClassVar, cast
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
+from eventsourcing.utils import EnvType
+
+from application.clock import Clock, business_date
+from application.commands import Actor, RecordCommand
+from application.dispatch import DECIDERS
+from application.errors import (
+    ConcurrentWriteConflict,
+    SubjectNotFound,
+    UnknownEventType,
+    VersionMismatch,
+)
+from application.positions import (
+    PositionIndex,
+    PositionIndexFactory,
+    ScanningPositionIndex,
+)
+from application.results import (
+    CommandResult,
+    HistoryEntry,
+    RecordedEvent,
+    RegistrationResult,
+    SubjectState,
+)
+from application.transcodings import DateAsISO
+from application.views import subject_state
+from domain import events as ev
+from domain.canonical import event_document, event_hash
+from domain.codes import SubjectKind, parse_subject_code
+from domain.errors import DomainError, InvalidRecord, SubjectAlreadyRegistered
+from domain.rules import CreditRules, Provenance
+from domain.subject import CreditSubject, subject_id
+
+MAX_CONFLICT_RETRIES = 8
+
+
+class CreditLedger(Application[UUID]):
+    name = "CreditLedger"
+    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "5000"}
+
+    def __init__(
+        self,
+        rules: CreditRules,
+        clock: Clock,
+        timezone: ZoneInfo,
+        env: EnvType | None = None,
+        position_index: PositionIndexFactory = ScanningPositionIndex,
+    ) -> None:
+        super().__init__(env)
+        self.rules = rules
+        self.clock = clock
+        self.timezone = timezone
+        self.positions: PositionIndex = position_index(self.recorder)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # Commands --------------------------------------------------------------
+
+    def register_subject(
+        self,
+        raw_code: str,
+        name: str,
+        actor: Actor,
+        kind: str | None = None,
+        legal_representative: str | None = None,
+    ) -> RegistrationResult:
+        code = parse_subject_code(raw_code)
+        if kind is not None and SubjectKind(kind) is not code.kind:
+            msg = f"{code.value} is the code of a {code.kind.value}, not a {kind}"
+            raise InvalidRecord(msg)
+        for _ in range(MAX_CONFLICT_RETRIES):
+            existing = self._find(code.value)
+            if existing is not None:
+                details = (existing.name, existing.legal_representative)
+                if details != (name, legal_representative):
+                    msg = (
+                        f"{code.value} is already registered as {existing.name!r}; "
+                        "use PATCH to change its details"
+                    )
+                    raise SubjectAlreadyRegistered(msg)
+                return _registration(existing, created=False, position=None)
+            subject = CreditSubject.register(
+                code, name, legal_representative, self._provenance(actor, None, "")
+            )
+            try:
+                recordings = self.save(subject)
+            except IntegrityError:
+                continue
+            return _registration(
+                subject, created=True, position=recordings[0].notification.id
+            )
+        raise ConcurrentWriteConflict(code.value)
+
+    def change_details(
+        self,
+        raw_code: str,
+        actor: Actor,
+        name: str | None,
+        legal_representative: str | None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        code = parse_subject_code(raw_code).value
+        subject = self._get(code)
+        self._check_version(subject, expected_version)
+        subject.change_details(
+            self._provenance(actor, None, ""),
+            name if name is not None else subject.name,
+            legal_representative
+            if legal_representative is not None
+            else subject.legal_representative,
+        )
+        try:
+            recordings = self.save(subject)
+        except IntegrityError:
+            raise ConcurrentWriteConflict(code) from None
+        return CommandResult(self._recorded(recordings))
+
+    def record(self, command: RecordCommand) -> CommandResult:
+        outcome = self.record_many([command])[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def record_many(
+        self, commands: Sequence[RecordCommand]
+    ) -> list[CommandResult | Exception]:
+        """Decide every command, then store all that succeeded in one transaction.
+
+        A rule broken by one command never fails the others; a concurrent writer
+        makes the whole batch decide again on fresh state.
+        """
+        for _ in range(MAX_CONFLICT_RETRIES):
+            try:
+                return self._decide_and_store(commands)
+            except IntegrityError:
+                if len(commands) == 1 and commands[0].expected_version is not None:
+                    current = self._get(self._code(commands[0])).version
+                    msg = "The subject changed while this request was decided"
+                    raise VersionMismatch(msg, current) from None
+        raise ConcurrentWriteConflict("too many concurrent writers")
+
+    def _decide_and_store(
+        self, commands: Sequence[RecordCommand]
+    ) -> list[CommandResult | Exception]:
+        loaded: dict[str, CreditSubject] = {}
+        outcomes: list[CommandResult | Exception | list[ev.SubjectEvent]] = []
+        for command in commands:
+            try:
+                outcomes.append(self._decide(command, loaded))
+            except (
+                DomainError,
+                SubjectNotFound,
+                UnknownEventType,
+                VersionMismatch,
+            ) as e:
+                outcomes.append(e)
+        touched = [s for s in loaded.values() if s.pending_events]
+        recordings = self.save(*touched) if touched else []
+        recorded = {
+            (r.domain_event.originator_id, r.domain_event.originator_version): r
+            for r in recordings
+        }
+        return [
+            CommandResult(
+                self._recorded(
+                    [recorded[(e.originator_id, e.originator_version)] for e in o]
+                )
+            )
+            if isinstance(o, list)
+            else o
+            for o in outcomes
+        ]
+
+    def _decide(
+        self, command: RecordCommand, loaded: dict[str, CreditSubject]
+    ) -> CommandResult | list[ev.SubjectEvent]:
+        decider = DECIDERS.get(command.event_type)
+        if decider is None:
+            msg = f"{command.event_type!r} is not an event type that can be recorded"
+            raise UnknownEventType(msg)
+        code = self._code(command)
+        subject = loaded.get(code) or self._get(code)
+        loaded[code] = subject
+        provenance = self._provenance(
+            command.actor, command.request_key, command.digest
+        )
+        receipt = subject.receipt_for(provenance)
+        if receipt is not None:
+            stored_version = subject.version - len(subject.pending_events)
+            if receipt.first_version > stored_version:
+                msg = f"Idempotency key {command.request_key!r} is used twice"
+                raise InvalidRecord(msg)
+            return self._replayed(
+                subject.id, receipt.first_version, receipt.last_version
+            )
+        self._check_version(subject, command.expected_version)
+        already_pending = len(subject.pending_events)
+        decider(subject, provenance, self.rules, dict(command.fields))
+        return list(subject.pending_events[already_pending:])  # type: ignore[arg-type]
+
+    # Queries ---------------------------------------------------------------
+
+    def state(self, raw_code: str, as_of: datetime | None = None) -> SubjectState:
+        """The subject rebuilt from its events, as it was at ``as_of`` if given."""
+        subject = self.load(raw_code, as_of)
+        today = business_date(as_of or self.clock.now(), self.timezone)
+        return subject_state(subject, today, as_of)
+
+    def load(self, raw_code: str, as_of: datetime | None = None) -> CreditSubject:
+        code = parse_subject_code(raw_code).value
+        if as_of is None:
+            return self._get(code)
+        state: CreditSubject | None = None
+        for event in self.events.get(subject_id(code)):
+            if cast(ev.SubjectEvent, event).timestamp > as_of:
+                break
+            state = event.mutate(state)  # type: ignore[attr-defined]
+        if state is None:
+            msg = f"Subject {code} was not registered at {as_of.isoformat()}"
+            raise SubjectNotFound(msg)
+        return state
+
+    def history(self, raw_code: str) -> list[HistoryEntry]:
+        code = parse_subject_code(raw_code).value
+        originator_id = subject_id(code)
+        events = list(self.events.get(originator_id))
+        if not events:
+            msg = f"Subject {code} is not registered"
+            raise SubjectNotFound(msg)
+        positions = self.positions.positions_of(originator_id)
+        return [_history_entry(e, positions[e.originator_version]) for e in events]  # type: ignore[arg-type]
+
+    def head_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def today(self) -> date:
+        return business_date(self.clock.now(), self.timezone)
+
+    # Helpers ---------------------------------------------------------------
+
+    def _provenance(
+        self, actor: Actor, request_key: str | None, digest: str
+    ) -> Provenance:
+        now = self.clock.now()
+        return Provenance(
+            department=actor.department,
+            actor=actor.actor,
+            request_key=request_key or f"auto:{uuid.uuid4()}",
+            request_digest=digest,
+            recorded_at=now,
+            today=business_date(now, self.timezone),
+        )
+
+    @staticmethod
+    def _code(command: RecordCommand) -> str:
+        return parse_subject_code(command.subject_code).value
+
+    def _find(self, code: str) -> CreditSubject | None:
+        try:
+            subject: CreditSubject = self.repository.get(subject_id(code))
+        except AggregateNotFoundError:
+            return None
+        return subject
+
+    def _get(self, code: str) -> CreditSubject:
+        subject = self._find(code)
+        if subject is None:
+            msg = f"Subject {code} is not registered"
+            raise SubjectNotFound(msg)
+        return subject
+
+    @staticmethod
+    def _check_version(subject: CreditSubject, expected: int | None) -> None:
+        if expected is not None and expected != subject.version:
+            msg = f"Subject is at version {subject.version}, not {expected}"
+            raise VersionMismatch(msg, subject.version)
+
+    def _replayed(self, originator_id: UUID, first: int, last: int) -> CommandResult:
+        positions = self.positions.positions_of(originator_id)
+        stored = self.events.get(originator_id, gt=first - 1, lte=last)
+        return CommandResult(
+            [_recorded_event(e, positions[e.originator_version]) for e in stored],  # type: ignore[arg-type]
+            replayed=True,
+        )
+
+    @staticmethod
+    def _recorded(recordings: Sequence[Recording[UUID]]) -> list[RecordedEvent]:
+        return [
+            _recorded_event(r.domain_event, r.notification.id)  # type: ignore[arg-type]
+            for r in recordings
+        ]
+
+
+def event_id(event: ev.SubjectEvent) -> UUID:
+    return uuid.uuid5(event.originator_id, str(event.originator_version))
+
+
+def _recorded_event(event: ev.SubjectEvent, position: int) -> RecordedEvent:
+    return RecordedEvent(
+        event_id=event_id(event),
+        subject=event.subject_code,
+        type=type(event).__name__,
+        version=event.originator_version,
+        position=position,
+        recorded_at=event.timestamp,
+        late=getattr(event, "late", None),
+        publicity_deadline=getattr(event, "publication_deadline", None),
+    )
+
+
+_ENVELOPE = frozenset(
+    {
+        "originator_id",
+        "originator_version",
+        "timestamp",
+        "subject_code",
+        "department",
+        "actor",
+        "request_key",
+        "request_digest",
+        "previous_hash",
+        "type",
+    }
+)
+
+
+def _history_entry(event: ev.SubjectEvent, position: int) -> HistoryEntry:
+    document: dict[str, Any] = event_document(event)
+    return HistoryEntry(
+        event_id=event_id(event),
+        type=type(event).__name__,
+        version=event.originator_version,
+        position=position,
+        recorded_at=event.timestamp,
+        department=event.department,
+        actor=event.actor,
+        request_key=event.request_key,
+        previous_hash=event.previous_hash,
+        hash=event_hash(event),
+        data={k: v for k, v in document.items() if k not in _ENVELOPE},
+    )
+
+
+def _registration(
+    subject: CreditSubject, created: bool, position: int | None
+) -> RegistrationResult:
+    return RegistrationResult(
+        subject=subject.code,
+        kind=subject.kind.value,
+        name=subject.name,
+        legal_representative=subject.legal_representative,
+        version=subject.version,
+        created=created,
+        position=position,
+    )

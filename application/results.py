@@ -1,0 +1,101 @@
+"""Small read-only results the ledger returns; never aggregates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    event_id: UUID
+    subject: str
+    type: str
+    version: int
+    position: int
+    recorded_at: datetime
+    late: bool | None
+    publicity_deadline: date | None
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """The events one command stored; ``replayed`` when an idempotent retry."""
+
+    events: list[RecordedEvent]
+    replayed: bool = False
+
+    @property
+    def primary(self) -> RecordedEvent:
+        return self.events[0]
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    subject: str
+    kind: str
+    name: str
+    legal_representative: str | None
+    version: int
+    created: bool
+    position: int | None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    event_id: UUID
+    type: str
+    version: int
+    position: int
+    recorded_at: datetime
+    department: str
+    actor: str
+    request_key: str
+    previous_hash: str
+    hash: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    record_id: str
+    kind: str
+    status: str
+    department: str
+    decided_on: date
+    published: bool
+    severity: str | None
+    minimum_until: date | None
+    maximum_until: date | None
+    closed_on: date | None
+    content: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RepairView:
+    repair_id: str
+    record_id: str
+    requested_on: date
+    decision_due_on: date
+    status: str
+    decided_on: date | None
+    reason: str | None
+    materials: list[str]
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class SubjectState:
+    subject: str
+    kind: str
+    name: str
+    legal_representative: str | None
+    version: int
+    as_of: datetime | None
+    records: list[RecordView] = field(default_factory=list)
+    repairs: list[RepairView] = field(default_factory=list)
+
+    def active(self, kind: str) -> list[RecordView]:
+        return [r for r in self.records if r.kind == kind and r.status == "active"]

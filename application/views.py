@@ -1,0 +1,52 @@
+"""Turns a subject's in-memory state into the read-only DTOs queries return."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from application.results import RecordView, RepairView, SubjectState
+from domain.records import RepairStatus
+from domain.subject import CreditSubject
+
+
+def subject_state(
+    subject: CreditSubject, today: date, as_of: datetime | None
+) -> SubjectState:
+    return SubjectState(
+        subject=subject.code,
+        kind=subject.kind.value,
+        name=subject.name,
+        legal_representative=subject.legal_representative,
+        version=subject.version,
+        as_of=as_of,
+        records=[
+            RecordView(
+                record_id=r.record_id,
+                kind=r.kind.value,
+                status=r.status.value,
+                department=r.department,
+                decided_on=r.decided_on,
+                published=r.published,
+                severity=r.severity,
+                minimum_until=r.minimum_until,
+                maximum_until=r.maximum_until,
+                closed_on=r.closed_on,
+                content=dict(r.content),
+            )
+            for r in subject.records.values()
+        ],
+        repairs=[
+            RepairView(
+                repair_id=r.repair_id,
+                record_id=r.record_id,
+                requested_on=r.requested_on,
+                decision_due_on=r.decision_due_on,
+                status=r.status.value,
+                decided_on=r.decided_on,
+                reason=r.reason,
+                materials=list(r.materials),
+                overdue=r.status is RepairStatus.PENDING and today > r.decision_due_on,
+            )
+            for r in subject.repairs.values()
+        ],
+    )

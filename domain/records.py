@@ -1,0 +1,81 @@
+"""The state a subject keeps about each of its records and repairs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+
+class RecordKind(StrEnum):
+    LICENCE = "licence"
+    PENALTY = "penalty"
+    INFORMATION = "information"
+    COMMITMENT = "commitment"
+    LISTING = "listing"
+    RED_LIST = "red_list"
+
+
+class RecordStatus(StrEnum):
+    ACTIVE = "active"
+    FULFILLED = "fulfilled"
+    BREACHED = "breached"
+    EXPIRED = "expired"
+    REPAIRED = "repaired"
+    REVOKED = "revoked"
+    DELISTED = "delisted"
+
+
+class RepairStatus(StrEnum):
+    PENDING = "pending"
+    GRANTED = "granted"
+    REJECTED = "rejected"
+
+
+@dataclass
+class CreditRecord:
+    record_id: str
+    kind: RecordKind
+    department: str
+    decided_on: date
+    content: dict[str, Any]
+    status: RecordStatus = RecordStatus.ACTIVE
+    published: bool = False
+    severity: str | None = None
+    minimum_until: date | None = None
+    maximum_until: date | None = None
+    closed_on: date | None = None
+    corrections: int = 0
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is RecordStatus.ACTIVE
+
+
+@dataclass
+class RepairApplication:
+    repair_id: str
+    record_id: str
+    requested_on: date
+    decision_due_on: date
+    commitment: str
+    materials: list[str]
+    status: RepairStatus = RepairStatus.PENDING
+    decided_on: date | None = None
+    reason: str | None = None
+
+
+@dataclass
+class RequestReceipt:
+    """What an idempotency key produced, so a retry can get the same answer."""
+
+    digest: str
+    first_version: int
+    last_version: int
+
+
+@dataclass
+class GrantedRepair:
+    decided_on: date
+    serious: bool

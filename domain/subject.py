@@ -1,0 +1,767 @@
+"""The CreditSubject aggregate: decides which credit facts may be recorded."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import singledispatchmethod
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain import events as ev
+from domain.canonical import GENESIS_HASH, event_hash
+from domain.codes import SubjectCode, SubjectKind
+from domain.errors import (
+    CommitmentNotOpen,
+    DuplicateRecord,
+    IdempotencyKeyReused,
+    InvalidRecord,
+    RepairNotAllowed,
+    RuleViolation,
+    UnknownRecord,
+    UnknownRepair,
+)
+from domain.publicity import PenaltyType, Severity, add_months, penalty_publicity
+from domain.records import (
+    CreditRecord,
+    GrantedRepair,
+    RecordKind,
+    RecordStatus,
+    RepairApplication,
+    RepairStatus,
+    RequestReceipt,
+)
+from domain.rules import CreditRules, Provenance
+
+SUBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "urn:credit-ledger:subject")
+# Fields that drive deadlines and publicity periods: changing them is a revocation
+# and a new record, not a correction.
+UNCORRECTABLE_FIELDS = frozenset(
+    {
+        "record_id",
+        "decided_on",
+        "made_on",
+        "occurred_on",
+        "severity",
+        "penalty_types",
+        "publish",
+        "published",
+        "publication_deadline",
+        "late",
+        "deadline_on_fallback_calendar",
+        "publicity_regime",
+        "minimum_publicity_until",
+        "maximum_publicity_until",
+    }
+)
+CORRECTABLE_KINDS = frozenset(
+    {
+        RecordKind.LICENCE,
+        RecordKind.PENALTY,
+        RecordKind.INFORMATION,
+        RecordKind.COMMITMENT,
+    }
+)
+
+
+def subject_id(code: str) -> UUID:
+    return uuid5(SUBJECT_NAMESPACE, code)
+
+
+class CreditSubject(Aggregate):
+    def __init__(self) -> None:
+        self.code = ""
+        self.kind = SubjectKind.LEGAL_PERSON
+        self.name = ""
+        self.legal_representative: str | None = None
+        self.records: dict[str, CreditRecord] = {}
+        self.repairs: dict[str, RepairApplication] = {}
+        self.granted_repairs: list[GrantedRepair] = []
+        self.receipts: dict[str, RequestReceipt] = {}
+        self.head_hash = GENESIS_HASH
+
+    @classmethod
+    def register(
+        cls,
+        code: SubjectCode,
+        name: str,
+        legal_representative: str | None,
+        provenance: Provenance,
+    ) -> CreditSubject:
+        return cls._create(
+            ev.SubjectRegistered,
+            id=subject_id(code.value),
+            timestamp=provenance.recorded_at,
+            subject_code=code.value,
+            kind=code.kind.value,
+            name=name,
+            legal_representative=legal_representative,
+            previous_hash=GENESIS_HASH,
+            **_envelope(provenance),
+        )
+
+    # Idempotency -----------------------------------------------------------
+
+    def receipt_for(self, provenance: Provenance) -> RequestReceipt | None:
+        """The earlier result of this request key, or None for a new request."""
+        receipt = self.receipts.get(provenance.request_key)
+        if receipt is not None and receipt.digest != provenance.request_digest:
+            msg = (
+                f"Idempotency key {provenance.request_key!r} was already used "
+                "for a different request"
+            )
+            raise IdempotencyKeyReused(msg)
+        return receipt
+
+    # Commands --------------------------------------------------------------
+
+    def change_details(
+        self, p: Provenance, name: str, legal_representative: str | None
+    ) -> None:
+        self._trigger(
+            ev.SubjectDetailsChanged,
+            p,
+            name=name,
+            legal_representative=legal_representative,
+        )
+
+    def publish_licence(self, p: Provenance, rules: CreditRules, **f: Any) -> None:
+        self._check_new_record(f["record_id"])
+        self._check_not_future(p, f["decided_on"], "decided_on")
+        if f.get("valid_to") is not None and f["valid_to"] < f["valid_from"]:
+            msg = "valid_to is before valid_from"
+            raise InvalidRecord(msg)
+        self._trigger(
+            ev.LicencePublished,
+            p,
+            **self._publication(p, rules, f["decided_on"]),
+            **_with_defaults(f, licence_no=None, valid_to=None, publish=True),
+        )
+
+    def publish_penalty(self, p: Provenance, rules: CreditRules, **f: Any) -> None:
+        self._check_new_record(f["record_id"])
+        self._check_not_future(p, f["decided_on"], "decided_on")
+        if not f["penalty_types"]:
+            msg = "penalty_types must name at least one penalty"
+            raise InvalidRecord(msg)
+        f = _with_defaults(f, fine_amount=None, confiscated_amount=None, publish=True)
+        terms = penalty_publicity(
+            f["decided_on"],
+            Severity(f["severity"]),
+            [PenaltyType(t) for t in f["penalty_types"]],
+            f["violation_type"],
+            rules.publicity_policy,
+        )
+        self._trigger(
+            ev.PenaltyPublished,
+            p,
+            **self._publication(p, rules, f["decided_on"]),
+            **f,
+            publicity_regime=terms.regime_id,
+            published=terms.published and f["publish"],
+            minimum_publicity_until=terms.minimum_until,
+            maximum_publicity_until=terms.maximum_until,
+        )
+
+    def record_information(self, p: Provenance, **f: Any) -> None:
+        self._check_new_record(f["record_id"])
+        self._check_not_future(p, f["occurred_on"], "occurred_on")
+        self._trigger(
+            ev.InformationRecorded, p, **_with_defaults(f, self_declared=False)
+        )
+
+    def make_commitment(self, p: Provenance, rules: CreditRules, **f: Any) -> None:
+        self._check_new_record(f["record_id"])
+        self._check_not_future(p, f["made_on"], "made_on")
+        if f.get("due_on") is not None and f["due_on"] < f["made_on"]:
+            msg = "due_on is before made_on"
+            raise InvalidRecord(msg)
+        self._trigger(
+            ev.CommitmentMade,
+            p,
+            **self._publication(p, rules, f["made_on"]),
+            **_with_defaults(f, due_on=None),
+        )
+
+    def fulfil_commitment(
+        self, p: Provenance, rules: CreditRules, record_id: str, fulfilled_on: date
+    ) -> None:
+        self._check_commitment_closable(p, record_id, fulfilled_on, "fulfilled_on")
+        self._trigger(
+            ev.CommitmentFulfilled,
+            p,
+            **self._publication(p, rules, fulfilled_on),
+            record_id=record_id,
+            fulfilled_on=fulfilled_on,
+        )
+
+    def breach_commitment(
+        self,
+        p: Provenance,
+        rules: CreditRules,
+        record_id: str,
+        breached_on: date,
+        details: str,
+    ) -> None:
+        self._check_commitment_closable(p, record_id, breached_on, "breached_on")
+        self._trigger(
+            ev.CommitmentBreached,
+            p,
+            **self._publication(p, rules, breached_on),
+            record_id=record_id,
+            breached_on=breached_on,
+            details=details,
+        )
+
+    def list_as_seriously_dishonest(
+        self, p: Provenance, rules: CreditRules, **f: Any
+    ) -> None:
+        self._check_new_record(f["record_id"])
+        decided_on: date = f["decided_on"]
+        self._check_not_future(p, decided_on, "decided_on")
+        if f["term_ends_on"] <= decided_on:
+            msg = "term_ends_on must be after decided_on"
+            raise InvalidRecord(msg)
+        notified_on = f.get("notified_on")
+        if notified_on is not None and notified_on > decided_on:
+            msg = "notified_on (prior notice) must not be after decided_on"
+            raise InvalidRecord(msg)
+        if not f["measures"]:
+            msg = "measures must name at least one punishment measure"
+            raise InvalidRecord(msg)
+        regime = penalty_publicity(
+            decided_on,
+            Severity.SERIOUS,
+            [PenaltyType.OTHER],
+            f["basis"],
+            rules.publicity_policy,
+        )
+        self._trigger(
+            ev.Listed,
+            p,
+            **_with_defaults(f, notified_on=None),
+            minimum_listing_until=regime.minimum_until or decided_on,
+        )
+        for red in self._active(RecordKind.RED_LIST):
+            self._trigger(
+                ev.RedListRevoked,
+                p,
+                record_id=red.record_id,
+                reason=f"listed as seriously dishonest ({f['record_id']})",
+                decided_on=decided_on,
+            )
+
+    def delist(
+        self, p: Provenance, record_id: str, reason: str, decided_on: date
+    ) -> None:
+        listing = self._active_record(record_id, RecordKind.LISTING)
+        self._check_not_before(listing, decided_on)
+        if reason == "expired" and decided_on < listing.content["term_ends_on"]:
+            msg = (
+                f"Listing {record_id} runs until {listing.content['term_ends_on']}; "
+                "it cannot be delisted as expired before then"
+            )
+            raise RuleViolation(msg)
+        if reason == "repaired" and not self._has_granted_repair(record_id):
+            msg = f"Listing {record_id} has no granted repair"
+            raise RuleViolation(msg)
+        self._trigger(
+            ev.Delisted, p, record_id=record_id, reason=reason, decided_on=decided_on
+        )
+
+    def red_list(self, p: Provenance, **f: Any) -> None:
+        self._check_new_record(f["record_id"])
+        self._check_not_future(p, f["decided_on"], "decided_on")
+        if f["valid_to"] <= f["decided_on"]:
+            msg = "valid_to must be after decided_on"
+            raise InvalidRecord(msg)
+        listed = [r.record_id for r in self._active(RecordKind.LISTING)]
+        if listed:
+            msg = (
+                "A subject on the serious-dishonesty list cannot be red-listed "
+                f"(listing {', '.join(listed)})"
+            )
+            raise RuleViolation(msg)
+        self._trigger(ev.RedListed, p, **f)
+
+    def revoke_red_listing(
+        self, p: Provenance, record_id: str, reason: str, decided_on: date
+    ) -> None:
+        red = self._active_record(record_id, RecordKind.RED_LIST)
+        self._check_not_before(red, decided_on)
+        self._trigger(
+            ev.RedListRevoked,
+            p,
+            record_id=record_id,
+            reason=reason,
+            decided_on=decided_on,
+        )
+
+    def expire_publicity(self, p: Provenance, record_id: str, expired_on: date) -> None:
+        record = self._known_record(record_id)
+        if not (record.is_active and record.published):
+            msg = f"Record {record_id} is not being published ({record.status})"
+            raise RuleViolation(msg)
+        if record.maximum_until is None or expired_on < record.maximum_until:
+            msg = (
+                f"Record {record_id} is published until {record.maximum_until}; "
+                f"it cannot expire on {expired_on}"
+            )
+            raise RuleViolation(msg)
+        self._trigger(
+            ev.PublicityExpired, p, record_id=record_id, expired_on=expired_on
+        )
+
+    def request_repair(self, p: Provenance, rules: CreditRules, **f: Any) -> None:
+        repair_id: str = f["repair_id"]
+        requested_on: date = f["requested_on"]
+        if repair_id in self.repairs:
+            msg = f"Repair id {repair_id!r} is already used by this subject"
+            raise DuplicateRecord(msg)
+        record = self._known_record(f["record_id"])
+        self._check_not_future(p, requested_on, "requested_on")
+        self._check_repairable(record, requested_on, rules)
+        if not f["commitment"].strip():
+            msg = "A repair needs a public credit commitment (信用承诺书)"
+            raise InvalidRecord(msg)
+        deadline = rules.calendar.add_working_days(
+            requested_on, rules.repair.decision_working_days
+        )
+        self._trigger(ev.RepairRequested, p, **f, decision_due_on=deadline.due_on)
+
+    def grant_repair(self, p: Provenance, repair_id: str, decided_on: date) -> None:
+        repair = self._pending_repair(repair_id, decided_on)
+        self._trigger(
+            ev.Repaired,
+            p,
+            repair_id=repair_id,
+            record_id=repair.record_id,
+            decided_on=decided_on,
+        )
+        if self.records[repair.record_id].kind is RecordKind.LISTING:
+            self._trigger(
+                ev.Delisted,
+                p,
+                record_id=repair.record_id,
+                reason="repaired",
+                decided_on=decided_on,
+            )
+
+    def reject_repair(
+        self, p: Provenance, repair_id: str, decided_on: date, reason: str
+    ) -> None:
+        repair = self._pending_repair(repair_id, decided_on)
+        self._trigger(
+            ev.RepairRejected,
+            p,
+            repair_id=repair_id,
+            record_id=repair.record_id,
+            decided_on=decided_on,
+            reason=reason,
+        )
+
+    def correct_record(
+        self, p: Provenance, record_id: str, changes: dict[str, Any], reason: str
+    ) -> None:
+        record = self._known_record(record_id)
+        if record.kind not in CORRECTABLE_KINDS or not record.is_active:
+            msg = f"{record.kind} {record_id} ({record.status}) cannot be corrected"
+            raise RuleViolation(msg)
+        if not changes:
+            msg = "changes must name at least one field"
+            raise InvalidRecord(msg)
+        refused = sorted(
+            k for k in changes if k in UNCORRECTABLE_FIELDS or k not in record.content
+        )
+        if refused:
+            msg = (
+                f"Fields {', '.join(refused)} cannot be corrected on a {record.kind} "
+                "record (revoke it and record it anew)"
+            )
+            raise InvalidRecord(msg)
+        coerced = {
+            k: _coerce_change(k, record.content[k], v) for k, v in changes.items()
+        }
+        self._trigger(
+            ev.RecordCorrected, p, record_id=record_id, changes=coerced, reason=reason
+        )
+
+    def revoke_record(
+        self, p: Provenance, record_id: str, reason: str, decided_on: date
+    ) -> None:
+        record = self._known_record(record_id)
+        if record.status in (RecordStatus.REVOKED, RecordStatus.DELISTED):
+            msg = f"Record {record_id} is already {record.status}"
+            raise RuleViolation(msg)
+        self._check_not_before(record, decided_on)
+        self._trigger(
+            ev.RecordRevoked,
+            p,
+            record_id=record_id,
+            reason=reason,
+            decided_on=decided_on,
+        )
+        if record.kind is RecordKind.LISTING:
+            self._trigger(
+                ev.Delisted,
+                p,
+                record_id=record_id,
+                reason="revoked",
+                decided_on=decided_on,
+            )
+
+    # Queries used by the scheduler and views ------------------------------
+
+    def active_records(self, kind: RecordKind) -> list[CreditRecord]:
+        return self._active(kind)
+
+    # Guards ----------------------------------------------------------------
+
+    def _check_new_record(self, record_id: str) -> None:
+        if record_id in self.records:
+            msg = f"Record id {record_id!r} is already used by this subject"
+            raise DuplicateRecord(msg)
+
+    @staticmethod
+    def _check_not_future(p: Provenance, day: date, name: str) -> None:
+        if day > p.today:
+            msg = f"{name} {day} is in the future (today is {p.today})"
+            raise InvalidRecord(msg)
+
+    @staticmethod
+    def _check_not_before(record: CreditRecord, decided_on: date) -> None:
+        if decided_on < record.decided_on:
+            msg = (
+                f"decided_on {decided_on} is before record {record.record_id} "
+                f"was decided ({record.decided_on})"
+            )
+            raise InvalidRecord(msg)
+
+    def _known_record(self, record_id: str) -> CreditRecord:
+        try:
+            return self.records[record_id]
+        except KeyError:
+            msg = f"Subject {self.code} has no record {record_id!r}"
+            raise UnknownRecord(msg) from None
+
+    def _active_record(self, record_id: str, kind: RecordKind) -> CreditRecord:
+        record = self._known_record(record_id)
+        if record.kind is not kind:
+            msg = f"Record {record_id} is a {record.kind}, not a {kind}"
+            raise RuleViolation(msg)
+        if not record.is_active:
+            msg = f"Record {record_id} is already {record.status}"
+            raise RuleViolation(msg)
+        return record
+
+    def _check_commitment_closable(
+        self, p: Provenance, record_id: str, closed_on: date, name: str
+    ) -> None:
+        record = self._known_record(record_id)
+        if record.kind is not RecordKind.COMMITMENT:
+            msg = f"Record {record_id} is a {record.kind}, not a commitment"
+            raise CommitmentNotOpen(msg)
+        if not record.is_active:
+            msg = f"Commitment {record_id} is already {record.status}"
+            raise CommitmentNotOpen(msg)
+        self._check_not_future(p, closed_on, name)
+        self._check_not_before(record, closed_on)
+
+    def _check_repairable(
+        self, record: CreditRecord, requested_on: date, rules: CreditRules
+    ) -> None:
+        if record.kind not in (RecordKind.PENALTY, RecordKind.LISTING):
+            msg = f"Only penalties and listings can be repaired, not a {record.kind}"
+            raise RepairNotAllowed(msg)
+        if not record.is_active:
+            msg = f"Record {record.record_id} is already {record.status}"
+            raise RepairNotAllowed(msg)
+        if record.kind is RecordKind.PENALTY and not record.published:
+            msg = f"Penalty {record.record_id} is not published: nothing to repair"
+            raise RepairNotAllowed(msg)
+        pending = [
+            r.repair_id
+            for r in self.repairs.values()
+            if r.record_id == record.record_id and r.status is RepairStatus.PENDING
+        ]
+        if pending:
+            msg = (
+                f"Repair {pending[0]} for {record.record_id} is still awaiting decision"
+            )
+            raise RepairNotAllowed(msg)
+        if record.minimum_until is not None and requested_on < record.minimum_until:
+            msg = (
+                f"The minimum publicity period of {record.record_id} runs until "
+                f"{record.minimum_until}; repair can be requested from then"
+            )
+            raise RepairNotAllowed(msg)
+        self._check_repair_history(requested_on, rules)
+
+    def _check_repair_history(self, requested_on: date, rules: CreditRules) -> None:
+        policy = rules.repair
+        if policy.serious_repair_cooldown_days is not None:
+            since = requested_on - timedelta(days=policy.serious_repair_cooldown_days)
+            if any(g.serious and g.decided_on > since for g in self.granted_repairs):
+                msg = (
+                    "A serious record of this subject was repaired less than "
+                    f"{policy.serious_repair_cooldown_days} days ago"
+                )
+                raise RepairNotAllowed(msg)
+        if policy.max_repairs_in_window is not None:
+            since = add_months(requested_on, -12 * policy.window_years)
+            recent = [g for g in self.granted_repairs if g.decided_on > since]
+            if len(recent) >= policy.max_repairs_in_window:
+                msg = (
+                    f"This subject already had {len(recent)} repairs within "
+                    f"{policy.window_years} years"
+                )
+                raise RepairNotAllowed(msg)
+
+    def _pending_repair(self, repair_id: str, decided_on: date) -> RepairApplication:
+        try:
+            repair = self.repairs[repair_id]
+        except KeyError:
+            msg = f"Subject {self.code} has no repair {repair_id!r}"
+            raise UnknownRepair(msg) from None
+        if repair.status is not RepairStatus.PENDING:
+            msg = f"Repair {repair_id} was already {repair.status}"
+            raise RuleViolation(msg)
+        if decided_on < repair.requested_on:
+            msg = (
+                f"decided_on {decided_on} is before the request ({repair.requested_on})"
+            )
+            raise InvalidRecord(msg)
+        return repair
+
+    def _has_granted_repair(self, record_id: str) -> bool:
+        return any(
+            r.record_id == record_id and r.status is RepairStatus.GRANTED
+            for r in self.repairs.values()
+        )
+
+    def _active(self, kind: RecordKind) -> list[CreditRecord]:
+        return [r for r in self.records.values() if r.kind is kind and r.is_active]
+
+    @staticmethod
+    def _publication(p: Provenance, rules: CreditRules, base: date) -> dict[str, Any]:
+        deadline = rules.calendar.add_working_days(
+            base, rules.publication_deadline_working_days
+        )
+        return {
+            "publication_deadline": deadline.due_on,
+            "late": p.today > deadline.due_on,
+            "deadline_on_fallback_calendar": deadline.fallback_used,
+        }
+
+    def _trigger(
+        self, event_class: type[ev.SubjectEvent], p: Provenance, **f: Any
+    ) -> None:
+        self.trigger_event(
+            event_class,
+            timestamp=p.recorded_at,
+            subject_code=self.code,
+            previous_hash=self.head_hash,
+            **_envelope(p),
+            **f,
+        )
+
+    # Evolution -------------------------------------------------------------
+
+    def evolve(self, event: ev.SubjectEvent) -> None:
+        self._apply(event)
+        self.head_hash = event_hash(event)
+        receipt = self.receipts.get(event.request_key)
+        if receipt is None:
+            self.receipts[event.request_key] = RequestReceipt(
+                event.request_digest, event.originator_version, event.originator_version
+            )
+        else:
+            receipt.last_version = event.originator_version
+
+    @singledispatchmethod
+    def _apply(self, event: ev.SubjectEvent) -> None:
+        msg = f"No evolution for {type(event).__name__}"
+        raise NotImplementedError(msg)
+
+    @_apply.register
+    def _(self, event: ev.SubjectRegistered) -> None:
+        self.code = event.subject_code
+        self.kind = SubjectKind(event.kind)
+        self.name = event.name
+        self.legal_representative = event.legal_representative
+
+    @_apply.register
+    def _(self, event: ev.SubjectDetailsChanged) -> None:
+        self.name = event.name
+        self.legal_representative = event.legal_representative
+
+    @_apply.register
+    def _(self, event: ev.LicencePublished) -> None:
+        self._add(event, RecordKind.LICENCE, event.decided_on, published=event.publish)
+
+    @_apply.register
+    def _(self, event: ev.PenaltyPublished) -> None:
+        record = self._add(
+            event, RecordKind.PENALTY, event.decided_on, published=event.published
+        )
+        record.severity = event.severity
+        record.minimum_until = event.minimum_publicity_until
+        record.maximum_until = event.maximum_publicity_until
+
+    @_apply.register
+    def _(self, event: ev.InformationRecorded) -> None:
+        self._add(event, RecordKind.INFORMATION, event.occurred_on, published=False)
+
+    @_apply.register
+    def _(self, event: ev.CommitmentMade) -> None:
+        self._add(event, RecordKind.COMMITMENT, event.made_on, published=True)
+
+    @_apply.register
+    def _(self, event: ev.CommitmentFulfilled) -> None:
+        self._close(event.record_id, RecordStatus.FULFILLED, event.fulfilled_on)
+
+    @_apply.register
+    def _(self, event: ev.CommitmentBreached) -> None:
+        self._close(event.record_id, RecordStatus.BREACHED, event.breached_on)
+
+    @_apply.register
+    def _(self, event: ev.Listed) -> None:
+        record = self._add(event, RecordKind.LISTING, event.decided_on, published=True)
+        record.severity = Severity.SERIOUS.value
+        record.minimum_until = event.minimum_listing_until
+        record.maximum_until = event.term_ends_on
+
+    @_apply.register
+    def _(self, event: ev.Delisted) -> None:
+        self._close(event.record_id, RecordStatus.DELISTED, event.decided_on)
+
+    @_apply.register
+    def _(self, event: ev.RedListed) -> None:
+        record = self._add(event, RecordKind.RED_LIST, event.decided_on, published=True)
+        record.maximum_until = event.valid_to
+
+    @_apply.register
+    def _(self, event: ev.RedListRevoked) -> None:
+        self._close(event.record_id, RecordStatus.REVOKED, event.decided_on)
+
+    @_apply.register
+    def _(self, event: ev.PublicityExpired) -> None:
+        self._close(event.record_id, RecordStatus.EXPIRED, event.expired_on)
+
+    @_apply.register
+    def _(self, event: ev.RepairRequested) -> None:
+        self.repairs[event.repair_id] = RepairApplication(
+            repair_id=event.repair_id,
+            record_id=event.record_id,
+            requested_on=event.requested_on,
+            decision_due_on=event.decision_due_on,
+            commitment=event.commitment,
+            materials=list(event.materials),
+        )
+
+    @_apply.register
+    def _(self, event: ev.Repaired) -> None:
+        repair = self.repairs[event.repair_id]
+        repair.status = RepairStatus.GRANTED
+        repair.decided_on = event.decided_on
+        record = self.records[event.record_id]
+        self.granted_repairs.append(
+            GrantedRepair(event.decided_on, record.severity == Severity.SERIOUS.value)
+        )
+        if record.kind is RecordKind.PENALTY:
+            self._close(event.record_id, RecordStatus.REPAIRED, event.decided_on)
+
+    @_apply.register
+    def _(self, event: ev.RepairRejected) -> None:
+        repair = self.repairs[event.repair_id]
+        repair.status = RepairStatus.REJECTED
+        repair.decided_on = event.decided_on
+        repair.reason = event.reason
+
+    @_apply.register
+    def _(self, event: ev.RecordCorrected) -> None:
+        record = self.records[event.record_id]
+        record.content.update(event.changes)
+        record.corrections += 1
+
+    @_apply.register
+    def _(self, event: ev.RecordRevoked) -> None:
+        record = self.records[event.record_id]
+        if record.kind is not RecordKind.LISTING:
+            self._close(event.record_id, RecordStatus.REVOKED, event.decided_on)
+
+    def _add(
+        self,
+        event: ev.SubjectEvent,
+        kind: RecordKind,
+        decided_on: date,
+        published: bool,
+    ) -> CreditRecord:
+        content = {k: v for k, v in vars(event).items() if k not in _ENVELOPE_FIELDS}
+        record = CreditRecord(
+            record_id=content["record_id"],
+            kind=kind,
+            department=event.department,
+            decided_on=decided_on,
+            content=content,
+            published=published,
+        )
+        self.records[record.record_id] = record
+        return record
+
+    def _close(self, record_id: str, status: RecordStatus, on: date) -> None:
+        record = self.records[record_id]
+        record.status = status
+        record.closed_on = on
+
+
+_ENVELOPE_FIELDS = frozenset(
+    {
+        "originator_id",
+        "originator_version",
+        "timestamp",
+        "subject_code",
+        "department",
+        "actor",
+        "request_key",
+        "request_digest",
+        "previous_hash",
+    }
+)
+
+
+def _envelope(p: Provenance) -> dict[str, Any]:
+    return {
+        "department": p.department,
+        "actor": p.actor,
+        "request_key": p.request_key,
+        "request_digest": p.request_digest,
+    }
+
+
+def _coerce_change(name: str, original: Any, new: Any) -> Any:
+    """A correction keeps each field's type, so views and rules read it unchanged."""
+    if isinstance(original, date) or (original is None and _looks_like_date(name)):
+        try:
+            return None if new is None else date.fromisoformat(str(new))
+        except ValueError:
+            msg = f"{name} must be a date (YYYY-MM-DD), not {new!r}"
+            raise InvalidRecord(msg) from None
+    if isinstance(original, list):
+        if not (isinstance(new, list) and all(isinstance(v, str) for v in new)):
+            msg = f"{name} must be a list of text"
+            raise InvalidRecord(msg)
+        return new
+    if new is not None and not isinstance(new, str | bool):
+        msg = f"{name} must be text, not {new!r}"
+        raise InvalidRecord(msg)
+    return new
+
+
+def _looks_like_date(name: str) -> bool:
+    return name.endswith(("_on", "_from", "_to"))
+
+
+def _with_defaults(fields: dict[str, Any], **defaults: Any) -> dict[str, Any]:
+    return {**defaults, **{k: v for k, v in fields.items() if v is not None}}

@@ -1,0 +1,86 @@
+"""The composition root: everything the service needs, built from Settings."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from application.clock import Clock, SystemClock
+from application.keys import ApiKeyStore, KeyService
+from application.ledger import CreditLedger
+from domain.calendar import WorkingDayCalendar
+from domain.publicity import DEFAULT_PUBLICITY_POLICY, policy_from_json
+from domain.rules import CreditRules, RepairPolicy
+from infrastructure.holidays import load_calendar
+from infrastructure.key_stores import InMemoryKeyStore, PostgresKeyStore, SQLiteKeyStore
+from infrastructure.positions import position_index_for
+from infrastructure.settings import Settings
+
+log = logging.getLogger("credit_ledger")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    ledger: CreditLedger
+    keys: KeyService
+    calendar: WorkingDayCalendar
+    clock: Clock
+
+    def close(self) -> None:
+        self.ledger.close()
+
+
+def build_rules(settings: Settings, calendar: WorkingDayCalendar) -> CreditRules:
+    policy = DEFAULT_PUBLICITY_POLICY
+    if settings.publicity_policy_file is not None:
+        text = settings.publicity_policy_file.read_text(encoding="utf-8")
+        policy = policy_from_json(json.loads(text))
+    return CreditRules(
+        calendar=calendar,
+        publication_deadline_working_days=settings.publication_deadline_working_days,
+        publicity_policy=policy,
+        repair=RepairPolicy(
+            decision_working_days=settings.repair_decision_working_days,
+            serious_repair_cooldown_days=settings.repair_serious_cooldown_days,
+            max_repairs_in_window=settings.repair_max_in_window,
+            window_years=settings.repair_window_years,
+        ),
+    )
+
+
+def build_key_store(settings: Settings) -> ApiKeyStore:
+    kind = settings.store_kind
+    if kind == "sqlite":
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteKeyStore(settings.sqlite_path)
+    if kind == "postgres":
+        return PostgresKeyStore(settings.postgres_conninfo)
+    return InMemoryKeyStore()
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    clock = clock or SystemClock()
+    calendar = load_calendar(settings.holiday_calendar)
+    if not calendar.covers(clock.now().date()):
+        log.warning(
+            "No holiday calendar covers %s: deadlines fall back to Monday-Friday "
+            "until an operator calendar is imported",
+            clock.now().year,
+        )
+    ledger = CreditLedger(
+        rules=build_rules(settings, calendar),
+        clock=clock,
+        timezone=ZoneInfo(settings.timezone),
+        env=settings.event_store_env(),
+        position_index=position_index_for,
+    )
+    return Services(
+        settings=settings,
+        ledger=ledger,
+        keys=KeyService(build_key_store(settings)),
+        calendar=calendar,
+        clock=clock,
+    )

@@ -1,0 +1,77 @@
+"""The working-day calendar: bundled chinesecalendar years plus operator files."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import chinese_calendar.constants as bundled
+
+from domain.calendar import WorkingDayCalendar, YearTable, parse_year_table
+
+BUNDLED_SOURCE = "chinesecalendar (国务院办公厅 holiday notices)"
+
+
+def bundled_year_tables() -> dict[int, YearTable]:
+    holidays: dict[int, set[date]] = defaultdict(set)
+    workdays: dict[int, set[date]] = defaultdict(set)
+    for day in bundled.holidays:
+        holidays[day.year].add(day)
+    for day in bundled.workdays:
+        workdays[day.year].add(day)
+    return {
+        year: YearTable(
+            year=year,
+            holidays=frozenset(holidays[year]),
+            adjusted_workdays=frozenset(workdays[year]),
+            source=BUNDLED_SOURCE,
+        )
+        for year in sorted(holidays)
+    }
+
+
+def read_operator_tables(path: Path) -> list[YearTable]:
+    """An operator file holds one year object or a list (see domain.calendar)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data if isinstance(data, list) else [data]
+    return [parse_year_table(item) for item in items]
+
+
+def load_calendar(operator_file: Path | None) -> WorkingDayCalendar:
+    tables = bundled_year_tables()
+    if operator_file is not None and operator_file.exists():
+        for table in read_operator_tables(operator_file):
+            tables[table.year] = table
+    return WorkingDayCalendar(tables)
+
+
+def import_operator_year(source: Path, operator_file: Path) -> YearTable:
+    """Validate a year file and merge it into the operator calendar file."""
+    new_tables = read_operator_tables(source)
+    existing = (
+        {t.year: t for t in read_operator_tables(operator_file)}
+        if operator_file.exists()
+        else {}
+    )
+    for table in new_tables:
+        existing[table.year] = table
+    operator_file.parent.mkdir(parents=True, exist_ok=True)
+    operator_file.write_text(
+        json.dumps(
+            [
+                {
+                    "year": t.year,
+                    "source": t.source,
+                    "holidays": sorted(d.isoformat() for d in t.holidays),
+                    "workdays": sorted(d.isoformat() for d in t.adjusted_workdays),
+                }
+                for t in sorted(existing.values(), key=lambda t: t.year)
+            ],
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    return new_tables[-1]

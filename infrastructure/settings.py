@@ -1,0 +1,73 @@
+"""Configuration from the environment (prefix ``CREDIT_LEDGER_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/credit-ledger.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CREDIT_LEDGER_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    kafka_bootstrap: str | None = None
+    topic: str = "credit-ledger.events"
+    timezone: str = "Asia/Shanghai"
+    holiday_calendar: Path | None = None
+    publication_deadline_working_days: int = Field(default=7, ge=1, le=60)
+    repair_decision_working_days: int = Field(default=10, ge=1, le=120)
+    publicity_policy_file: Path | None = None
+    repair_serious_cooldown_days: int | None = 365
+    repair_max_in_window: int | None = 2
+    repair_window_years: int = 5
+    max_body_bytes: int = 1_048_576
+    read_wait_seconds: float = 5.0
+    expiry_interval_seconds: float = 3600.0
+
+    @property
+    def store_kind(self) -> str:
+        scheme = urlsplit(self.database_url).scheme
+        if scheme.startswith("postgres"):
+            return "postgres"
+        if scheme in ("sqlite", "memory"):
+            return scheme
+        msg = f"Unsupported database URL scheme {scheme!r}"
+        raise ValueError(msg)
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(unquote(self.database_url.removeprefix("sqlite:///")))
+
+    def event_store_env(self) -> dict[str, str]:
+        """The eventsourcing environment this configuration renders."""
+        kind = self.store_kind
+        if kind == "memory":
+            return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+        if kind == "sqlite":
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.sqlite_path),
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        url = urlsplit(self.database_url)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": url.hostname or "localhost",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_POOL_SIZE": "10",
+            "POSTGRES_MAX_OVERFLOW": "20",
+            "POSTGRES_CONNECT_TIMEOUT": "10",
+        }
+
+    @property
+    def postgres_conninfo(self) -> str:
+        return self.database_url.replace("postgresql+psycopg://", "postgresql://")

@@ -1,0 +1,57 @@
+"""Service fixtures shared by the whole suite (nothing else belongs here).
+
+Each fixture is session-scoped and not autouse: a service starts the first time a
+test asks for it and stops at the end of the run. A missing service fails the test
+with the reason; it is never skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.services import KafkaBroker, PostgresServer, ServiceError
+from tests.services import chromium_path as _find_chromium
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A running PostgreSQL 15: ``dsn``, ``host``, ``port``, ``user``,
+    ``make_database(name) -> dsn`` and ``restart()``."""
+    server = PostgresServer()
+    try:
+        server.start()
+    except ServiceError as error:
+        server.close()
+        pytest.fail(f"cannot start PostgreSQL: {error}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def kafka_broker() -> Iterator[KafkaBroker]:
+    """A running Kafka-protocol broker: ``bootstrap``, ``create_topic(name,
+    partitions=3)`` and ``restart()`` (in-memory storage: records are lost)."""
+    broker = KafkaBroker()
+    try:
+        broker.start()
+    except ServiceError as error:
+        broker.close()
+        pytest.fail(f"cannot start the Kafka-protocol broker: {error}", pytrace=False)
+    try:
+        yield broker
+    finally:
+        broker.close()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """Path of the system Chromium; launch it with ``tests.services.CHROMIUM_ARGS``."""
+    try:
+        return _find_chromium()
+    except ServiceError as error:
+        pytest.fail(str(error), pytrace=False)
