@@ -13,7 +13,6 @@ protocol.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import importlib.util
 import os
 import re
@@ -234,11 +233,16 @@ class PostgresServer:
             )
 
 
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM if the test run dies without its teardown (Linux)."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+def _die_with_parent(command: list[str]) -> list[str]:
+    """Wrap ``command`` so it gets SIGTERM if the test run dies without teardown.
+
+    ``setpriv --pdeathsig`` (util-linux) sets it and then execs the command, so no
+    ``preexec_fn`` runs in a forked copy of this multi-threaded process.
+    """
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return command
+    return [setpriv, "--pdeathsig", "TERM", "--", *command]
 
 
 def tansu_binary() -> Path:
@@ -301,22 +305,22 @@ class KafkaBroker:
             self.port = free_port()
         url = f"tcp://{self.bootstrap}"
         self._log = self.log_file.open("ab")
+        command = [
+            str(self.binary),
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+        ]
         self._process = subprocess.Popen(
-            [
-                str(self.binary),
-                "broker",
-                "--listener-url",
-                url,
-                "--advertised-listener-url",
-                url,
-                "--storage-engine",
-                "memory://tansu/",
-            ],
+            _die_with_parent(command),
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             cwd=self.base_dir,
-            preexec_fn=_die_with_parent,
         )
         self._wait_ready()
 

@@ -7,20 +7,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import TypeAdapter, ValidationError
 
+from api.batch_lines import record_lines
 from api.deps import LedgerDep, PrincipalDep, check_scope
-from api.problems import problem_for, validation_errors
 from api.schemas.batch import BatchLineResult, BatchResult
 from api.schemas.events import EventBody, EventIn
 from api.schemas.subjects import CommandResultPublic
 from api.translate import command_result, parse_if_match
 from application.commands import RecordCommand
 from application.dispatch import REQUIRED_SCOPE
-from application.keys import Principal
 
 router = APIRouter(tags=["events"])
-event_adapter: TypeAdapter[EventBody] = TypeAdapter(EventIn)
 BATCH_CHUNK = 500
 
 
@@ -81,22 +78,18 @@ async def record_batch(
     request: Request, principal: PrincipalDep, ledger: LedgerDep
 ) -> BatchResult:
     raw = await request.body()
-    lines = parse_batch(raw, request.headers.get("content-type", ""))
-    results: list[BatchLineResult | None] = [None] * len(lines)
-    commands: list[tuple[int, RecordCommand]] = []
-    for number, item in enumerate(lines, start=1):
-        command_or_error = command_from_line(item, principal)
-        if isinstance(command_or_error, BatchLineResult):
-            command_or_error.line = number
-            results[number - 1] = command_or_error
-        else:
-            commands.append((number, command_or_error))
-    for start in range(0, len(commands), BATCH_CHUNK):
-        chunk = commands[start : start + BATCH_CHUNK]
-        outcomes = await run_in_threadpool(ledger.record_many, [c for _, c in chunk])
-        for (number, _), outcome in zip(chunk, outcomes, strict=True):
-            results[number - 1] = line_result(number, outcome)
-    done = [r for r in results if r is not None]
+    lines = list(
+        enumerate(parse_batch(raw, request.headers.get("content-type", "")), 1)
+    )
+    done: list[BatchLineResult] = []
+    for start in range(0, len(lines), BATCH_CHUNK):
+        done += await run_in_threadpool(
+            record_lines,
+            ledger,
+            lines[start : start + BATCH_CHUNK],
+            principal.actor,
+            principal.scopes,
+        )
     accepted = sum(1 for r in done if r.status < 300)
     return BatchResult(accepted=accepted, rejected=len(done) - accepted, results=done)
 
@@ -112,52 +105,3 @@ def parse_batch(raw: bytes, content_type: str) -> list[Any]:
     if not isinstance(data, list):
         raise HTTPException(422, "A JSON batch body must be an array of events")
     return data
-
-
-def command_from_line(
-    item: Any, principal: Principal
-) -> RecordCommand | BatchLineResult:
-    if not isinstance(item, dict):
-        return BatchLineResult(line=0, status=422, detail="Each line must be an object")
-    fields = dict(item)
-    subject = fields.pop("subject", None)
-    key = fields.pop("idempotency_key", None)
-    if not isinstance(subject, str) or (key is not None and not isinstance(key, str)):
-        return BatchLineResult(
-            line=0, status=422, detail="subject (and idempotency_key) must be text"
-        )
-    try:
-        body = event_adapter.validate_python(fields)
-    except ValidationError as e:
-        return BatchLineResult(
-            line=0,
-            status=422,
-            detail="The line does not match the schema",
-            errors=validation_errors(e.errors()),
-        )
-    event_type = body.model_dump()["type"]
-    if REQUIRED_SCOPE[event_type] not in principal.scopes:
-        return BatchLineResult(
-            line=0,
-            status=403,
-            detail=f"This key lacks the {REQUIRED_SCOPE[event_type]!r} scope",
-        )
-    return RecordCommand(
-        subject_code=subject,
-        event_type=event_type,
-        fields=body.fields(),
-        actor=principal.actor,
-        request_key=key,
-    )
-
-
-def line_result(number: int, outcome: Any) -> BatchLineResult:
-    if isinstance(outcome, Exception):
-        answer = json.loads(bytes(problem_for(outcome).body))
-        return BatchLineResult(
-            line=number,
-            status=answer["status"],
-            detail=answer["detail"],
-            problem=answer["type"],
-        )
-    return BatchLineResult(line=number, status=201, event=command_result(outcome))

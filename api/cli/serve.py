@@ -1,0 +1,26 @@
+"""``credit-ledger serve``: the API, the portal and in-process projections."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import uvicorn
+
+from api.app import create_app
+from infrastructure.settings import Settings
+
+
+def register(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "serve", help="run the HTTP API (and portal) with uvicorn"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000, help="default 8000")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    app = create_app(Settings())
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
