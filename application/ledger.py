@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar, cast
 from uuid import UUID
@@ -63,6 +63,16 @@ class CreditLedger(Application[UUID]):
         self.clock = clock
         self.timezone = timezone
         self.positions: PositionIndex = position_index(self.recorder)
+        # Called with the new head position after every commit (wakes projections).
+        self.commit_listeners: list[Callable[[int], None]] = []
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        recordings = super().save(*objs, **kwargs)
+        if recordings:
+            head = recordings[-1].notification.id
+            for listener in self.commit_listeners:
+                listener(head)
+        return recordings
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
