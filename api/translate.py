@@ -55,6 +55,8 @@ def state_public(state: SubjectState) -> SubjectStatePublic:
         legal_representative=state.legal_representative,
         version=state.version,
         as_of=state.as_of,
+        grade=state.grade,
+        grade_reasons=state.grade_reasons,
         active_listings=active("listing"),
         active_penalties=active("penalty"),
         commitments=[r for r in records if r.kind == "commitment"],

@@ -228,7 +228,7 @@ class CreditLedger(Application[UUID]):
         """The subject rebuilt from its events, as it was at ``as_of`` if given."""
         subject = self.load(raw_code, as_of)
         today = business_date(as_of or self.clock.now(), self.timezone)
-        return subject_state(subject, today, as_of)
+        return subject_state(subject, today, as_of, self.rules.grading)
 
     def load(self, raw_code: str, as_of: datetime | None = None) -> CreditSubject:
         code = parse_subject_code(raw_code).value

@@ -94,6 +94,8 @@ class SubjectState:
     legal_representative: str | None
     version: int
     as_of: datetime | None
+    grade: str
+    grade_reasons: list[str]
     records: list[RecordView] = field(default_factory=list)
     repairs: list[RepairView] = field(default_factory=list)
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from application.results import RecordView, RepairView, SubjectState
+from domain.grading import GradeRules, assess_grade
 from domain.records import RepairStatus
 from domain.subject import CreditSubject
 
 
 def subject_state(
-    subject: CreditSubject, today: date, as_of: datetime | None
+    subject: CreditSubject, today: date, as_of: datetime | None, rules: GradeRules
 ) -> SubjectState:
+    assessment = assess_grade(subject.records.values(), today, rules)
     return SubjectState(
         subject=subject.code,
         kind=subject.kind.value,
@@ -19,6 +21,8 @@ def subject_state(
         legal_representative=subject.legal_representative,
         version=subject.version,
         as_of=as_of,
+        grade=assessment.grade.value,
+        grade_reasons=list(assessment.reasons),
         records=[
             RecordView(
                 record_id=r.record_id,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.calendar import WorkingDayCalendar
+from domain.grading import GradeRules
 from domain.publicity import DEFAULT_PUBLICITY_POLICY, PublicityPolicy
 
 
@@ -25,6 +26,7 @@ class CreditRules:
     publication_deadline_working_days: int = 7
     publicity_policy: PublicityPolicy = DEFAULT_PUBLICITY_POLICY
     repair: RepairPolicy = field(default_factory=RepairPolicy)
+    grading: GradeRules = field(default_factory=GradeRules)
 
 
 @dataclass(frozen=True)

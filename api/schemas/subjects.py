@@ -107,6 +107,8 @@ class SubjectStatePublic(BaseModel):
     legal_representative: str | None
     version: int
     as_of: datetime | None
+    grade: str
+    grade_reasons: list[str]
     active_listings: list[RecordPublic]
     active_penalties: list[RecordPublic]
     commitments: list[RecordPublic]
