@@ -104,7 +104,7 @@ class CreditLedger(Application[UUID]):
                     raise SubjectAlreadyRegistered(msg)
                 return _registration(existing, created=False, position=None)
             subject = CreditSubject.register(
-                code, name, legal_representative, self._provenance(actor, None, "")
+                code, name, legal_representative, self.provenance(actor, None, "")
             )
             try:
                 recordings = self.save(subject)
@@ -127,7 +127,7 @@ class CreditLedger(Application[UUID]):
         subject = self._get(code)
         self._check_version(subject, expected_version)
         subject.change_details(
-            self._provenance(actor, None, ""),
+            self.provenance(actor, None, ""),
             name if name is not None else subject.name,
             legal_representative
             if legal_representative is not None
@@ -137,7 +137,7 @@ class CreditLedger(Application[UUID]):
             recordings = self.save(subject)
         except IntegrityError:
             raise ConcurrentWriteConflict(code) from None
-        return CommandResult(self._recorded(recordings))
+        return CommandResult(self.recorded(recordings))
 
     def record(self, command: RecordCommand) -> CommandResult:
         outcome = self.record_many([command])[0]
@@ -186,7 +186,7 @@ class CreditLedger(Application[UUID]):
         }
         return [
             CommandResult(
-                self._recorded(
+                self.recorded(
                     [recorded[(e.originator_id, e.originator_version)] for e in o]
                 )
             )
@@ -205,9 +205,7 @@ class CreditLedger(Application[UUID]):
         code = self._code(command)
         subject = loaded.get(code) or self._get(code)
         loaded[code] = subject
-        provenance = self._provenance(
-            command.actor, command.request_key, command.digest
-        )
+        provenance = self.provenance(command.actor, command.request_key, command.digest)
         receipt = subject.receipt_for(provenance)
         if receipt is not None:
             stored_version = subject.version - len(subject.pending_events)
@@ -262,8 +260,8 @@ class CreditLedger(Application[UUID]):
 
     # Helpers ---------------------------------------------------------------
 
-    def _provenance(
-        self, actor: Actor, request_key: str | None, digest: str
+    def provenance(
+        self, actor: Actor, request_key: str | None = None, digest: str = ""
     ) -> Provenance:
         now = self.clock.now()
         return Provenance(
@@ -308,7 +306,7 @@ class CreditLedger(Application[UUID]):
         )
 
     @staticmethod
-    def _recorded(recordings: Sequence[Recording[UUID]]) -> list[RecordedEvent]:
+    def recorded(recordings: Sequence[Recording[UUID]]) -> list[RecordedEvent]:
         return [
             _recorded_event(r.domain_event, r.notification.id)  # type: ignore[arg-type]
             for r in recordings

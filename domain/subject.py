@@ -411,6 +411,33 @@ class CreditSubject(Aggregate):
                 decided_on=decided_on,
             )
 
+    def expire_due(self, p: Provenance, today: date) -> None:
+        """Emit what time has made due; running it twice emits nothing more."""
+        for record in list(self.records.values()):
+            due = record.maximum_until
+            if not record.is_active or due is None or due > today:
+                continue
+            if record.kind is RecordKind.LISTING:
+                self._trigger(
+                    ev.Delisted,
+                    p,
+                    record_id=record.record_id,
+                    reason="expired",
+                    decided_on=due,
+                )
+            elif record.kind is RecordKind.RED_LIST:
+                self._trigger(
+                    ev.RedListRevoked,
+                    p,
+                    record_id=record.record_id,
+                    reason="expired",
+                    decided_on=due,
+                )
+            elif record.published:
+                self._trigger(
+                    ev.PublicityExpired, p, record_id=record.record_id, expired_on=due
+                )
+
     # Queries used by the scheduler and views ------------------------------
 
     def active_records(self, kind: RecordKind) -> list[CreditRecord]:
