@@ -7,8 +7,13 @@ import json
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from uuid import UUID
+
+from domain.events import EVENT_TYPES, SubjectEvent
+
+SUBJECT_TOPIC = "domain.subject:CreditSubject"
 
 GENESIS_HASH = "0" * 64
 
@@ -34,6 +39,32 @@ def event_document(event: Any) -> dict[str, Any]:
     document.pop("originator_topic", None)
     document["type"] = type(event).__name__
     return document
+
+
+def event_from_document(document: dict[str, Any]) -> SubjectEvent:
+    """The event a canonical document describes (the inverse of event_document)."""
+    event_class = EVENT_TYPES[document["type"]]
+    hints = get_type_hints(event_class)
+    values: dict[str, Any] = {}
+    for f in fields(event_class):
+        raw = document.get(f.name)
+        values[f.name] = _typed(hints[f.name], raw)
+    if "originator_topic" in {f.name for f in fields(event_class)}:
+        values["originator_topic"] = SUBJECT_TOPIC
+    return event_class(**values)
+
+
+def _typed(hint: Any, raw: Any) -> Any:
+    if raw is None:
+        return None
+    options = get_args(hint) if get_origin(hint) in (Union, UnionType) else (hint,)
+    if datetime in options:
+        return datetime.fromisoformat(raw)
+    if date in options:
+        return date.fromisoformat(raw)
+    if UUID in options or isinstance(hint, TypeVar):
+        return UUID(raw)
+    return raw
 
 
 def canonical_bytes(event: Any) -> bytes:

@@ -709,7 +709,11 @@ class CreditSubject(Aggregate):
     @_apply.register
     def _(self, event: ev.RecordCorrected) -> None:
         record = self.records[event.record_id]
-        record.content.update(event.changes)
+        for name, value in event.changes.items():
+            if isinstance(value, str) and _is_date_field(name, record.content[name]):
+                record.content[name] = date.fromisoformat(value)
+            else:
+                record.content[name] = value
         record.corrections += 1
 
     @_apply.register
@@ -768,10 +772,10 @@ def _envelope(p: Provenance) -> dict[str, Any]:
 
 
 def _coerce_change(name: str, original: Any, new: Any) -> Any:
-    """A correction keeps each field's type, so views and rules read it unchanged."""
-    if isinstance(original, date) or (original is None and _looks_like_date(name)):
+    """Checks a corrected value fits its field; dates travel as ISO text (JSON)."""
+    if _is_date_field(name, original):
         try:
-            return None if new is None else date.fromisoformat(str(new))
+            return None if new is None else date.fromisoformat(str(new)).isoformat()
         except ValueError:
             msg = f"{name} must be a date (YYYY-MM-DD), not {new!r}"
             raise InvalidRecord(msg) from None
@@ -786,8 +790,10 @@ def _coerce_change(name: str, original: Any, new: Any) -> Any:
     return new
 
 
-def _looks_like_date(name: str) -> bool:
-    return name.endswith(("_on", "_from", "_to"))
+def _is_date_field(name: str, original: Any) -> bool:
+    return isinstance(original, date) or (
+        original is None and name.endswith(("_on", "_from", "_to"))
+    )
 
 
 def _with_defaults(fields: dict[str, Any], **defaults: Any) -> dict[str, Any]:

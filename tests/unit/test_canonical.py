@@ -1,0 +1,102 @@
+"""Canonical documents: what the hash chain, the audit log and Kafka all carry."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime
+
+from eventsourcing.utils import get_topic
+
+from domain.calendar import WorkingDayCalendar
+from domain.canonical import (
+    GENESIS_HASH,
+    SUBJECT_TOPIC,
+    event_document,
+    event_from_document,
+    event_hash,
+)
+from domain.codes import parse_subject_code
+from domain.rules import CreditRules, Provenance
+from domain.subject import CreditSubject
+
+RULES = CreditRules(calendar=WorkingDayCalendar({}))
+
+
+def provenance(key: str) -> Provenance:
+    return Provenance(
+        department="market-regulation",
+        actor="zhang",
+        request_key=key,
+        request_digest=key,
+        recorded_at=datetime(2024, 6, 10, 2, 0, tzinfo=UTC),
+        today=date(2024, 6, 10),
+    )
+
+
+def busy_subject() -> CreditSubject:
+    subject = CreditSubject.register(
+        parse_subject_code("91350100M000100Y43"), "示例", None, provenance("k0")
+    )
+    subject.publish_penalty(
+        provenance("k1"),
+        RULES,
+        record_id="P1",
+        decision_no="罚〔2024〕1号",
+        violation_type="消防",
+        facts="f",
+        basis="b",
+        penalty_types=["fine"],
+        content="c",
+        fine_amount="10.00",
+        severity="general",
+        decided_on=date(2024, 6, 3),
+        authority="a",
+        authority_code="x",
+    )
+    subject.correct_record(provenance("k2"), "P1", {"content": "c2"}, "typo")
+    subject.red_list(
+        provenance("k3"),
+        record_id="R1",
+        scheme="a_grade_taxpayer",
+        decided_on=date(2024, 1, 1),
+        valid_to=date(2026, 1, 1),
+    )
+    subject.list_as_seriously_dishonest(
+        provenance("k4"),
+        RULES,
+        record_id="L1",
+        basis="b",
+        measures=["限制高消费"],
+        decided_on=date(2024, 6, 1),
+        term_ends_on=date(2027, 6, 1),
+    )
+    return subject
+
+
+def test_every_event_survives_a_round_trip_through_its_document() -> None:
+    events = busy_subject().collect_events()
+
+    rebuilt = [event_from_document(event_document(e)) for e in events]
+
+    assert rebuilt == list(events)
+    assert [event_hash(e) for e in rebuilt] == [event_hash(e) for e in events]
+
+
+def test_each_event_chains_to_the_hash_of_the_one_before() -> None:
+    events = busy_subject().collect_events()
+
+    assert events[0].previous_hash == GENESIS_HASH  # type: ignore[attr-defined]
+    for before, after in itertools.pairwise(events):
+        assert after.previous_hash == event_hash(before)  # type: ignore[attr-defined]
+
+
+def test_changing_any_field_changes_the_hash() -> None:
+    event = busy_subject().collect_events()[1]
+    document = event_document(event)
+    document["fine_amount"] = "10000.00"
+
+    assert event_hash(event_from_document(document)) != event_hash(event)
+
+
+def test_the_subject_topic_constant_names_the_aggregate_class() -> None:
+    assert get_topic(CreditSubject) == SUBJECT_TOPIC
