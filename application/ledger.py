@@ -37,7 +37,7 @@ from application.results import (
 from application.transcodings import DateAsISO
 from application.views import subject_state
 from domain import events as ev
-from domain.canonical import event_document, event_hash
+from domain.canonical import event_document, event_hash, event_id
 from domain.codes import SubjectKind, parse_subject_code
 from domain.errors import DomainError, InvalidRecord, SubjectAlreadyRegistered
 from domain.rules import CreditRules, Provenance
@@ -311,10 +311,6 @@ class CreditLedger(Application[UUID]):
             _recorded_event(r.domain_event, r.notification.id)  # type: ignore[arg-type]
             for r in recordings
         ]
-
-
-def event_id(event: ev.SubjectEvent) -> UUID:
-    return uuid.uuid5(event.originator_id, str(event.originator_version))
 
 
 def _recorded_event(event: ev.SubjectEvent, position: int) -> RecordedEvent:

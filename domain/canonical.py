@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from domain.events import EVENT_TYPES, SubjectEvent
 
@@ -74,6 +74,11 @@ def canonical_bytes(event: Any) -> bytes:
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode()
+
+
+def event_id(event: SubjectEvent) -> UUID:
+    """Stable id of a stored event: derived from its subject and version."""
+    return uuid5(event.originator_id, str(event.originator_version))
 
 
 def event_hash(event: Any) -> str:
