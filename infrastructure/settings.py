@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     kafka_bootstrap: str | None = None
     topic: str = "credit-ledger.events"
+    topic_partitions: int = Field(default=3, ge=1, le=1000)
     timezone: str = "Asia/Shanghai"
     holiday_calendar: Path | None = None
     publication_deadline_working_days: int = Field(default=7, ge=1, le=60)
