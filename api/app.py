@@ -11,6 +11,7 @@ from api.limits import BodySizeLimit
 from api.problems import install_problem_handlers
 from api.routes import calendar, events, health, subjects
 from application.clock import Clock
+from application.group_commit import GroupCommitter
 from infrastructure.bootstrap import Services, build_services
 from infrastructure.settings import Settings
 
@@ -29,9 +30,12 @@ def create_app(
     settings = settings or Settings()
     built = services or build_services(settings, clock)
 
+    committer = GroupCommitter(built.ledger)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        committer.stop()
         if services is None:
             built.close()
 
@@ -42,6 +46,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = built
+    app.state.committer = committer
     install_problem_handlers(app)
     for module in (subjects, events, calendar, health):
         app.include_router(module.router)

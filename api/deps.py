@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from application.group_commit import GroupCommitter
 from application.keys import Principal
 from application.ledger import CreditLedger
 from infrastructure.bootstrap import Services
@@ -43,6 +44,14 @@ def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_committer(request: Request) -> GroupCommitter:
+    committer: GroupCommitter = request.app.state.committer
+    return committer
+
+
+CommitterDep = Annotated[GroupCommitter, Depends(get_committer)]
 
 
 def check_scope(principal: Principal, scope: str) -> None:

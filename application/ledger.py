@@ -151,16 +151,14 @@ class CreditLedger(Application[UUID]):
         """Decide every command, then store all that succeeded in one transaction.
 
         A rule broken by one command never fails the others; a concurrent writer
-        makes the whole batch decide again on fresh state.
+        makes the whole batch decide again on fresh state (where an If-Match
+        version then no longer matches, that command alone is refused).
         """
         for _ in range(MAX_CONFLICT_RETRIES):
             try:
                 return self._decide_and_store(commands)
             except IntegrityError:
-                if len(commands) == 1 and commands[0].expected_version is not None:
-                    current = self._get(self._code(commands[0])).version
-                    msg = "The subject changed while this request was decided"
-                    raise VersionMismatch(msg, current) from None
+                continue
         raise ConcurrentWriteConflict("too many concurrent writers")
 
     def _decide_and_store(

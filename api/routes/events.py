@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Header, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.batch_lines import record_lines
-from api.deps import LedgerDep, PrincipalDep, check_scope
+from api.deps import CommitterDep, LedgerDep, PrincipalDep, check_scope
 from api.schemas.batch import BatchLineResult, BatchResult
 from api.schemas.events import EventBody, EventIn
 from api.schemas.subjects import CommandResultPublic
@@ -35,7 +35,7 @@ def record_event(
     code: str,
     event: Annotated[EventIn, Body()],
     principal: PrincipalDep,
-    ledger: LedgerDep,
+    committer: CommitterDep,
     response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     if_match: Annotated[str | None, Header()] = None,
@@ -43,7 +43,7 @@ def record_event(
     body: EventBody = event
     event_type = body.model_dump()["type"]
     check_scope(principal, REQUIRED_SCOPE[event_type])
-    result = ledger.record(
+    result = committer.record(
         RecordCommand(
             subject_code=code,
             event_type=event_type,
