@@ -39,9 +39,9 @@ def read_operator_tables(path: Path) -> list[YearTable]:
     return [parse_year_table(item) for item in items]
 
 
-def load_calendar(operator_file: Path | None) -> WorkingDayCalendar:
+def load_calendar(operator_file: Path) -> WorkingDayCalendar:
     tables = bundled_year_tables()
-    if operator_file is not None and operator_file.exists():
+    if operator_file.exists():
         for table in read_operator_tables(operator_file):
             tables[table.year] = table
     return WorkingDayCalendar(tables)

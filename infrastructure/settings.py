@@ -19,7 +19,8 @@ class Settings(BaseSettings):
     topic: str = "credit-ledger.events"
     topic_partitions: int = Field(default=3, ge=1, le=1000)
     timezone: str = "Asia/Shanghai"
-    holiday_calendar: Path | None = None
+    # Read when it exists; `credit-ledger calendar import` writes it.
+    holiday_calendar: Path = Path("var/holiday-calendar.json")
     publication_deadline_working_days: int = Field(default=7, ge=1, le=60)
     repair_decision_working_days: int = Field(default=10, ge=1, le=120)
     publicity_policy_file: Path | None = None

@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from api.cli import import_file, keys, relay, replay, serve
+from api.cli import calendar, import_file, keys, relay, replay, serve
 
-COMMAND_MODULES = [serve, keys, replay, import_file, relay]
+COMMAND_MODULES = [serve, keys, replay, import_file, relay, calendar]
 
 
 def build_parser() -> argparse.ArgumentParser:

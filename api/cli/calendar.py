@@ -1,0 +1,52 @@
+"""``credit-ledger calendar``: import a year the bundled holiday calendar lacks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from infrastructure.holidays import import_operator_year, load_calendar
+from infrastructure.settings import Settings
+
+
+def register(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "calendar", help="holiday calendars for years the bundled one lacks"
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    imports = actions.add_parser(
+        "import",
+        help="validate a year file and add it to the operator calendar",
+        description='FILE: {"year": 2027, "source": "...", "holidays": [...], '
+        '"workdays": [...]} or a list of such objects. It is merged into '
+        "CREDIT_LEDGER_HOLIDAY_CALENDAR (default var/holiday-calendar.json), "
+        "which serve reads at start.",
+    )
+    imports.add_argument("file", type=Path)
+    imports.set_defaults(func=import_year)
+    show = actions.add_parser("years", help="list the years with an official table")
+    show.set_defaults(func=list_years)
+
+
+def import_year(args: argparse.Namespace) -> int:
+    target = Settings().holiday_calendar
+    try:
+        table = import_operator_year(args.file, target)
+    except (OSError, ValueError, json.JSONDecodeError) as e:
+        print(f"error: {args.file}: {e}", file=sys.stderr)
+        return 1
+    print(
+        f"Imported {table.year} ({len(table.holidays)} holidays, "
+        f"{len(table.adjusted_workdays)} adjusted workdays) into {target}"
+    )
+    return 0
+
+
+def list_years(_: argparse.Namespace) -> int:
+    calendar = load_calendar(Settings().holiday_calendar)
+    years = calendar.covered_years
+    print(f"{years[0]}–{years[-1]}" if years else "none")
+    return 0
