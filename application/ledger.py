@@ -34,6 +34,7 @@ from application.results import (
     RegistrationResult,
     SubjectState,
 )
+from application.subject_cache import SubjectCache
 from application.transcodings import DateAsISO
 from application.views import subject_state
 from domain import events as ev
@@ -48,7 +49,7 @@ MAX_CONFLICT_RETRIES = 8
 
 class CreditLedger(Application[UUID]):
     name = "CreditLedger"
-    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "5000"}
+    env: ClassVar[dict[str, str]] = {}
 
     def __init__(
         self,
@@ -63,6 +64,7 @@ class CreditLedger(Application[UUID]):
         self.clock = clock
         self.timezone = timezone
         self.positions: PositionIndex = position_index(self.recorder)
+        self._decided = SubjectCache()
         # Called with the new head position after every commit (wakes projections).
         self.commit_listeners: list[Callable[[int], None]] = []
 
@@ -178,6 +180,7 @@ class CreditLedger(Application[UUID]):
                 outcomes.append(e)
         touched = [s for s in loaded.values() if s.pending_events]
         recordings = self.save(*touched) if touched else []
+        self._decided.put_back(list(loaded.values()))
         recorded = {
             (r.domain_event.originator_id, r.domain_event.originator_version): r
             for r in recordings
@@ -201,7 +204,7 @@ class CreditLedger(Application[UUID]):
             msg = f"{command.event_type!r} is not an event type that can be recorded"
             raise UnknownEventType(msg)
         code = self._code(command)
-        subject = loaded.get(code) or self._get(code)
+        subject = loaded.get(code) or self._decided.take(code) or self._get(code)
         loaded[code] = subject
         provenance = self.provenance(command.actor, command.request_key, command.digest)
         receipt = subject.receipt_for(provenance)

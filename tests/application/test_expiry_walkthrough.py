@@ -98,6 +98,7 @@ def test_a_penalty_walks_from_repair_refused_to_expiry_emitted_once(
         commitment="信用承诺书",
         materials=["缴款凭证"],
     )
+    clock.go_to(date(2022, 4, 15))
     record(ledger, "Repaired", REVIEWER, repair_id="R1", decided_on=date(2022, 4, 15))
     assert statuses(ledger) == {"P1": "repaired", "P2": "active"}
 
