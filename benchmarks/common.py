@@ -1,0 +1,37 @@
+"""Shared by the benchmarks: one result line format that run_all.py collects.
+
+Every benchmark prints its figures for a person and, for each headline figure, one
+machine line ``RESULT\t<figure>\t<value>\t<baseline>\t<ratio>\t<target>`` where the
+baseline was measured in the same run (these machines are noisy).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RESULT_PREFIX = "RESULT\t"
+
+
+def report(figure: str, value: str, baseline: str, ratio: float, target: str) -> None:
+    print(
+        f"{RESULT_PREFIX}{figure}\t{value}\t{baseline}\t{ratio:.2f}\t{target}",
+        flush=True,
+    )
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples) if samples else float("nan")
