@@ -23,6 +23,8 @@ APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -y -q
 venv install: $(INSTALL_STAMP) $(CALFKIT_STAMP)
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+		$(APT_GET) update && $(APT_GET) install python3-venv; }
 	$(PYTHON) -m venv $(VENV)
 
 $(INSTALL_STAMP): pyproject.toml | $(BIN)/python
