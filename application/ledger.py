@@ -35,7 +35,7 @@ from application.results import (
     SubjectState,
 )
 from application.subject_cache import SubjectCache
-from application.transcodings import DateAsISO
+from application.transcodings import STATE_CLASSES, DataclassAsDict, DateAsISO
 from application.views import subject_state
 from domain import events as ev
 from domain.canonical import event_document, event_hash, event_id
@@ -45,11 +45,15 @@ from domain.rules import CreditRules, Provenance
 from domain.subject import CreditSubject, subject_id
 
 MAX_CONFLICT_RETRIES = 8
+SNAPSHOT_INTERVAL = 100
 
 
 class CreditLedger(Application[UUID]):
     name = "CreditLedger"
     env: ClassVar[dict[str, str]] = {}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        CreditSubject: SNAPSHOT_INTERVAL
+    }
 
     def __init__(
         self,
@@ -79,6 +83,8 @@ class CreditLedger(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        for state_class in STATE_CLASSES:
+            transcoder.register(DataclassAsDict(state_class))
 
     # Commands --------------------------------------------------------------
 

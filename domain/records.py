@@ -48,6 +48,11 @@ class CreditRecord:
     closed_on: date | None = None
     corrections: int = 0
 
+    def __post_init__(self) -> None:
+        # Restored from a JSON snapshot, enum members arrive as plain text.
+        self.kind = RecordKind(self.kind)
+        self.status = RecordStatus(self.status)
+
     @property
     def is_active(self) -> bool:
         return self.status is RecordStatus.ACTIVE
@@ -64,6 +69,9 @@ class RepairApplication:
     status: RepairStatus = RepairStatus.PENDING
     decided_on: date | None = None
     reason: str | None = None
+
+    def __post_init__(self) -> None:
+        self.status = RepairStatus(self.status)
 
 
 @dataclass

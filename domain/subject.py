@@ -7,7 +7,7 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, Snapshot
 
 from domain import events as ev
 from domain.canonical import GENESIS_HASH, event_hash
@@ -256,6 +256,7 @@ class CreditSubject(Aggregate):
         self, p: Provenance, record_id: str, reason: str, decided_on: date
     ) -> None:
         listing = self._active_record(record_id, RecordKind.LISTING)
+        self._check_not_future(p, decided_on, "decided_on")
         self._check_not_before(listing, decided_on)
         if reason == "expired" and decided_on < listing.content["term_ends_on"]:
             msg = (
@@ -289,6 +290,7 @@ class CreditSubject(Aggregate):
         self, p: Provenance, record_id: str, reason: str, decided_on: date
     ) -> None:
         red = self._active_record(record_id, RecordKind.RED_LIST)
+        self._check_not_future(p, decided_on, "decided_on")
         self._check_not_before(red, decided_on)
         self._trigger(
             ev.RedListRevoked,
@@ -303,6 +305,7 @@ class CreditSubject(Aggregate):
         if not (record.is_active and record.published):
             msg = f"Record {record_id} is not being published ({record.status})"
             raise RuleViolation(msg)
+        self._check_not_future(p, expired_on, "expired_on")
         if record.maximum_until is None or expired_on < record.maximum_until:
             msg = (
                 f"Record {record_id} is published until {record.maximum_until}; "
@@ -332,6 +335,7 @@ class CreditSubject(Aggregate):
 
     def grant_repair(self, p: Provenance, repair_id: str, decided_on: date) -> None:
         repair = self._pending_repair(repair_id, decided_on)
+        self._check_not_future(p, decided_on, "decided_on")
         self._trigger(
             ev.Repaired,
             p,
@@ -352,6 +356,7 @@ class CreditSubject(Aggregate):
         self, p: Provenance, repair_id: str, decided_on: date, reason: str
     ) -> None:
         repair = self._pending_repair(repair_id, decided_on)
+        self._check_not_future(p, decided_on, "decided_on")
         self._trigger(
             ev.RepairRejected,
             p,
@@ -394,6 +399,7 @@ class CreditSubject(Aggregate):
         if record.status in (RecordStatus.REVOKED, RecordStatus.DELISTED):
             msg = f"Record {record_id} is already {record.status}"
             raise RuleViolation(msg)
+        self._check_not_future(p, decided_on, "decided_on")
         self._check_not_before(record, decided_on)
         self._trigger(
             ev.RecordRevoked,
@@ -745,6 +751,19 @@ class CreditSubject(Aggregate):
         record = self.records[record_id]
         record.status = status
         record.closed_on = on
+
+
+class SubjectSnapshot(Snapshot):
+    """A snapshot of a subject; JSON brings its enum back as text, so retype it."""
+
+    def mutate(self, _: None) -> CreditSubject:
+        subject = super().mutate(None)
+        assert isinstance(subject, CreditSubject)
+        subject.kind = SubjectKind(subject.kind)
+        return subject
+
+
+CreditSubject.Snapshot = SubjectSnapshot
 
 
 _ENVELOPE_FIELDS = frozenset(

@@ -98,10 +98,18 @@ def parse_batch(raw: bytes, content_type: str) -> list[Any]:
     try:
         text = raw.decode("utf-8")
         if "ndjson" in content_type or "jsonl" in content_type:
-            return [json.loads(line) for line in text.splitlines() if line.strip()]
+            return [_ndjson_line(line) for line in text.splitlines() if line.strip()]
         data = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise HTTPException(422, f"Malformed batch body: {e}") from None
     if not isinstance(data, list):
         raise HTTPException(422, "A JSON batch body must be an array of events")
     return data
+
+
+def _ndjson_line(line: str) -> Any:
+    """A malformed line is refused alone (like ``import``), not the whole batch."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as e:
+        return f"malformed JSON: {e}"

@@ -1,0 +1,267 @@
+"""Events/s recorded over HTTP on SQLite and PostgreSQL, beside the raw append rate.
+
+Run: python benchmarks/bench_recording.py [events] [clients]
+
+For each store, in the same run:
+- raw: an ``eventsourcing.Application`` saves one trivial aggregate event per
+  transaction, single writer, on a fresh database of that store;
+- ledger: ``clients`` threads send the same commands through the ledger's group
+  committer in this process (no HTTP), each to its own subject;
+- HTTP: ``credit-ledger serve`` runs as a subprocess (one uvicorn worker) on another
+  fresh database; ``clients`` threads POST ``InformationRecorded`` events with a
+  department key, either each to its own subject or all to one subject.
+A temporary PostgreSQL server is started the way the test suite starts it and
+stopped at the end. Every row is bounded by the event count and by a time budget
+per client, so the whole run stays around a minute.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from uuid import UUID
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+from application.commands import Actor, RecordCommand
+from application.group_commit import GroupCommitter
+from application.keys import KeyService
+from infrastructure.bootstrap import build_key_store, build_services
+from infrastructure.settings import Settings
+from tests.factories import as_json, fields_of, information, uscc
+from tests.services import HOST, PostgresServer, free_port
+
+CLI = str(Path(sys.executable).with_name("credit-ledger"))
+DECIDED = date.today() - timedelta(days=3)
+STARTUP_TIMEOUT = 30.0
+
+
+class Dot(Aggregate):
+    @event("Ticked")
+    def tick(self) -> None:
+        pass
+
+
+class RawAppend(Application[UUID]):
+    pass
+
+
+def raw_append_rate(database_url: str, events: int) -> float:
+    app = RawAppend(env=Settings(database_url=database_url).event_store_env())
+    try:
+        dot = Dot()
+        app.save(dot)
+        started = time.perf_counter()
+        for _ in range(events):
+            dot.tick()
+            app.save(dot)
+        return events / (time.perf_counter() - started)
+    finally:
+        app.close()
+
+
+@contextmanager
+def served(database_url: str, workdir: Path) -> Iterator[tuple[str, str]]:
+    """``credit-ledger serve`` on the database; yields (url, key)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_LEDGER_")}
+    env["CREDIT_LEDGER_DATABASE_URL"] = database_url
+    # The per-key rate limit (100/s by default) would measure itself, not recording.
+    env["CREDIT_LEDGER_RATE_LIMIT_PER_SECOND"] = "0"
+    keys = build_key_store(Settings(database_url=database_url))
+    _, key = KeyService(keys).create(
+        "market-regulation", "bench", {"record"}, datetime.now(UTC)
+    )
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    log = workdir / f"serve-{port}.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [CLI, "serve", "--host", HOST, "--port", str(port)],
+            cwd=workdir,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"serve did not start:\n{log.read_text()}")
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url, key
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+
+
+def run_clients(
+    clients: int, per_client: int, budget: float, send: Callable[[int, int], None]
+) -> float:
+    """Events/s of ``clients`` threads each sending up to ``per_client`` events.
+
+    Bounded: a client stops early once ``budget`` seconds have passed.
+    """
+    start = threading.Barrier(clients + 1)
+    done = [0] * clients
+    failures: list[BaseException] = []
+
+    def client(number: int) -> None:
+        start.wait()
+        deadline = time.perf_counter() + budget
+        try:
+            for n in range(per_client):
+                if time.perf_counter() > deadline:
+                    break
+                send(number, n)
+                done[number] += 1
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"{len(failures)} clients failed") from failures[0]
+    return sum(done) / elapsed
+
+
+def http_rate(
+    url: str, key: str, events: int, clients: int, one_subject: bool, budget: float
+) -> float:
+    headers = {"Authorization": f"Bearer {key}"}
+    codes = [uscc(1)] if one_subject else [uscc(n) for n in range(1, clients + 1)]
+    with httpx.Client(base_url=url, headers=headers) as http:
+        for code in codes:
+            http.post("/v1/subjects", json={"code": code, "name": "Bench Co."})
+    sessions = [
+        httpx.Client(base_url=url, headers=headers, timeout=60) for _ in range(clients)
+    ]
+
+    def send(number: int, n: int) -> None:
+        code = codes[0] if one_subject else codes[number]
+        body = as_json(information(f"c{number}-{n}", occurred_on=DECIDED))
+        response = sessions[number].post(f"/v1/subjects/{code}/events", json=body)
+        if response.status_code != 201:
+            raise RuntimeError(response.text)
+
+    try:
+        return run_clients(clients, events // clients, budget, send)
+    finally:
+        for session in sessions:
+            session.close()
+
+
+def ledger_rate(database_url: str, events: int, clients: int, budget: float) -> float:
+    """The same commands through the ledger's group committer, in-process, no HTTP."""
+    services = build_services(Settings(database_url=database_url))
+    committer = GroupCommitter(services.ledger)
+    actor = Actor("market-regulation", "bench")
+    codes = [uscc(n) for n in range(1, clients + 1)]
+    for code in codes:
+        services.ledger.register_subject(code, "Bench Co.", actor)
+
+    def send(number: int, n: int) -> None:
+        body = information(f"c{number}-{n}", occurred_on=DECIDED)
+        committer.record(
+            RecordCommand(codes[number], str(body["type"]), fields_of(body), actor)
+        )
+
+    try:
+        return run_clients(clients, events // clients, budget, send)
+    finally:
+        committer.stop()
+        services.close()
+
+
+@dataclass
+class Row:
+    store: str
+    path: str
+    rate: float
+    raw: float
+
+
+def measure(
+    store: str,
+    fresh_url: Callable[[], str],
+    workdir: Path,
+    events: int,
+    clients: int,
+    budget: float,
+) -> list[Row]:
+    raw = raw_append_rate(fresh_url(), events)
+    rows = [Row(store, "raw Application.save", raw, raw)]
+    rate = ledger_rate(fresh_url(), events, clients, budget)
+    rows.append(Row(store, f"ledger, {clients} threads", rate, raw))
+    for one_subject in (False, True):
+        with served(fresh_url(), workdir) as (url, key):
+            rate = http_rate(url, key, events, clients, one_subject, budget)
+        target = "1 subject" if one_subject else f"{clients} subjects"
+        rows.append(Row(store, f"HTTP, {target}", rate, raw))
+    return rows
+
+
+def main() -> None:
+    events = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    clients = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    budget = 10.0
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-recording-") as tmp:
+        workdir = Path(tmp)
+        counter = iter(range(1_000_000))
+
+        def sqlite_url() -> str:
+            return f"sqlite:///{workdir / f'ledger-{next(counter)}.sqlite3'}"
+
+        rows = measure("SQLite", sqlite_url, workdir, events, clients, budget)
+        postgres = PostgresServer()
+        try:
+            postgres.start()
+            rows += measure(
+                "PostgreSQL", postgres.make_database, workdir, events, clients, budget
+            )
+        finally:
+            postgres.close()
+
+    print(
+        f"\nup to {events} events per row (each client stops after {budget:.0f} s), "
+        f"{clients} client threads;\none event per request, command or raw "
+        "transaction; one uvicorn worker;\nper-key rate limit off\n"
+    )
+    print(f"{'store':<11} {'path':<24} {'events/s':>9} {'vs raw':>7}")
+    for row in rows:
+        print(
+            f"{row.store:<11} {row.path:<24} {row.rate:>9,.0f} "
+            f"{row.rate / row.raw:>6.2f}x"
+        )
+    print(f"\ntotal {time.perf_counter() - began:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

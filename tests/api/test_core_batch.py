@@ -1,0 +1,149 @@
+"""POST /v1/events:batch: each line stored whole or not at all, each answered."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.api.support import Api, assert_problem
+from tests.factories import Body, as_json, licence, penalty, uscc
+
+NDJSON = "application/x-ndjson"
+
+
+def line(code: str, body: Body, **extra: Any) -> dict[str, Any]:
+    return {"subject": code, **as_json(body), **extra}
+
+
+def ndjson(*items: object) -> bytes:
+    return "\n".join(
+        item if isinstance(item, str) else json.dumps(item) for item in items
+    ).encode()
+
+
+def post_batch(
+    api: Api, content: bytes, content_type: str, headers: dict[str, str] | None = None
+) -> Any:
+    return api.client.post(
+        "/v1/events:batch",
+        content=content,
+        headers={**(headers or api.clerk), "Content-Type": content_type},
+    )
+
+
+@pytest.mark.parametrize("content_type", [NDJSON, "application/json"])
+def test_a_bad_line_does_not_stop_the_others(api: Api, content_type: str) -> None:
+    first, second = api.register(uscc(1)), api.register(uscc(2))
+    items = [
+        line(first, licence("L1")),
+        line(first, licence("L2", colour="red")),
+        line(uscc(99), licence("L3")),
+        line(second, penalty("P1")),
+        line(first, penalty("L1")),
+    ]
+    content = ndjson(*items) if content_type == NDJSON else json.dumps(items).encode()
+
+    response = post_batch(api, content, content_type)
+
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert [r["line"] for r in answer["results"]] == [1, 2, 3, 4, 5]
+    assert [r["status"] for r in answer["results"]] == [201, 422, 404, 201, 409]
+    assert (answer["accepted"], answer["rejected"]) == (2, 3)
+    assert [e["type"] for e in api.history(first)] == [
+        "SubjectRegistered",
+        "LicencePublished",
+    ]
+    assert [e["type"] for e in api.history(second)][-1] == "PenaltyPublished"
+
+
+def test_accepted_lines_answer_like_single_events(api: Api) -> None:
+    code = api.register()
+
+    answer = post_batch(api, ndjson(line(code, licence("L1"))), NDJSON).json()
+
+    event = answer["results"][0]["event"]
+    stored = api.history(code)[-1]
+    assert (event["event_id"], event["version"], event["position"]) == (
+        stored["event_id"],
+        stored["version"],
+        stored["position"],
+    )
+    assert event["publicity_deadline"] == "2022-10-28"
+
+
+def test_a_malformed_ndjson_line_is_rejected_alone(api: Api) -> None:
+    code = api.register()
+    content = ndjson(line(code, licence("L1")), '{"subject": "broken', "[]")
+
+    response = post_batch(api, content, NDJSON)
+
+    assert response.status_code == 200, response.text
+    statuses = [r["status"] for r in response.json()["results"]]
+    assert statuses == [201, 422, 422]
+    assert len(api.history(code)) == 2
+
+
+def test_rerunning_a_batch_with_idempotency_keys_stores_nothing_new(api: Api) -> None:
+    code = api.register()
+    content = ndjson(
+        line(code, licence("L1"), idempotency_key="k1"),
+        line(code, licence("L2"), idempotency_key="k2"),
+    )
+    first = post_batch(api, content, NDJSON).json()
+    head = api.head()
+
+    again = post_batch(api, content, NDJSON).json()
+
+    assert [r["status"] for r in again["results"]] == [201, 201]
+    assert [r["event"]["replayed"] for r in again["results"]] == [True, True]
+    assert [r["event"]["event_id"] for r in again["results"]] == [
+        r["event"]["event_id"] for r in first["results"]
+    ]
+    assert api.head() == head
+
+
+def test_a_line_needing_a_scope_the_key_lacks_is_a_403_line(api: Api) -> None:
+    code = api.register()
+    api.record(code, licence("L1"))
+    content = ndjson(
+        line(code, licence("L2")),
+        {
+            "subject": code,
+            "type": "RecordRevoked",
+            "record_id": "L1",
+            "reason": "annulled",
+            "decided_on": "2022-10-20",
+        },
+    )
+
+    answer = post_batch(api, content, NDJSON, api.key("record")).json()
+
+    assert [r["status"] for r in answer["results"]] == [201, 403]
+    assert api.state(code)["licences"][0]["status"] == "active"
+
+
+def test_a_json_body_that_is_not_an_array_is_a_422(api: Api) -> None:
+    code = api.register()
+
+    response = post_batch(
+        api, json.dumps(line(code, licence("L1"))).encode(), "application/json"
+    )
+
+    assert_problem(response, 422)
+    assert api.head() == 1
+
+
+def test_a_batch_without_a_key_is_a_401(api: Api) -> None:
+    code = api.register()
+
+    response = api.client.post(
+        "/v1/events:batch",
+        content=ndjson(line(code, licence("L1"))),
+        headers={"Content-Type": NDJSON},
+    )
+
+    assert_problem(response, 401)
+    assert api.head() == 1

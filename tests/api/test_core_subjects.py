@@ -1,0 +1,234 @@
+"""Registering subjects, changing their details, reading state, past state, history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from itertools import pairwise
+
+from domain.canonical import GENESIS_HASH
+from tests.api.support import Api, assert_problem
+from tests.factories import (
+    NOW,
+    licence,
+    penalty,
+    resident_id,
+    uscc,
+    with_wrong_check_char,
+)
+
+
+def test_registering_a_new_subject_answers_201_with_its_details(api: Api) -> None:
+    response = api.client.post(
+        "/v1/subjects",
+        json={
+            "code": uscc(1),
+            "name": "Jishan Foods Co.",
+            "legal_representative": "Li",
+        },
+        headers=api.clerk,
+    )
+
+    assert response.status_code == 201
+    assert response.json() == {
+        "subject": uscc(1),
+        "kind": "legal_person",
+        "name": "Jishan Foods Co.",
+        "legal_representative": "Li",
+        "version": 1,
+        "position": api.head(),
+    }
+    assert response.headers["etag"] == '"1"'
+
+
+def test_code_is_normalised_before_use(api: Api) -> None:
+    spaced = " ".join(uscc(2)[i : i + 6] for i in range(0, 18, 6)).lower()
+
+    response = api.client.post(
+        "/v1/subjects", json={"code": spaced, "name": "Acme"}, headers=api.clerk
+    )
+
+    assert response.status_code == 201
+    assert response.json()["subject"] == uscc(2)
+
+
+def test_registering_again_with_the_same_details_answers_200_and_stores_nothing(
+    api: Api,
+) -> None:
+    api.register(uscc(1), "Jishan Foods Co.")
+    head = api.head()
+
+    response = api.client.post(
+        "/v1/subjects",
+        json={"code": uscc(1), "name": "Jishan Foods Co."},
+        headers=api.clerk,
+    )
+
+    assert response.status_code == 200
+    assert response.json()["version"] == 1
+    assert api.head() == head
+
+
+def test_registering_again_with_other_details_is_a_409_conflict(api: Api) -> None:
+    api.register(uscc(1), "Jishan Foods Co.")
+    head = api.head()
+
+    response = api.client.post(
+        "/v1/subjects", json={"code": uscc(1), "name": "Other Name"}, headers=api.clerk
+    )
+
+    problem = assert_problem(response, 409)
+    assert "PATCH" in problem["detail"]
+    assert api.head() == head
+
+
+def test_kind_is_inferred_from_a_resident_identity_number(api: Api) -> None:
+    response = api.client.post(
+        "/v1/subjects",
+        json={"code": resident_id(2), "name": "Zhang San"},
+        headers=api.clerk,
+    )
+
+    assert response.status_code == 201
+    assert response.json()["kind"] == "natural_person"
+
+
+def test_kind_that_contradicts_the_code_is_a_422(api: Api) -> None:
+    response = api.client.post(
+        "/v1/subjects",
+        json={"code": uscc(1), "name": "Acme", "kind": "natural_person"},
+        headers=api.clerk,
+    )
+
+    problem = assert_problem(response, 422)
+    assert "legal_person" in problem["detail"]
+    assert api.head() == 0
+
+
+def test_code_with_a_bad_check_character_is_a_422_naming_the_right_one(
+    api: Api,
+) -> None:
+    code = with_wrong_check_char(uscc(1))
+
+    response = api.client.post(
+        "/v1/subjects", json={"code": code, "name": "Acme"}, headers=api.clerk
+    )
+
+    problem = assert_problem(response, 422)
+    assert f"should be {uscc(1)[-1]!r}" in problem["detail"]
+    assert api.head() == 0
+
+
+def test_patch_changes_the_name_and_keeps_the_representative(api: Api) -> None:
+    api.client.post(
+        "/v1/subjects",
+        json={"code": uscc(1), "name": "Old Name", "legal_representative": "Li"},
+        headers=api.clerk,
+    )
+
+    response = api.client.patch(
+        f"/v1/subjects/{uscc(1)}", json={"name": "New Name"}, headers=api.clerk
+    )
+
+    assert response.status_code == 200
+    assert response.json()["type"] == "SubjectDetailsChanged"
+    assert response.json()["version"] == 2
+    state = api.state(uscc(1))
+    assert (state["name"], state["legal_representative"]) == ("New Name", "Li")
+
+
+def test_patch_with_a_stale_if_match_is_412_and_stores_nothing(api: Api) -> None:
+    code = api.register()
+    api.client.patch(f"/v1/subjects/{code}", json={"name": "B"}, headers=api.clerk)
+    head = api.head()
+
+    response = api.client.patch(
+        f"/v1/subjects/{code}",
+        json={"name": "C"},
+        headers={**api.clerk, "If-Match": '"1"'},
+    )
+
+    assert assert_problem(response, 412)["current_version"] == 2
+    assert api.head() == head
+
+
+def test_state_lists_records_by_section(api: Api) -> None:
+    code = api.register()
+    api.record(code, licence("L1"), penalty("P1"))
+
+    state = api.state(code)
+
+    assert state["subject"] == code
+    assert state["version"] == 3
+    assert [r["record_id"] for r in state["licences"]] == ["L1"]
+    assert [r["record_id"] for r in state["active_penalties"]] == ["P1"]
+    assert state["active_listings"] == []
+
+
+def test_as_of_rebuilds_the_state_as_it_was_then(api: Api) -> None:
+    code = api.register()
+    api.record(code, licence("L1"))
+    api.clock.advance(timedelta(hours=2))
+    api.record(code, penalty("P1"))
+    between = (NOW + timedelta(hours=1)).isoformat()
+
+    past = api.state(code, as_of=between)
+    present = api.state(code)
+
+    assert past["version"] == 2
+    assert [r["record_id"] for r in past["records"]] == ["L1"]
+    assert {r["record_id"] for r in present["records"]} == {"L1", "P1"}
+
+
+def test_as_of_before_registration_is_a_404(api: Api) -> None:
+    code = api.register()
+
+    response = api.client.get(
+        f"/v1/subjects/{code}",
+        params={"as_of": (NOW - timedelta(days=1)).isoformat()},
+        headers=api.clerk,
+    )
+
+    assert_problem(response, 404)
+
+
+def test_as_of_without_a_time_zone_is_a_422(api: Api) -> None:
+    code = api.register()
+
+    response = api.client.get(
+        f"/v1/subjects/{code}",
+        params={"as_of": "2022-10-20T11:00:00"},
+        headers=api.clerk,
+    )
+
+    assert_problem(response, 422)
+
+
+def test_history_chains_each_event_to_the_hash_of_the_one_before(api: Api) -> None:
+    code = api.register()
+    api.record(code, licence("L1"), penalty("P1"), licence("L2"))
+
+    history = api.history(code)
+
+    assert [e["version"] for e in history] == [1, 2, 3, 4]
+    assert history[0]["previous_hash"] == GENESIS_HASH
+    for before, after in pairwise(history):
+        assert after["previous_hash"] == before["hash"]
+    assert len({e["hash"] for e in history}) == 4
+
+
+def test_history_names_department_actor_and_positions(api: Api) -> None:
+    code = api.register()
+    headers = api.key("record", department="tax-bureau", actor="zhao")
+    api.post_event(code, licence("L1"), headers=headers)
+
+    entry = api.history(code)[-1]
+
+    assert (entry["department"], entry["actor"]) == ("tax-bureau", "zhao")
+    assert entry["position"] == api.head()
+    assert entry["recorded_at"].startswith("2022-10-20T03:00:00")
+
+
+def test_unknown_subject_state_is_a_404(api: Api) -> None:
+    response = api.client.get(f"/v1/subjects/{uscc(9)}", headers=api.clerk)
+
+    assert_problem(response, 404)
