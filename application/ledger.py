@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, cast
 from uuid import UUID
@@ -46,6 +47,17 @@ from domain.subject import CreditSubject, subject_id
 
 MAX_CONFLICT_RETRIES = 8
 SNAPSHOT_INTERVAL = 100
+
+
+@dataclass(frozen=True)
+class _ReplayInBatch:
+    subject_id: UUID
+    first_version: int
+    last_version: int
+
+
+# What deciding one command gave: new events, an earlier result, or a refusal.
+Decision = list[ev.SubjectEvent] | CommandResult | _ReplayInBatch | Exception
 
 
 class CreditLedger(Application[UUID]):
@@ -173,7 +185,7 @@ class CreditLedger(Application[UUID]):
         self, commands: Sequence[RecordCommand]
     ) -> list[CommandResult | Exception]:
         loaded: dict[str, CreditSubject] = {}
-        outcomes: list[CommandResult | Exception | list[ev.SubjectEvent]] = []
+        outcomes: list[Decision] = []
         for command in commands:
             try:
                 outcomes.append(self._decide(command, loaded))
@@ -191,20 +203,22 @@ class CreditLedger(Application[UUID]):
             (r.domain_event.originator_id, r.domain_event.originator_version): r
             for r in recordings
         }
-        return [
-            CommandResult(
-                self.recorded(
-                    [recorded[(e.originator_id, e.originator_version)] for e in o]
-                )
-            )
-            if isinstance(o, list)
-            else o
-            for o in outcomes
-        ]
+
+        def result(decision: Decision) -> CommandResult | Exception:
+            if isinstance(decision, list):
+                keys = [(e.originator_id, e.originator_version) for e in decision]
+                return CommandResult(self.recorded([recorded[k] for k in keys]))
+            if isinstance(decision, _ReplayInBatch):
+                versions = range(decision.first_version, decision.last_version + 1)
+                stored = [recorded[(decision.subject_id, v)] for v in versions]
+                return CommandResult(self.recorded(stored), replayed=True)
+            return decision
+
+        return [result(decision) for decision in outcomes]
 
     def _decide(
         self, command: RecordCommand, loaded: dict[str, CreditSubject]
-    ) -> CommandResult | list[ev.SubjectEvent]:
+    ) -> Decision:
         decider = DECIDERS.get(command.event_type)
         if decider is None:
             msg = f"{command.event_type!r} is not an event type that can be recorded"
@@ -217,8 +231,10 @@ class CreditLedger(Application[UUID]):
         if receipt is not None:
             stored_version = subject.version - len(subject.pending_events)
             if receipt.first_version > stored_version:
-                msg = f"Idempotency key {command.request_key!r} is used twice"
-                raise InvalidRecord(msg)
+                # The same request twice in one batch: answer both with one result.
+                return _ReplayInBatch(
+                    subject.id, receipt.first_version, receipt.last_version
+                )
             return self._replayed(
                 subject.id, receipt.first_version, receipt.last_version
             )

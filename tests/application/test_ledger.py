@@ -236,13 +236,17 @@ def test_the_same_key_for_another_request_is_refused(ledger: CreditLedger) -> No
     assert types(ledger) == ["SubjectRegistered", "LicencePublished"]
 
 
-def test_the_same_key_twice_in_one_batch_stores_it_once(ledger: CreditLedger) -> None:
+def test_the_same_request_twice_in_one_batch_is_stored_once_and_answered_twice(
+    ledger: CreditLedger,
+) -> None:
     outcomes = ledger.record_many(
         [command(licence("L1"), key="k-1"), command(licence("L1"), key="k-1")]
     )
 
     assert isinstance(outcomes[0], CommandResult)
-    assert isinstance(outcomes[1], InvalidRecord)
+    assert isinstance(outcomes[1], CommandResult)
+    assert outcomes[1].replayed is True
+    assert outcomes[1].events == outcomes[0].events
     assert types(ledger) == ["SubjectRegistered", "LicencePublished"]
 
 
