@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -12,6 +13,7 @@ from application.commands import Actor
 
 SCOPES = frozenset({"record", "review", "audit", "admin"})
 KEY_PREFIX = "cl"
+MAX_CACHED_KEYS = 10_000
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,14 @@ class ApiKeyStore(Protocol):
 
     def list(self) -> list[ApiKeyRecord]: ...
 
+    def close(self) -> None: ...
+
 
 class UnknownScope(ValueError):
+    pass
+
+
+class UnknownKey(LookupError):
     pass
 
 
@@ -52,8 +60,12 @@ def hash_key(key: str) -> str:
 
 
 class KeyService:
-    def __init__(self, store: ApiKeyStore) -> None:
+    def __init__(self, store: ApiKeyStore, cache_seconds: float = 5.0) -> None:
         self._store = store
+        # Authentication runs on every request; a revocation made by another
+        # process (the CLI) takes effect within cache_seconds.
+        self._cache_seconds = cache_seconds
+        self._recent: dict[str, tuple[float, Principal | None]] = {}
 
     def create(
         self, department: str, actor: str, scopes: set[str], now: datetime
@@ -81,7 +93,19 @@ class KeyService:
         return record, key
 
     def authenticate(self, key: str) -> Principal | None:
-        record = self._store.find_by_hash(hash_key(key))
+        key_hash = hash_key(key)
+        now = time.monotonic()
+        cached = self._recent.get(key_hash)
+        if cached is not None and now - cached[0] < self._cache_seconds:
+            return cached[1]
+        principal = self._lookup(key_hash)
+        if len(self._recent) > MAX_CACHED_KEYS:
+            self._recent.clear()
+        self._recent[key_hash] = (now, principal)
+        return principal
+
+    def _lookup(self, key_hash: str) -> Principal | None:
+        record = self._store.find_by_hash(key_hash)
         if record is None or record.revoked_at is not None:
             return None
         return Principal(
@@ -91,7 +115,27 @@ class KeyService:
         )
 
     def revoke(self, key_id: str, now: datetime) -> bool:
+        self._recent.clear()
         return self._store.revoke(key_id, now)
+
+    def rotate(self, key_id: str, now: datetime) -> tuple[ApiKeyRecord, str]:
+        """A new key with the same department, actor and scopes; the old one revoked.
+
+        The new key exists before the old one is revoked, so the department is
+        never left without a working key.
+        """
+        old = next((r for r in self._store.list() if r.key_id == key_id), None)
+        if old is None or old.revoked_at is not None:
+            raise UnknownKey(f"No active key {key_id}")
+        record, key = self.create(old.department, old.actor, set(old.scopes), now)
+        if not self.revoke(key_id, now):
+            # Someone revoked or rotated it meanwhile: theirs stands, not ours.
+            self.revoke(record.key_id, now)
+            raise UnknownKey(f"Key {key_id} was revoked while it was being rotated")
+        return record, key
+
+    def close(self) -> None:
+        self._store.close()
 
     def list(self) -> list[ApiKeyRecord]:
         return self._store.list()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
 from application.keys import ApiKeyRecord
 
@@ -45,6 +46,9 @@ def _record(row: Any) -> ApiKeyRecord:
 
 
 class SQLiteKeyStore:
+    def close(self) -> None:
+        """Each call opens its own connection; nothing stays open."""
+
     def __init__(self, path: Path) -> None:
         self._path = path
         with closing(self._connect()) as db, db:
@@ -84,26 +88,29 @@ class SQLiteKeyStore:
 
 class PostgresKeyStore:
     def __init__(self, conninfo: str) -> None:
-        self._conninfo = conninfo
         with psycopg.connect(conninfo, autocommit=True) as db:
             db.execute(CREATE_TABLE)
+        self._pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True)
+
+    def close(self) -> None:
+        self._pool.close()
 
     def add(self, record: ApiKeyRecord) -> None:
-        with psycopg.connect(self._conninfo) as db:
+        with self._pool.connection() as db:
             db.execute(
                 f"INSERT INTO api_keys ({COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s,NULL)",
                 _row(record),
             )
 
     def find_by_hash(self, key_hash: str) -> ApiKeyRecord | None:
-        with psycopg.connect(self._conninfo) as db:
+        with self._pool.connection() as db:
             row = db.execute(
                 f"SELECT {COLUMNS} FROM api_keys WHERE key_hash=%s", (key_hash,)
             ).fetchone()
         return _record(row) if row else None
 
     def revoke(self, key_id: str, at: datetime) -> bool:
-        with psycopg.connect(self._conninfo) as db:
+        with self._pool.connection() as db:
             cursor = db.execute(
                 "UPDATE api_keys SET revoked_at=%s "
                 "WHERE key_id=%s AND revoked_at IS NULL",
@@ -112,7 +119,7 @@ class PostgresKeyStore:
             return cursor.rowcount == 1
 
     def list(self) -> list[ApiKeyRecord]:
-        with psycopg.connect(self._conninfo) as db:
+        with self._pool.connection() as db:
             rows = db.execute(f"SELECT {COLUMNS} FROM api_keys ORDER BY created_at")
             return [_record(r) for r in rows.fetchall()]
 
@@ -120,6 +127,9 @@ class PostgresKeyStore:
 class InMemoryKeyStore:
     def __init__(self) -> None:
         self._records: dict[str, ApiKeyRecord] = {}
+
+    def close(self) -> None:
+        """Nothing to release."""
 
     def add(self, record: ApiKeyRecord) -> None:
         self._records[record.key_id] = record
