@@ -17,6 +17,7 @@ from eventsourcing.utils import EnvType
 from application.clock import Clock, business_date
 from application.commands import Actor, RecordCommand
 from application.dispatch import DECIDERS
+from application.entries import history_entry, recorded_event, registration
 from application.errors import (
     ConcurrentWriteConflict,
     SubjectNotFound,
@@ -39,7 +40,6 @@ from application.subject_cache import SubjectCache
 from application.transcodings import STATE_CLASSES, DataclassAsDict, DateAsISO
 from application.views import subject_state
 from domain import events as ev
-from domain.canonical import event_document, event_hash, event_id
 from domain.codes import SubjectKind, parse_subject_code
 from domain.errors import DomainError, InvalidRecord, SubjectAlreadyRegistered
 from domain.rules import CreditRules, Provenance
@@ -122,7 +122,7 @@ class CreditLedger(Application[UUID]):
                         "use PATCH to change its details"
                     )
                     raise SubjectAlreadyRegistered(msg)
-                return _registration(existing, created=False, position=None)
+                return registration(existing, created=False, position=None)
             subject = CreditSubject.register(
                 code, name, legal_representative, self.provenance(actor, None, "")
             )
@@ -130,7 +130,7 @@ class CreditLedger(Application[UUID]):
                 recordings = self.save(subject)
             except IntegrityError:
                 continue
-            return _registration(
+            return registration(
                 subject, created=True, position=recordings[0].notification.id
             )
         raise ConcurrentWriteConflict(code.value)
@@ -255,15 +255,22 @@ class CreditLedger(Application[UUID]):
         code = parse_subject_code(raw_code).value
         if as_of is None:
             return self._get(code)
-        state: CreditSubject | None = None
-        for event in self.events.get(subject_id(code)):
-            if cast(ev.SubjectEvent, event).timestamp > as_of:
-                break
-            state = event.mutate(state)  # type: ignore[attr-defined]
-        if state is None:
+        # Newest first, so only events after as_of are decoded to find the version;
+        # the repository then starts from the nearest snapshot.
+        newest_first = self.events.get(subject_id(code), desc=True)
+        version = next(
+            (
+                e.originator_version
+                for e in newest_first
+                if cast(ev.SubjectEvent, e).timestamp <= as_of
+            ),
+            None,
+        )
+        if version is None:
             msg = f"Subject {code} was not registered at {as_of.isoformat()}"
             raise SubjectNotFound(msg)
-        return state
+        subject: CreditSubject = self.repository.get(subject_id(code), version=version)
+        return subject
 
     def history(self, raw_code: str) -> list[HistoryEntry]:
         code = parse_subject_code(raw_code).value
@@ -273,7 +280,7 @@ class CreditLedger(Application[UUID]):
             msg = f"Subject {code} is not registered"
             raise SubjectNotFound(msg)
         positions = self.positions.positions_of(originator_id)
-        return [_history_entry(e, positions[e.originator_version]) for e in events]  # type: ignore[arg-type]
+        return [history_entry(e, positions[e.originator_version]) for e in events]  # type: ignore[arg-type]
 
     def head_position(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -324,73 +331,13 @@ class CreditLedger(Application[UUID]):
         positions = self.positions.positions_of(originator_id)
         stored = self.events.get(originator_id, gt=first - 1, lte=last)
         return CommandResult(
-            [_recorded_event(e, positions[e.originator_version]) for e in stored],  # type: ignore[arg-type]
+            [recorded_event(e, positions[e.originator_version]) for e in stored],  # type: ignore[arg-type]
             replayed=True,
         )
 
     @staticmethod
     def recorded(recordings: Sequence[Recording[UUID]]) -> list[RecordedEvent]:
         return [
-            _recorded_event(r.domain_event, r.notification.id)  # type: ignore[arg-type]
+            recorded_event(r.domain_event, r.notification.id)  # type: ignore[arg-type]
             for r in recordings
         ]
-
-
-def _recorded_event(event: ev.SubjectEvent, position: int) -> RecordedEvent:
-    return RecordedEvent(
-        event_id=event_id(event),
-        subject=event.subject_code,
-        type=type(event).__name__,
-        version=event.originator_version,
-        position=position,
-        recorded_at=event.timestamp,
-        late=getattr(event, "late", None),
-        publicity_deadline=getattr(event, "publication_deadline", None),
-    )
-
-
-_ENVELOPE = frozenset(
-    {
-        "originator_id",
-        "originator_version",
-        "timestamp",
-        "subject_code",
-        "department",
-        "actor",
-        "request_key",
-        "request_digest",
-        "previous_hash",
-        "type",
-    }
-)
-
-
-def _history_entry(event: ev.SubjectEvent, position: int) -> HistoryEntry:
-    document: dict[str, Any] = event_document(event)
-    return HistoryEntry(
-        event_id=event_id(event),
-        type=type(event).__name__,
-        version=event.originator_version,
-        position=position,
-        recorded_at=event.timestamp,
-        department=event.department,
-        actor=event.actor,
-        request_key=event.request_key,
-        previous_hash=event.previous_hash,
-        hash=event_hash(event),
-        data={k: v for k, v in document.items() if k not in _ENVELOPE},
-    )
-
-
-def _registration(
-    subject: CreditSubject, created: bool, position: int | None
-) -> RegistrationResult:
-    return RegistrationResult(
-        subject=subject.code,
-        kind=subject.kind.value,
-        name=subject.name,
-        legal_representative=subject.legal_representative,
-        version=subject.version,
-        created=created,
-        position=position,
-    )

@@ -735,7 +735,7 @@ class CreditSubject(Aggregate):
         decided_on: date,
         published: bool,
     ) -> CreditRecord:
-        content = {k: v for k, v in vars(event).items() if k not in _ENVELOPE_FIELDS}
+        content = {k: v for k, v in vars(event).items() if k not in ENVELOPE_FIELDS}
         record = CreditRecord(
             record_id=content["record_id"],
             kind=kind,
@@ -766,7 +766,7 @@ class SubjectSnapshot(Snapshot):
 CreditSubject.Snapshot = SubjectSnapshot
 
 
-_ENVELOPE_FIELDS = frozenset(
+ENVELOPE_FIELDS = frozenset(
     {
         "originator_id",
         "originator_version",
