@@ -7,12 +7,27 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.access_log import AccessLogMiddleware
 from api.limits import BodySizeLimit
 from api.problems import install_problem_handlers
-from api.routes import calendar, events, health, subjects
+from api.rate_limit import RateLimit
+from api.routes import (
+    audit,
+    calendar,
+    checks,
+    events,
+    health,
+    public_lists,
+    publicity,
+    repairs,
+    subject_search,
+    subjects,
+)
 from application.clock import Clock
 from application.group_commit import GroupCommitter
+from infrastructure.audit.scheduler import CheckpointScheduler
 from infrastructure.bootstrap import Services, build_services
+from infrastructure.log_masking import install_masking
 from infrastructure.settings import Settings
 
 DESCRIPTION = """Event-sourced credit records for a county public-credit office.
@@ -31,10 +46,16 @@ def create_app(
     built = services or build_services(settings, clock)
 
     committer = GroupCommitter(built.ledger)
+    signer = CheckpointScheduler(built.audit, settings.checkpoint_interval_seconds)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        install_masking()
+        signer.start()
+        built.read_models.start()
         yield
+        built.read_models.stop()
+        signer.stop()
         committer.stop()
         if services is None:
             built.close()
@@ -48,7 +69,24 @@ def create_app(
     app.state.services = built
     app.state.committer = committer
     install_problem_handlers(app)
-    for module in (subjects, events, calendar, health):
+    for module in (
+        subject_search,
+        subjects,
+        events,
+        calendar,
+        health,
+        audit,
+        public_lists,
+        publicity,
+        repairs,
+        checks,
+    ):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RateLimit,
+        per_second=settings.rate_limit_per_second,
+        burst=settings.rate_limit_burst,
+    )
+    app.add_middleware(AccessLogMiddleware)  # outermost: sees 413s and 429s too
     return app

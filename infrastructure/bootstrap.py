@@ -7,16 +7,20 @@ import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from application.access import AccessLog
+from application.audit import AuditLog
 from application.clock import Clock, SystemClock
 from application.keys import ApiKeyStore, KeyService
 from application.ledger import CreditLedger
 from domain.calendar import WorkingDayCalendar
 from domain.publicity import DEFAULT_PUBLICITY_POLICY, policy_from_json
 from domain.rules import CreditRules, RepairPolicy
+from infrastructure.audit.build import build_audit
 from infrastructure.holidays import load_calendar
 from infrastructure.key_stores import InMemoryKeyStore, PostgresKeyStore, SQLiteKeyStore
 from infrastructure.positions import position_index_for
 from infrastructure.settings import Settings
+from infrastructure.views.read_models import ReadModels
 
 log = logging.getLogger("credit_ledger")
 
@@ -28,9 +32,14 @@ class Services:
     keys: KeyService
     calendar: WorkingDayCalendar
     clock: Clock
+    audit: AuditLog
+    access_log: AccessLog
+    read_models: ReadModels
 
     def close(self) -> None:
+        self.read_models.close()
         self.ledger.close()
+        self.keys.close()
 
 
 def build_rules(settings: Settings, calendar: WorkingDayCalendar) -> CreditRules:
@@ -77,10 +86,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         env=settings.event_store_env(),
         position_index=position_index_for,
     )
+    audit, access_log = build_audit(settings, ledger, clock)
     return Services(
         settings=settings,
         ledger=ledger,
         keys=KeyService(build_key_store(settings)),
         calendar=calendar,
         clock=clock,
+        audit=audit,
+        access_log=access_log,
+        read_models=ReadModels(ledger),
     )

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     read_wait_seconds: float = 5.0
     expiry_interval_seconds: float = 3600.0
+    # Audit log and access (issue 7); an interval of 0 turns the signer off.
+    signing_key_file: Path = Path("./var/checkpoint-signing-key.pem")
+    checkpoint_origin: str = Field(default="credit-ledger", min_length=1)
+    checkpoint_interval_seconds: float = Field(default=300.0, ge=0)
+    rate_limit_per_second: float = Field(default=100.0, ge=0)
+    rate_limit_burst: int = Field(default=200, ge=1)
 
     @property
     def store_kind(self) -> str:

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from application.clock import SystemClock
-from application.keys import SCOPES, KeyService, UnknownScope
+from application.keys import SCOPES, KeyService, UnknownKey, UnknownScope
 from infrastructure.bootstrap import build_key_store
 from infrastructure.settings import Settings
 
@@ -36,6 +36,13 @@ def register(commands: Any) -> None:
     revoke = actions.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id")
     revoke.set_defaults(func=revoke_key)
+    rotate = actions.add_parser(
+        "rotate",
+        help="replace a key: a new secret with the same department and scopes; "
+        "the old key is revoked. The new key is printed once, on the last line",
+    )
+    rotate.add_argument("key_id")
+    rotate.set_defaults(func=rotate_key)
     listing = actions.add_parser("list", help="list keys (ids and scopes, no secrets)")
     listing.set_defaults(func=list_keys)
 
@@ -71,6 +78,21 @@ def revoke_key(args: argparse.Namespace) -> int:
         return 0
     print(f"error: no active key {args.key_id}", file=sys.stderr)
     return 1
+
+
+def rotate_key(args: argparse.Namespace) -> int:
+    try:
+        record, key = _service().rotate(args.key_id, SystemClock().now())
+    except UnknownKey as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(
+        f"Rotated key {args.key_id}: it is revoked; new key {record.key_id} for "
+        f"{record.department} ({' '.join(sorted(record.scopes))}). "
+        "Store it now: it is not shown again."
+    )
+    print(key)
+    return 0
 
 
 def list_keys(_: argparse.Namespace) -> int:

@@ -6,9 +6,29 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from api.cli import calendar, import_file, keys, relay, replay, serve
+from api.cli import (
+    audit,
+    calendar,
+    export,
+    import_file,
+    keys,
+    projections,
+    relay,
+    replay,
+    serve,
+)
 
-COMMAND_MODULES = [serve, keys, replay, import_file, relay, calendar]
+COMMAND_MODULES = [
+    serve,
+    keys,
+    replay,
+    import_file,
+    relay,
+    calendar,
+    audit,
+    projections,
+    export,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
-from api.deps import AuditorDep, LedgerDep, PrincipalDep, RecorderDep
+from api.deps import AuditorDep, LedgerDep, PrincipalDep, RecorderDep, ServicesDep
+from api.read_your_writes import MinPosition, await_store_position, report_position
 from api.schemas.subjects import (
     CommandResultPublic,
     HistoryPublic,
@@ -79,15 +80,20 @@ def get_subject(
     code: str,
     _: PrincipalDep,
     ledger: LedgerDep,
+    services: ServicesDep,
     response: Response,
     as_of: Annotated[
         datetime | None,
         Query(description="RFC 3339 instant: rebuild the state as it was then"),
     ] = None,
+    min_position: MinPosition = None,
 ) -> SubjectStatePublic:
+    wait = services.settings.read_wait_seconds
+    position = await_store_position(ledger.head_position, min_position, wait)
     state = ledger.state(code, as_of=require_timezone(as_of))
     response.headers["ETag"] = f'"{state.version}"'
-    return state_public(state)
+    report_position(response, position)
+    return state_public(state).model_copy(update={"position": position})
 
 
 @router.get("/{code}/history", response_model=HistoryPublic)

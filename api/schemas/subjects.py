@@ -109,6 +109,9 @@ class SubjectStatePublic(BaseModel):
     as_of: datetime | None
     grade: str
     grade_reasons: list[str]
+    position: int | None = Field(
+        default=None, description="The ledger position this answer reflects"
+    )
     active_listings: list[RecordPublic]
     active_penalties: list[RecordPublic]
     commitments: list[RecordPublic]

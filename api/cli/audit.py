@@ -1,0 +1,126 @@
+"""``credit-ledger audit``: verify the store, sign a checkpoint, check a bundle."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from api.cli import audit_offline
+from application.audit_errors import AuditError
+from application.audit_findings import VerifyReport
+from application.audit_ports import SignatureCheck
+from application.audit_verify import StoreVerifier
+from infrastructure.audit.signing import public_key_of_key_file, signature_check
+from infrastructure.bootstrap import build_services
+from infrastructure.settings import Settings
+
+
+def register(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "audit", help="tamper evidence: verify the store, sign checkpoints"
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    verify = actions.add_parser(
+        "verify",
+        help="check every event's hash chain, the audit log and every checkpoint",
+        description="Reads the whole store (it writes nothing). Exit status 1 and "
+        "one line per problem, naming position, subject and version, if anything "
+        "was altered, deleted, reordered or rewritten after a checkpoint.",
+    )
+    verify.add_argument(
+        "--public-key",
+        type=Path,
+        default=None,
+        help="PEM public key of the log (default: from CREDIT_LEDGER_SIGNING_KEY_FILE)",
+    )
+    verify.set_defaults(func=verify_store)
+    checkpoint = actions.add_parser(
+        "checkpoint", help="log every new event and sign a checkpoint now"
+    )
+    checkpoint.set_defaults(func=sign_checkpoint)
+    audit_offline.register(actions)
+    access = actions.add_parser("access-log", help="print the newest access records")
+    access.add_argument("--limit", type=int, default=50)
+    access.set_defaults(func=print_access_log)
+
+
+def verify_store(args: argparse.Namespace) -> int:
+    settings = Settings()
+    services = build_services(settings)
+    try:
+        audit = services.audit
+        verifier = StoreVerifier(
+            services.ledger,
+            audit.leaves,
+            audit.checkpoints,
+            _signature_check(args.public_key, settings),
+        )
+        total = services.ledger.head_position()
+        print(f"audit verify: checking {total} positions", file=sys.stderr)
+        with tqdm(total=total, unit="event", file=sys.stderr) as progress:
+            report = verifier.run(progress.update)
+    finally:
+        services.close()
+    return _print_report(report)
+
+
+def sign_checkpoint(_: argparse.Namespace) -> int:
+    services = build_services(Settings())
+    try:
+        checkpoint = services.audit.sign_checkpoint()
+    except AuditError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        services.close()
+    print(f"signed checkpoint: size {checkpoint.size}, root {checkpoint.root_hash}")
+    print(checkpoint.to_json())
+    return 0
+
+
+def print_access_log(args: argparse.Namespace) -> int:
+    services = build_services(Settings())
+    try:
+        records = services.access_log.recent(args.limit)
+    finally:
+        services.close()
+    for r in reversed(records):
+        who = f"{r.key_id or '-'} {r.department or '-'}/{r.actor or '-'}"
+        print(f"{r.at.isoformat()}  {who:<40} {r.method:<6} {r.status} {r.path}")
+    return 0
+
+
+def _signature_check(public_key: Path | None, settings: Settings) -> SignatureCheck:
+    if public_key is not None:
+        return signature_check(public_key.read_bytes())
+    if settings.signing_key_file.exists():
+        return signature_check(public_key_of_key_file(settings.signing_key_file))
+    print(
+        f"warning: no key file at {settings.signing_key_file} and no --public-key: "
+        "no checkpoint signature can be checked",
+        file=sys.stderr,
+    )
+    return lambda _: False
+
+
+def _print_report(report: VerifyReport) -> int:
+    for note in report.notes:
+        print(f"note: {note}")
+    for finding in report.findings:
+        print(f"PROBLEM {finding}")
+    summary = (
+        f"{report.events} events of {report.subjects} subjects; "
+        f"{report.checkpoints} signed checkpoints, the latest covering "
+        f"{report.signed_size} events"
+    )
+    if report.unlogged:
+        summary += f"; {report.unlogged} events not yet in the audit log"
+    if report.ok:
+        print(f"OK: {summary}")
+        return 0
+    print(f"FAILED: {len(report.findings)} problems in {summary}")
+    return 1

@@ -1,0 +1,136 @@
+"""``credit-ledger audit verify-subject``: check an evidence bundle with no database.
+
+It reads only the files it is given and uses only the Merkle, canonical-form
+and checkpoint-signature code, so an auditor can run it anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from domain.codes import parse_subject_code
+from domain.errors import InvalidSubjectCode
+from domain.evidence import BundleReport, TrustedRoot, verify_bundle
+from infrastructure.audit.checkpoints import Checkpoint, verify_checkpoint
+
+
+class _Refused(Exception):
+    pass
+
+
+def register(actions: Any) -> None:
+    parser: argparse.ArgumentParser = actions.add_parser(
+        "verify-subject",
+        help="check a subject's evidence bundle against a published checkpoint",
+        description="Offline: no database is opened. FILEs are the answers of GET "
+        "/v1/audit/subjects/{code}/bundle?size=N and GET /v1/audit/checkpoint (or a "
+        "bare checkpoint JSON with --public-key).",
+    )
+    parser.add_argument("code", help="the subject's code")
+    parser.add_argument("--bundle", type=Path, required=True)
+    parser.add_argument("--checkpoint", type=Path, required=True)
+    parser.add_argument(
+        "--public-key",
+        type=Path,
+        default=None,
+        help="PEM public key obtained independently (default: the one in the "
+        "checkpoint file)",
+    )
+    parser.set_defaults(func=verify_subject)
+
+
+def verify_subject(args: argparse.Namespace) -> int:
+    try:
+        code = parse_subject_code(args.code).value
+        checkpoint, public_key = _trusted_checkpoint(args.checkpoint, args.public_key)
+        bundle = _read_json(args.bundle)
+    except (_Refused, InvalidSubjectCode) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    report = verify_bundle(
+        bundle,
+        code,
+        TrustedRoot(checkpoint.size, checkpoint.root_hash),
+        _later_root(bundle, public_key),
+    )
+    return _print(report, checkpoint)
+
+
+def _trusted_checkpoint(path: Path, key_file: Path | None) -> tuple[Checkpoint, bytes]:
+    data = _read_json(path)
+    document = data.get("checkpoint", data)
+    try:
+        checkpoint = Checkpoint.from_json(json.dumps(document))
+    except ValueError as error:
+        raise _Refused(f"{path}: not a checkpoint: {error}") from None
+    if key_file is not None:
+        try:
+            public_key = key_file.read_bytes()
+        except OSError as error:
+            raise _Refused(f"{key_file}: {error}") from None
+    elif isinstance(data.get("public_key"), str):
+        public_key = data["public_key"].encode()
+    else:
+        raise _Refused(f"{path} carries no public key: pass --public-key")
+    try:
+        signed = verify_checkpoint(checkpoint, public_key)
+    except ValueError as error:
+        raise _Refused(f"the public key is not an Ed25519 key: {error}") from None
+    if not signed:
+        raise _Refused(f"{path}: the signature does not verify with this key")
+    return checkpoint, public_key
+
+
+def _later_root(bundle: dict[str, Any], public_key: bytes) -> TrustedRoot | None:
+    """The root of the later checkpoint the bundle cites, if its signature holds."""
+    next_event = bundle.get("next_event")
+    if not isinstance(next_event, dict):
+        return None
+    try:
+        later = Checkpoint.from_json(json.dumps(next_event.get("checkpoint")))
+    except ValueError:
+        return None
+    if not verify_checkpoint(later, public_key):
+        return None
+    return TrustedRoot(later.size, later.root_hash)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise _Refused(f"{path}: {error}") from None
+    if not isinstance(data, dict):
+        raise _Refused(f"{path}: not a JSON object")
+    return data
+
+
+def _print(report: BundleReport, checkpoint: Checkpoint) -> int:
+    signed = (
+        f"checkpoint size {checkpoint.size}, root {checkpoint.root_hash[:16]}..., "
+        f"signed {checkpoint.timestamp} by key {checkpoint.key_id}"
+    )
+    for problem in report.problems:
+        print(f"PROBLEM {problem}")
+    if not report.ok:
+        print(f"FAILED: subject {report.subject} against {signed}")
+        return 1
+    print(
+        f"OK: subject {report.subject}: versions 1..{report.versions} are in the "
+        f"{signed}, each chained to the one before"
+    )
+    if report.tail_proven:
+        print(
+            f"complete: version {report.versions + 1} is proven to lie after the "
+            "checkpoint, so no later version of the subject is inside it"
+        )
+    else:
+        print(
+            f"tail: the service states version {report.versions} is the subject's "
+            "last inside the checkpoint; no later signed event proves it yet"
+        )
+    return 0

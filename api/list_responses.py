@@ -1,0 +1,111 @@
+"""Paging, filters and CSV shared by every public list and column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import Depends, HTTPException, Query, Request, Response
+
+from api.csv_export import CSV_MEDIA_TYPE, csv_text
+from api.read_your_writes import MinPosition, await_position, report_position
+from api.schemas.pages import PagePublic, RowPublic
+from domain.codes import parse_subject_code
+from infrastructure.views.read_models import ReadModels
+from projections.errors import InvalidCursor
+from projections.paging import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    Page,
+    PageQuery,
+    decode_cursor,
+    encode_cursor,
+)
+
+R = TypeVar("R")
+# PostgreSQL text cannot hold NUL: refuse it as bad input, not fail later.
+NO_NUL = r"^[^\x00]*$"
+CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "JSON, or CSV (UTF-8, BOM)"},
+    422: {"description": "Bad cursor, limit, date or subject code"},
+    503: {"description": "min_position not reached in time (see Retry-After)"},
+}
+
+
+@dataclass(frozen=True)
+class ListParams:
+    limit: int
+    cursor: str | None
+    department: str | None
+    since: date | None
+    subject: str | None
+    format: Literal["json", "csv"]
+    min_position: int | None
+
+    def query(self, scope: str) -> PageQuery:
+        try:
+            after = None if self.cursor is None else decode_cursor(scope, self.cursor)
+        except InvalidCursor as e:
+            raise HTTPException(422, f"Invalid cursor: {e}") from None
+        code = None if self.subject is None else parse_subject_code(self.subject).value
+        return PageQuery(self.limit, after, self.department, self.since, code)
+
+
+def list_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    department: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
+    since: Annotated[
+        date | None, Query(description="Only rows dated on or after this day")
+    ] = None,
+    subject: Annotated[
+        str | None, Query(max_length=40, description="Only this subject's rows")
+    ] = None,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+    min_position: MinPosition = None,
+) -> ListParams:
+    return ListParams(limit, cursor, department, since, subject, format, min_position)
+
+
+ListParamsDep = Annotated[ListParams, Depends(list_params)]
+
+
+def list_response(
+    scope: str,
+    params: ListParams,
+    read_models: ReadModels,
+    read: Callable[[PageQuery], Page[R]],
+    row_model: type[RowPublic],
+    page_model: type[PagePublic],
+    request: Request,
+    response: Response,
+    wait_seconds: float,
+) -> Any:
+    """The page as JSON (``page_model``) or as CSV, with the position it reflects."""
+    query = params.query(scope)
+    view = read_models.public
+    await_position(view, read_models.ledger.name, params.min_position, wait_seconds)
+    page = read(query)
+    rows = [row_model.model_validate(row) for row in page.rows]
+    cursor = None if page.next_key is None else encode_cursor(scope, page.next_key)
+    if params.format == "csv":
+        headers = {"Content-Disposition": f'attachment; filename="{scope}.csv"'}
+        response = Response(
+            csv_text(row_model, rows), media_type=CSV_MEDIA_TYPE, headers=headers
+        )
+    report_position(response, page.position)
+    if cursor is not None:
+        next_url = request.url.include_query_params(cursor=cursor)
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    if params.format == "csv":
+        return response
+    return page_model.model_validate(
+        {
+            "data": rows,
+            "count": len(rows),
+            "next_cursor": cursor,
+            "position": page.position,
+        }
+    )

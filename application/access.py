@@ -1,0 +1,26 @@
+"""The access log: who (key, department) did what (method, path, status), when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class AccessRecord:
+    at: datetime
+    key_id: str | None
+    department: str | None
+    actor: str | None
+    method: str
+    path: str
+    status: int
+
+
+class AccessLog(Protocol):
+    def append(self, record: AccessRecord) -> None: ...
+
+    def recent(self, limit: int) -> list[AccessRecord]:
+        """The newest records, newest first."""
+        ...

@@ -1,0 +1,261 @@
+"""The audit log: every stored event a leaf of an RFC 9162 Merkle tree, in order.
+
+Leaf ``i`` is the event at the ``i``-th position of the store's global log; its
+leaf data is the event's canonical hash as hex text. Positions may skip numbers
+(PostgreSQL consumes a sequence value on a refused insert), so the log keeps the
+position of each leaf. Leaves are stored as the log grows and are the source of
+truth afterwards: proofs stay consistent with what was signed even if someone
+later edits the event store (``audit verify`` then names the edit).
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from eventsourcing.persistence import Notification
+
+from application.audit_errors import (
+    AuditLogCorrupted,
+    NoCheckpoint,
+    OutOfRange,
+    UnknownPosition,
+)
+from application.audit_ports import (
+    CheckpointStore,
+    Leaf,
+    LeafStore,
+    SignedCheckpoint,
+    Signer,
+)
+from application.clock import Clock
+from application.ledger import CreditLedger
+from application.stored_events import decoded
+from domain.merkle import MerkleLog, leaf_hash
+
+LOAD_BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    position: int
+    leaf_index: int
+    size: int
+    event_hash: str
+    root_hash: str
+    path: list[str]
+
+
+@dataclass(frozen=True)
+class ConsistencyProof:
+    old_size: int
+    new_size: int
+    old_root: str
+    new_root: str
+    path: list[str]
+
+
+class AuditLog:
+    """Thread-safe; any number of processes may share one store of leaves."""
+
+    def __init__(
+        self,
+        ledger: CreditLedger,
+        leaves: LeafStore,
+        checkpoints: CheckpointStore,
+        signer: Callable[[], Signer],
+        clock: Clock,
+        batch_size: int = 1000,
+    ) -> None:
+        self.ledger = ledger
+        self.checkpoints = checkpoints
+        self.leaves = leaves
+        self._make_signer = signer
+        self._signer: Signer | None = None
+        self._clock = clock
+        self._batch_size = batch_size
+        self._tree = MerkleLog()
+        self._positions = array("q")
+        self._event_hashes = bytearray()  # 32 raw bytes per leaf
+        self._lock = threading.RLock()
+
+    @property
+    def size(self) -> int:
+        return self._tree.size
+
+    @property
+    def last_position(self) -> int:
+        """Position of the last event in the log (0 when empty)."""
+        with self._lock:
+            return self._positions[-1] if self._positions else 0
+
+    def refresh(self) -> int:
+        """Read leaves other processes logged; writes nothing. Returns the size."""
+        with self._lock:
+            self._load_stored()
+            return self._tree.size
+
+    def catch_up(self) -> int:
+        """Add every event stored since the last leaf; return the tree size."""
+        with self._lock:
+            self._load_stored()
+            while True:
+                after = self._positions[-1] if self._positions else 0
+                batch = self.ledger.recorder.select_notifications(
+                    start=after + 1, limit=self._batch_size
+                )
+                if not batch:
+                    return self._tree.size
+                new = [Leaf(n.id, self._hash_of(n)) for n in batch]
+                if self.leaves.append(self._tree.size, new):
+                    self._extend(new)
+                else:
+                    self._load_stored()
+
+    def index_of(self, position: int) -> int | None:
+        with self._lock:
+            index = bisect_left(self._positions, position)
+            if index < len(self._positions) and self._positions[index] == position:
+                return index
+            return None
+
+    def leaf(self, index: int) -> Leaf:
+        with self._lock:
+            return Leaf(self._positions[index], self._event_hash(index))
+
+    def root_hash(self, size: int) -> str:
+        with self._lock:
+            self._check_size(size)
+            return self._tree.root(size).hex()
+
+    def inclusion(self, position: int, size: int) -> InclusionProof:
+        with self._lock:
+            self._check_size(size)
+            index = self.index_of(position)
+            if index is None:
+                msg = (
+                    f"No event at position {position} is in the audit log "
+                    "(a new event is logged when the next checkpoint is signed)"
+                )
+                raise UnknownPosition(msg)
+            if index >= size:
+                msg = (
+                    f"The event at position {position} is leaf {index}, "
+                    f"outside the tree of size {size}"
+                )
+                raise OutOfRange(msg)
+            return InclusionProof(
+                position=position,
+                leaf_index=index,
+                size=size,
+                event_hash=self._event_hash(index),
+                root_hash=self._tree.root(size).hex(),
+                path=[h.hex() for h in self._tree.inclusion_proof(index, size)],
+            )
+
+    def consistency(self, old_size: int, new_size: int) -> ConsistencyProof:
+        with self._lock:
+            self._check_size(new_size)
+            if not 0 <= old_size <= new_size:
+                msg = f"from ({old_size}) must lie between 0 and to ({new_size})"
+                raise OutOfRange(msg)
+            return ConsistencyProof(
+                old_size=old_size,
+                new_size=new_size,
+                old_root=self._tree.root(old_size).hex(),
+                new_root=self._tree.root(new_size).hex(),
+                path=[
+                    h.hex() for h in self._tree.consistency_proof(old_size, new_size)
+                ],
+            )
+
+    # Checkpoints -----------------------------------------------------------
+
+    def latest_checkpoint(self) -> SignedCheckpoint:
+        checkpoint = self.checkpoints.latest()
+        if checkpoint is None:
+            raise NoCheckpoint("No checkpoint has been signed yet")
+        return checkpoint
+
+    def checkpoint_at(self, size: int | None) -> SignedCheckpoint:
+        if size is None:
+            return self.latest_checkpoint()
+        checkpoint = self.checkpoints.at_size(size)
+        if checkpoint is None:
+            raise NoCheckpoint(f"No checkpoint was signed at tree size {size}")
+        return checkpoint
+
+    def sign_checkpoint(self) -> SignedCheckpoint:
+        """Sign the tree as it is now, after catching up with the store."""
+        with self._lock:
+            size = self.catch_up()
+            self._check_extends_latest()
+            checkpoint = self._get_signer().sign(
+                size, self._tree.root(size).hex(), self._clock.now()
+            )
+            self.checkpoints.append(checkpoint)
+            return checkpoint
+
+    def sign_if_grown(self) -> SignedCheckpoint | None:
+        """Sign only if events arrived since the latest checkpoint, or none exists."""
+        with self._lock:
+            latest = self.checkpoints.latest()
+            if latest is not None and self.catch_up() == latest.size:
+                return None
+            return self.sign_checkpoint()
+
+    def public_key_pem(self) -> bytes:
+        return self._get_signer().public_key_pem()
+
+    # Helpers ---------------------------------------------------------------
+
+    def _get_signer(self) -> Signer:
+        if self._signer is None:
+            self._signer = self._make_signer()
+        return self._signer
+
+    def _check_extends_latest(self) -> None:
+        # Never sign a tree that is not an extension of what was signed before.
+        latest = self.checkpoints.latest()
+        if latest is None:
+            return
+        if latest.size > self._tree.size or (
+            self._tree.root(latest.size).hex() != latest.root_hash
+        ):
+            msg = (
+                f"The stored audit leaves do not give the root signed at size "
+                f"{latest.size}; run `credit-ledger audit verify`"
+            )
+            raise AuditLogCorrupted(msg)
+
+    def _check_size(self, size: int) -> None:
+        if not 0 <= size <= self._tree.size:
+            msg = f"Tree size {size} is outside 0..{self._tree.size}"
+            raise OutOfRange(msg)
+
+    def _hash_of(self, notification: Notification) -> str:
+        found = decoded(self.ledger, notification)
+        if found is None:
+            # Logging damaged bytes as a leaf would sign the damage.
+            msg = (
+                f"The event at position {notification.id} cannot be decoded; "
+                "run `credit-ledger audit verify`"
+            )
+            raise AuditLogCorrupted(msg)
+        return found[1]
+
+    def _load_stored(self) -> None:
+        while stored := self.leaves.read(self._tree.size, LOAD_BATCH):
+            self._extend(stored)
+
+    def _extend(self, leaves: Sequence[Leaf]) -> None:
+        for leaf in leaves:
+            self._tree.append(leaf_hash(leaf.event_hash.encode()))
+            self._positions.append(leaf.position)
+            self._event_hashes += bytes.fromhex(leaf.event_hash)
+
+    def _event_hash(self, index: int) -> str:
+        return self._event_hashes[index * 32 : (index + 1) * 32].hex()

@@ -1,0 +1,29 @@
+"""Errors of the audit log: what was asked lies outside it, or it was tampered with."""
+
+from __future__ import annotations
+
+from application.errors import ApplicationError
+
+
+class AuditError(ApplicationError):
+    title = "Audit log error"
+
+
+class NoCheckpoint(AuditError):
+    title = "No such checkpoint"
+
+
+class UnknownPosition(AuditError):
+    title = "Position not in the audit log"
+
+
+class OutOfRange(AuditError):
+    """A tree size or leaf outside what the log holds."""
+
+    title = "Outside the audit log"
+
+
+class AuditLogCorrupted(AuditError):
+    """The stored leaves no longer give the root the log signed: never sign on."""
+
+    title = "Audit log corrupted"

@@ -1,0 +1,49 @@
+"""The signing key behind the audit log's ports: sign, and check what was signed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from application.audit_ports import SignatureCheck, SignedCheckpoint
+from infrastructure.audit.checkpoints import (
+    Checkpoint,
+    CheckpointSigner,
+    format_timestamp,
+    load_or_create_signing_key,
+    verify_checkpoint,
+)
+
+
+class LogSigner:
+    """Signs the log's checkpoints under its origin with the key file's key."""
+
+    def __init__(self, signer: CheckpointSigner, origin: str) -> None:
+        self._signer = signer
+        self._origin = origin
+
+    @classmethod
+    def from_key_file(cls, path: Path, origin: str) -> LogSigner:
+        return cls(load_or_create_signing_key(path), origin)
+
+    def sign(self, size: int, root_hash: str, at: datetime) -> Checkpoint:
+        return self._signer.sign(self._origin, size, root_hash, format_timestamp(at))
+
+    def public_key_pem(self) -> bytes:
+        return self._signer.public_key_pem()
+
+
+def public_key_of_key_file(path: Path) -> bytes:
+    """The public half of an existing key file (never creates one)."""
+    return CheckpointSigner.from_pem(path.read_bytes()).public_key_pem()
+
+
+def signature_check(public_key_pem: bytes) -> SignatureCheck:
+    def check(checkpoint: SignedCheckpoint) -> bool:
+        try:
+            parsed = Checkpoint.from_json(checkpoint.to_json())
+        except ValueError:
+            return False
+        return verify_checkpoint(parsed, public_key_pem)
+
+    return check

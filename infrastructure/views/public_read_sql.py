@@ -1,0 +1,92 @@
+"""Statements that read the public views; ``{name}`` is a table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from projections.paging import PageQuery
+from projections.rows import (
+    CommitmentRow,
+    LicenceRow,
+    ListingRow,
+    PenaltyRow,
+    RecordFact,
+    RedListRow,
+    SubjectRow,
+)
+
+_FROM_SUBJECTS = {
+    "subject": "s.public_code AS subject",
+    "name": "s.name",
+    "kind": "s.kind",
+    "legal_representative": "s.legal_representative",
+}
+
+
+def _columns(row_type: type[object], joined: bool = True) -> str:
+    """The row's fields, subject details taken from the joined subject."""
+    from_subjects = _FROM_SUBJECTS if joined else {}
+    return ", ".join(
+        from_subjects.get(f.name, f"t.{f.name}")
+        for f in fields(row_type)  # type: ignore[arg-type]
+    )
+
+
+@dataclass(frozen=True)
+class ListSql:
+    """How one list is selected, dated and attributed to a department."""
+
+    select: str
+    on: str
+    department: str
+
+    def page(self, query: PageQuery) -> str:
+        where = ["1 = 1"]
+        if query.department is not None:
+            where.append(f"{self.department} = %(department)s")
+        if query.since is not None:
+            where.append(f"{self.on} >= %(since)s")
+        if query.subject_code is not None:
+            where.append("t.subject_code = %(subject_code)s")
+        if query.after is not None:
+            where.append(
+                f"({self.on} < %(after_on)s OR "
+                f"({self.on} = %(after_on)s AND t.position < %(after_position)s))"
+            )
+        limit = "" if query.limit is None else " LIMIT %(limit)s"
+        return (
+            f"{self.select} WHERE {' AND '.join(where)} "
+            f"ORDER BY {self.on} DESC, t.position DESC{limit}"
+        )
+
+
+def _list(row_type: type[object], table: str, on: str, department: str) -> ListSql:
+    select = (
+        f"SELECT {_columns(row_type)} FROM {{{table}}} t "
+        "JOIN {subjects} s ON s.subject_code = t.subject_code"
+    )
+    return ListSql(select, f"t.{on}", f"t.{department}")
+
+
+SERIOUS_LIST = _list(ListingRow, "serious_list", "listed_on", "department")
+RED_LIST = _list(RedListRow, "red_list", "decided_on", "department")
+LICENCES = _list(LicenceRow, "licences", "decided_on", "data_source")
+PENALTIES = _list(PenaltyRow, "penalties", "decided_on", "data_source")
+COMMITMENTS = _list(CommitmentRow, "commitments", "made_on", "data_source")
+
+_SUBJECT = f"SELECT {_columns(SubjectRow)} FROM {{subjects}} s"
+SUBJECT_BY_CODE = f"{_SUBJECT} WHERE s.subject_code = %(subject_code)s"
+# Private people are found only by their full number (SUBJECT_BY_CODE).
+SUBJECTS_BY_NAME = (
+    f"{_SUBJECT} WHERE s.kind = 'legal_person' "
+    "AND lower(s.name) LIKE lower(%(pattern)s) ESCAPE '\\' "
+    "ORDER BY s.name, s.subject_code LIMIT %(limit)s"
+)
+RECORDS_OF_SUBJECT = (
+    f"SELECT {_columns(RecordFact, joined=False)} FROM {{records}} t "
+    "WHERE t.subject_code = %(subject_code)s ORDER BY t.decided_on, t.record_id"
+)
+SUBJECTS_DUE = """SELECT DISTINCT subject_code FROM {records}
+WHERE status = 'active' AND maximum_until IS NOT NULL
+  AND maximum_until <= %(on)s AND (published OR kind IN ('listing', 'red_list'))
+ORDER BY subject_code"""

@@ -1,0 +1,118 @@
+"""How the public views answer: one snapshot per answer, with its position."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, TypeVar
+
+from domain.codes import parse_subject_code
+from domain.errors import InvalidSubjectCode
+from infrastructure.views.codec import from_row, to_sql
+from infrastructure.views.public_read_sql import (
+    COMMITMENTS,
+    LICENCES,
+    PENALTIES,
+    RECORDS_OF_SUBJECT,
+    RED_LIST,
+    SERIOUS_LIST,
+    SUBJECT_BY_CODE,
+    SUBJECTS_BY_NAME,
+    SUBJECTS_DUE,
+    ListSql,
+)
+from infrastructure.views.stores import as_dict
+from infrastructure.views.tracked import SqlTrackedView
+from projections.paging import Page, PageKey, PageQuery
+from projections.rows import (
+    CommitmentRow,
+    CreditProfile,
+    LicenceRow,
+    ListingRow,
+    PenaltyRow,
+    RecordFact,
+    RedListRow,
+    SubjectRow,
+)
+
+R = TypeVar("R")
+
+
+class PublicViewQueries(SqlTrackedView):
+    def serious_list(self, query: PageQuery) -> Page[ListingRow]:
+        return self._page(SERIOUS_LIST, ListingRow, query)
+
+    def red_list(self, query: PageQuery) -> Page[RedListRow]:
+        return self._page(RED_LIST, RedListRow, query)
+
+    def licences(self, query: PageQuery) -> Page[LicenceRow]:
+        return self._page(LICENCES, LicenceRow, query)
+
+    def penalties(self, query: PageQuery) -> Page[PenaltyRow]:
+        return self._page(PENALTIES, PenaltyRow, query)
+
+    def commitments(self, query: PageQuery) -> Page[CommitmentRow]:
+        return self._page(COMMITMENTS, CommitmentRow, query)
+
+    def search_subjects(self, text: str, limit: int) -> Page[SubjectRow]:
+        try:
+            code = parse_subject_code(text).value
+        except InvalidSubjectCode:
+            code = None
+        escaped = text.strip().replace("\\", "\\\\").replace("%", r"\%")
+        pattern = "%" + escaped.replace("_", r"\_") + "%"
+        params = {"subject_code": code, "pattern": pattern, "limit": limit}
+        with self.reading() as (c, position):
+            c.execute(self.sql(SUBJECT_BY_CODE if code else SUBJECTS_BY_NAME), params)
+            rows = [from_row(SubjectRow, as_dict(r)) for r in c.fetchall()]
+        return Page(rows, None, position)
+
+    def credit_profile(self, subject_code: str) -> CreditProfile | None:
+        params = {"subject_code": subject_code}
+        in_force = PageQuery(limit=None, subject_code=subject_code)
+        with self.reading() as (c, position):
+            c.execute(self.sql(SUBJECT_BY_CODE), params)
+            found = c.fetchone()
+            if found is None:
+                return None
+            c.execute(self.sql(RECORDS_OF_SUBJECT), params)
+            records = [from_row(RecordFact, as_dict(r)) for r in c.fetchall()]
+            listings = self._rows(c, SERIOUS_LIST, ListingRow, in_force)
+            red_list = self._rows(c, RED_LIST, RedListRow, in_force)
+        return CreditProfile(
+            subject=from_row(SubjectRow, as_dict(found)),
+            records=tuple(records),
+            listings=tuple(listings),
+            red_list=tuple(red_list),
+            position=position,
+        )
+
+    def subjects_due(self, on: date) -> list[str]:
+        with self.reading() as (c, _):
+            c.execute(self.sql(SUBJECTS_DUE), {"on": on.isoformat()})
+            return [str(as_dict(r)["subject_code"]) for r in c.fetchall()]
+
+    def _page(self, list_sql: ListSql, row_type: type[R], query: PageQuery) -> Page[R]:
+        with self.reading() as (c, position):
+            rows = self._rows(c, list_sql, row_type, query)
+        if query.limit is None or len(rows) <= query.limit:
+            return Page(rows, None, position)
+        rows = rows[: query.limit]
+        last: Any = rows[-1]
+        on = getattr(last, list_sql.on.removeprefix("t."))
+        return Page(rows, PageKey(on, last.position), position)
+
+    def _rows(
+        self, cursor: Any, list_sql: ListSql, row_type: type[R], query: PageQuery
+    ) -> list[R]:
+        after = query.after
+        params = {
+            "department": query.department,
+            "since": to_sql(query.since),
+            "subject_code": query.subject_code,
+            "after_on": None if after is None else after.on.isoformat(),
+            "after_position": None if after is None else after.position,
+            # One row more than asked tells whether another page follows.
+            "limit": None if query.limit is None else query.limit + 1,
+        }
+        cursor.execute(self.sql(list_sql.page(query)), params)
+        return [from_row(row_type, as_dict(r)) for r in cursor.fetchall()]

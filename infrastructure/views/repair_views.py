@@ -1,0 +1,103 @@
+"""The repair history in SQL, beside the ledger's tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+
+from infrastructure.views.codec import from_row, params_of, to_sql
+from infrastructure.views.repair_sql import (
+    CREATE_REPAIR_TABLES,
+    DECIDE_REPAIR,
+    DECISIONS_OF,
+    INSERT_DECISION,
+    INSERT_REPAIR,
+    REPAIR_INDEXES,
+    REPAIR_TABLES,
+    REPAIRS_WITH_ID,
+    repairs_page,
+)
+from infrastructure.views.stores import as_dict
+from infrastructure.views.tracked import SqlTrackedView
+from projections.paging import Page, PageKey
+from projections.repair_view import (
+    RepairDecisionEntry,
+    RepairDecisionRow,
+    RepairHistoryView,
+    RepairQuery,
+    RepairRequestEntry,
+    RepairRow,
+)
+
+
+class SqlRepairHistory(SqlTrackedView, RepairHistoryView):
+    tables = REPAIR_TABLES
+    create_statements = CREATE_REPAIR_TABLES
+    index_statements = REPAIR_INDEXES
+
+    def request_repair(self, entry: RepairRequestEntry, tracking: Tracking) -> None:
+        with self.writing(tracking) as c:
+            params = params_of(entry, position=tracking.notification_id)
+            c.execute(self.sql(INSERT_REPAIR), params)
+
+    def decide_repair(self, entry: RepairDecisionEntry, tracking: Tracking) -> None:
+        with self.writing(tracking) as c:
+            params = params_of(entry, position=tracking.notification_id)
+            c.execute(self.sql(INSERT_DECISION), params)
+            c.execute(self.sql(DECIDE_REPAIR), params)
+
+    def repairs(self, query: RepairQuery, today: date) -> Page[RepairRow]:
+        after = query.after
+        params = {
+            "department": query.department,
+            "since": to_sql(query.since),
+            "subject_code": query.subject_code,
+            "status": query.status,
+            "today": today.isoformat(),
+            "after_on": None if after is None else after.on.isoformat(),
+            "after_position": None if after is None else after.position,
+            "limit": None if query.limit is None else query.limit + 1,
+        }
+        with self.reading() as (c, position):
+            c.execute(self.sql(repairs_page(query)), params)
+            rows = self._with_decisions(c, c.fetchall(), today)
+        if query.limit is None or len(rows) <= query.limit:
+            return Page(rows, None, position)
+        rows = rows[: query.limit]
+        next_key = PageKey(rows[-1].requested_on, rows[-1].position)
+        return Page(rows, next_key, position)
+
+    def repairs_with_id(
+        self, repair_id: str, subject_code: str | None, today: date
+    ) -> Page[RepairRow]:
+        params = {"repair_id": repair_id, "subject_code": subject_code}
+        with self.reading() as (c, position):
+            c.execute(self.sql(REPAIRS_WITH_ID), params)
+            return Page(self._with_decisions(c, c.fetchall(), today), None, position)
+
+    def _with_decisions(
+        self, cursor: Any, found: list[Any], today: date
+    ) -> list[RepairRow]:
+        rows = []
+        for raw in found:
+            repair = as_dict(raw)
+            key = {"subject_code": repair["subject"], "repair_id": repair["repair_id"]}
+            cursor.execute(self.sql(DECISIONS_OF), key)
+            decisions = tuple(
+                from_row(RepairDecisionRow, as_dict(d)) for d in cursor.fetchall()
+            )
+            due = date.fromisoformat(repair["decision_due_on"])
+            decided = repair["decided_on"]
+            rows.append(
+                from_row(
+                    RepairRow,
+                    repair,
+                    decisions=decisions,
+                    overdue=repair["status"] == "pending" and today > due,
+                    decided_late=decided is not None
+                    and date.fromisoformat(decided) > due,
+                )
+            )
+        return rows

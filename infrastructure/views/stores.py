@@ -1,0 +1,112 @@
+"""Where view tables live: beside the ledger's events, in the same database.
+
+Statements are written once, with ``%(name)s`` parameters (psycopg's style);
+the SQLite store rewrites them to ``:name``. Everything else is the SQL both
+databases share.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Any, Protocol
+
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
+
+_NAMED = re.compile(r"%\((\w+)\)s")
+
+
+class Cursor(Protocol):
+    def execute(self, statement: Any, params: Any = ...) -> object: ...
+
+    def executemany(self, statement: Any, params: Any) -> object: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> Any: ...
+
+
+def as_dict(row: Any) -> dict[str, Any]:
+    if isinstance(row, Mapping):
+        return dict(row)
+    return {key: row[key] for key in row.keys()}  # noqa: SIM118 - sqlite3.Row
+
+
+class ViewStore(ABC):
+    serial_key: str
+    """Column type of an append-only table's own increasing id."""
+
+    @abstractmethod
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Any]: ...
+
+    @abstractmethod
+    def snapshot(self) -> AbstractContextManager[Any]:
+        """A read-only transaction in which every statement sees one state."""
+
+    @abstractmethod
+    def statement(self, text: str) -> str: ...
+
+    def pipelined(self, cursor: Any) -> AbstractContextManager[object]:
+        return nullcontext()
+
+    @abstractmethod
+    def close(self) -> None:
+        """Closes what the store opened itself (never the ledger's datastore)."""
+
+
+class SQLiteViewStore(ViewStore):
+    serial_key = "INTEGER PRIMARY KEY AUTOINCREMENT"
+
+    def __init__(self, datastore: SQLiteDatastore, *, owned: bool = False) -> None:
+        self._datastore = datastore
+        self._owned = owned
+
+    @classmethod
+    def in_memory(cls) -> SQLiteViewStore:
+        name = f"file:credit-views-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        return cls(SQLiteDatastore(name), owned=True)
+
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Any]:
+        return self._datastore.transaction(commit=commit)
+
+    def snapshot(self) -> AbstractContextManager[Any]:
+        # In WAL mode a transaction reads one snapshot from its first SELECT on.
+        return self._datastore.transaction(commit=False)
+
+    def statement(self, text: str) -> str:
+        return _NAMED.sub(r":\1", text)
+
+    def close(self) -> None:
+        if self._owned:
+            self._datastore.close()
+
+
+class PostgresViewStore(ViewStore):
+    serial_key = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+
+    def __init__(self, datastore: PostgresDatastore) -> None:
+        self._datastore = datastore
+
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Any]:
+        return self._datastore.transaction(commit=commit)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Any]:
+        with self._datastore.transaction(commit=False) as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield cursor
+
+    def statement(self, text: str) -> str:
+        return text
+
+    def close(self) -> None:
+        pass  # the datastore is the ledger's
+
+    def pipelined(self, cursor: Any) -> AbstractContextManager[object]:
+        # Writes need no answers until the end: send them without round trips.
+        pipeline: AbstractContextManager[object] = cursor.connection.pipeline()
+        return pipeline

@@ -1,0 +1,167 @@
+"""SQL views whose rows and tracked position commit in one transaction.
+
+The position lives in ``view_tracking`` (one row per view), not in the
+eventsourcing ``tracking`` table: several views, and a rebuild's shadow copy,
+follow the same ledger, each at its own position.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from infrastructure.views.stores import ViewStore, as_dict
+from infrastructure.views.tracking_sql import (
+    ADVANCE_POSITION,
+    CREATE_TRACKING,
+    FORGET_POSITION,
+    LOCK_POSITION,
+    SELECT_POSITION,
+)
+from infrastructure.views.waiting import NotifiedWaiting
+from infrastructure.views.write_behind import WriteBehind
+from projections.errors import PositionMoved
+from projections.tracked_view import TrackedView
+
+
+@dataclass
+class _Batch:
+    writes: WriteBehind = field(default_factory=WriteBehind)
+    last: Tracking | None = None
+
+
+class SqlTrackedView(NotifiedWaiting, TrackedView):
+    tables: ClassVar[Sequence[str]] = ()
+    create_statements: ClassVar[Sequence[str]] = ()
+    index_statements: ClassVar[Sequence[str]] = ()
+
+    def __init__(
+        self,
+        store: ViewStore,
+        upstream: str,
+        prefix: str = "view_",
+        view_name: str | None = None,
+    ) -> None:
+        self.store = store
+        self.upstream = upstream
+        self.prefix = prefix
+        self.view_name = view_name or type(self).view_name
+        self.table_names = {t: f"{prefix}{t}" for t in self.tables}
+        self._statements: dict[str, str] = {}
+        self._local = threading.local()
+        NotifiedWaiting.__init__(self)
+
+    def sql(self, template: str) -> str:
+        statement = self._statements.get(template)
+        if statement is None:
+            statement = self.store.statement(template.format(**self.table_names))
+            self._statements[template] = statement
+        return statement
+
+    def create_table(self, *, with_indexes: bool = True) -> None:
+        with self.store.transaction(commit=True) as c:
+            for template in (CREATE_TRACKING, *self.create_statements):
+                c.execute(self.sql(template))
+            if with_indexes:
+                self.create_indexes(c)
+
+    def create_indexes(self, cursor: Any) -> None:
+        for template in self.index_statements:
+            cursor.execute(self.sql(template))
+
+    def drop_tables(self) -> None:
+        with self.store.transaction(commit=True) as c:
+            for table in self.table_names.values():
+                c.execute(f"DROP TABLE IF EXISTS {table}")
+            c.execute(self.sql(CREATE_TRACKING))
+            c.execute(self.sql(FORGET_POSITION), {"view": self.view_name})
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, in a stable order: to compare two views."""
+        tables: dict[str, list[tuple[Any, ...]]] = {}
+        with self.store.snapshot() as c:
+            for logical, table in self.table_names.items():
+                c.execute(f"SELECT * FROM {table}")
+                rows = [tuple(as_dict(r).values()) for r in c.fetchall()]
+                tables[logical] = sorted(rows, key=repr)
+        return tables
+
+    # Tracking ----------------------------------------------------------------
+
+    def insert_tracking(self, tracking: Tracking) -> None:
+        with self.writing(tracking):
+            pass
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        with self.store.transaction(commit=False) as c:
+            return self.read_position(c, application_name) or None
+
+    def read_position(self, cursor: Any, application_name: str) -> int:
+        params = {"view": self.view_name, "app": application_name}
+        cursor.execute(self.sql(SELECT_POSITION), params)
+        row = cursor.fetchone()
+        return 0 if row is None else int(row["notification_id"])
+
+    @contextmanager
+    def reading(self) -> Iterator[tuple[Any, int]]:
+        """A snapshot to read from, and the position it reflects."""
+        with self.store.snapshot() as c:
+            yield c, self.read_position(c, self.upstream)
+
+    def lock_position(self, cursor: Any, application_name: str) -> int:
+        params = {"view": self.view_name, "app": application_name}
+        cursor.execute(self.sql(LOCK_POSITION), params)
+        return int(cursor.fetchone()["notification_id"])
+
+    @contextmanager
+    def batch(self, application_name: str, after: int) -> Iterator[None]:
+        if getattr(self._local, "batch", None) is not None:
+            raise RuntimeError("batches do not nest")
+        with self.store.transaction(commit=True) as c:
+            now = self.lock_position(c, application_name)
+            if now != after:
+                msg = f"{self.view_name} is at {now}, not {after}"
+                raise PositionMoved(msg)
+            state = self._local.batch = _Batch()
+            try:
+                yield
+            finally:
+                self._local.batch = None
+            with self.store.pipelined(c):
+                state.writes.flush(c)
+            if state.last is not None:
+                self._advance(c, state.last)
+        self.notify_advanced()
+
+    @contextmanager
+    def writing(self, tracking: Tracking) -> Iterator[Any]:
+        """The cursor for one event's writes, recorded with its position."""
+        state: _Batch | None = getattr(self._local, "batch", None)
+        if state is not None:
+            last = state.last
+            if last is not None and tracking.notification_id <= last.notification_id:
+                msg = f"position {tracking.notification_id} was already processed"
+                raise IntegrityError(msg)
+            yield state.writes
+            state.last = tracking
+            return
+        with self.store.transaction(commit=True) as c:
+            yield c
+            self._advance(c, tracking)
+        self.notify_advanced()
+
+    def _advance(self, cursor: Any, tracking: Tracking) -> None:
+        params = {
+            "view": self.view_name,
+            "app": tracking.application_name,
+            "id": tracking.notification_id,
+        }
+        cursor.execute(self.sql(ADVANCE_POSITION), params)
+        if cursor.fetchone() is None:
+            msg = f"{self.view_name} already processed {tracking.notification_id}"
+            raise IntegrityError(msg)

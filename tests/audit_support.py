@@ -1,0 +1,69 @@
+"""Shared by the audit tests: a service with a private signing key, some history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from api.app import create_app
+from application.commands import Actor, RecordCommand
+from application.ledger import CreditLedger
+from infrastructure.audit.signing import LogSigner
+from infrastructure.bootstrap import Services, build_services
+from infrastructure.settings import Settings
+from tests.api.support import Api, TestClient
+from tests.factories import FixedClock, fields_of, licence, uscc
+
+OFFICER = Actor(department="market-regulation", actor="zhang")
+
+
+def audited_settings(database_url: str, directory: Path, **more: Any) -> Settings:
+    return Settings(
+        database_url=database_url,
+        signing_key_file=directory / "checkpoint-key.pem",
+        **more,
+    )
+
+
+def audited_services(database_url: str, directory: Path) -> Services:
+    return build_services(audited_settings(database_url, directory), FixedClock())
+
+
+@contextmanager
+def audited_api(directory: Path, **settings: Any) -> Iterator[Api]:
+    """A client of a fresh service on an SQLite file, with its own signing key."""
+    config = audited_settings(
+        f"sqlite:///{directory / 'ledger.sqlite3'}", directory, **settings
+    )
+    clock = FixedClock()
+    services = build_services(config, clock)
+    try:
+        with TestClient(create_app(config, services=services)) as client:
+            yield Api(client=client, services=services, clock=clock)
+    finally:
+        services.close()
+
+
+def key_file_signer(services: Services) -> LogSigner:
+    settings = services.settings
+    return LogSigner.from_key_file(
+        settings.signing_key_file, settings.checkpoint_origin
+    )
+
+
+def record_history(ledger: CreditLedger, subjects: int, licences: int) -> list[str]:
+    """Register subjects and publish licences for each, interleaved by position."""
+    codes = [uscc(serial) for serial in range(1, subjects + 1)]
+    for code in codes:
+        ledger.register_subject(code, f"Company {code[-4:]}", OFFICER)
+    for number in range(licences):
+        for code in codes:
+            record(ledger, code, f"L{number}")
+    return codes
+
+
+def record(ledger: CreditLedger, code: str, record_id: str) -> None:
+    body = licence(record_id)
+    ledger.record(RecordCommand(code, body["type"], fields_of(body), OFFICER))

@@ -1,0 +1,180 @@
+"""An auditor against a served process: periodic checkpoints, offline checks, logs.
+
+``serve`` runs as a process on a fresh SQLite file with a short checkpoint
+interval; the auditor fetches the published checkpoint and a bundle over HTTP,
+then checks them with ``verify-subject`` in a process that has no usable
+database, and runs ``audit verify`` on the store while the server runs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.factories import as_json, licence, resident_id
+from tests.services import HOST, free_port
+
+CLI = str(Path(sys.executable).with_name("credit-ledger"))
+TIMEOUT = 30.0
+DECIDED = date.today() - timedelta(days=3)
+PERSON = resident_id(31)
+
+
+@dataclass
+class Served:
+    workdir: Path
+    env: dict[str, str]
+    url: str
+    key: str
+    log: Path
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+    def run(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [CLI, *args],
+            cwd=self.workdir,
+            env=env or self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"serve did not start:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    workdir = tmp_path_factory.mktemp("audited")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_LEDGER_")}
+    env["CREDIT_LEDGER_DATABASE_URL"] = f"sqlite:///{workdir / 'ledger.sqlite3'}"
+    env["CREDIT_LEDGER_CHECKPOINT_INTERVAL_SECONDS"] = "0.2"
+    created = subprocess.run(
+        [CLI, "keys", "create", "--department", "police", "--scope", "record", "audit"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    key = created.stdout.strip().splitlines()[-1]
+    port = free_port()
+    log = workdir / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [CLI, "serve", "--host", HOST, "--port", str(port)],
+            cwd=workdir,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://{HOST}:{port}"
+    try:
+        wait_for(url, server, log)
+        yield Served(workdir, env, url, key, log)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+
+
+def checkpoint_covering(http: httpx.Client, size: int) -> httpx.Response:
+    """The published checkpoint, once the server's own timer has signed ``size``."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        response = http.get("/v1/audit/checkpoint")
+        if (
+            response.status_code == 200
+            and response.json()["checkpoint"]["size"] >= size
+        ):
+            return response
+        time.sleep(0.1)
+    pytest.fail(f"no checkpoint of size {size} was signed within {TIMEOUT}s")
+
+
+def test_an_auditor_verifies_a_history_offline_from_what_serve_published(
+    served: Served,
+) -> None:
+    with httpx.Client(base_url=served.url, headers=served.headers) as http:
+        http.post("/v1/subjects", json={"code": PERSON, "name": "Zhang San"})
+        recorded = http.post(
+            f"/v1/subjects/{PERSON}/events",
+            json=as_json(licence("L1", decided_on=DECIDED, valid_from=DECIDED)),
+        )
+        assert recorded.status_code == 201, recorded.text
+        checkpoint = checkpoint_covering(http, recorded.json()["position"])
+        size = checkpoint.json()["checkpoint"]["size"]
+        bundle = http.get(f"/v1/audit/subjects/{PERSON}/bundle", params={"size": size})
+    (served.workdir / "checkpoint.json").write_text(checkpoint.text)
+    (served.workdir / "bundle.json").write_text(bundle.text)
+    # Any attempt to reach a database would fail: there is none at this address.
+    offline = {
+        **served.env,
+        "CREDIT_LEDGER_DATABASE_URL": "postgresql://x@127.0.0.1:1/x",
+    }
+
+    result = served.run(
+        *("audit", "verify-subject", PERSON),
+        *("--bundle", "bundle.json", "--checkpoint", "checkpoint.json"),
+        env=offline,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"OK: subject {PERSON}: versions 1..2 are in")
+
+
+def test_audit_verify_and_checkpoint_run_beside_the_server(served: Served) -> None:
+    signed = served.run("audit", "checkpoint")
+    verified = served.run("audit", "verify")
+
+    assert signed.returncode == 0, signed.stderr
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.startswith("OK: ")
+
+
+def test_the_server_log_shows_neither_keys_nor_identity_numbers(
+    served: Served,
+) -> None:
+    with httpx.Client(base_url=served.url, headers=served.headers) as http:
+        http.get(f"/v1/subjects/{PERSON}/history")
+        http.get(f"/v1/subjects/%20{PERSON}")
+        http.get("/v1/lists/red", params={"subject": PERSON})
+
+    deadline = time.monotonic() + TIMEOUT
+    while "/v1/lists/red" not in served.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    log = served.log.read_text()
+    assert "/v1/lists/red" in log
+    assert PERSON not in log
+    assert served.key not in log
+    assert f"{PERSON[:6]}********{PERSON[-4:]}" in log

@@ -1,0 +1,76 @@
+"""``credit-ledger projections rebuild`` and ``credit-ledger export``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from api.cli.main import main
+from application.commands import RecordCommand
+from infrastructure.bootstrap import build_services
+from infrastructure.settings import Settings
+from tests.factories import fields_of, listing, resident_id, uscc
+from tests.view_scene import OFFICER
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+    services = build_services(Settings())
+    for code, name in ((uscc(1), "稷山县食品有限公司"), (resident_id(2), "张三")):
+        services.ledger.register_subject(code, name, OFFICER)
+        body = listing("S1")
+        services.ledger.record(RecordCommand(code, "Listed", fields_of(body), OFFICER))
+    services.close()
+    return url
+
+
+def test_export_writes_the_whole_list_as_csv_with_a_bom(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "listed.csv"
+
+    assert (
+        main(["export", "serious-dishonesty", "--format", "csv", "--output", str(out)])
+        == 0
+    )
+
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("subject,name,record_id,department")
+    assert "稷山县食品有限公司" in text
+    assert "110105********" + resident_id(2)[-4:] in text
+    assert resident_id(2) not in text
+    assert "2 rows at position 4" in capsys.readouterr().err
+
+
+def test_export_as_json_names_its_position(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "serious-dishonesty", "--format", "json"]) == 0
+
+    document = json.loads(capsys.readouterr().out)
+    assert (document["list"], document["count"], document["position"]) == (
+        "serious-dishonesty",
+        2,
+        4,
+    )
+
+
+def test_rebuild_swaps_in_every_view_at_the_head(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["projections", "rebuild"]) == 0
+
+    out = capsys.readouterr().out
+    assert "public: rebuilt and swapped in at position 4" in out
+    assert "repairs: rebuilt and swapped in at position 4" in out
+
+
+def test_rebuild_refuses_an_unknown_view(database: str) -> None:
+    with pytest.raises(SystemExit):
+        main(["projections", "rebuild", "lists"])

@@ -1,0 +1,370 @@
+"""Editing the store behind the service's back: ``audit verify`` names each edit.
+
+Every test runs on an SQLite file and on a real PostgreSQL database, writes
+straight to the eventsourcing table (SQLite ``stored_events``, position =
+rowid; PostgreSQL ``creditledger_events``, position = notification_id) and runs
+the CLI in-process. The history: subjects A, B, C registered at positions 1-3,
+licences L0-L2 of each at 4-12 (A at 4, 7, 10), a first checkpoint at 12, then
+A and B's late licences at 13 and 14 and a second checkpoint at 14.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from api.cli.main import main
+from domain.canonical import (
+    GENESIS_HASH,
+    event_document,
+    event_from_document,
+    event_hash,
+)
+from domain.subject import subject_id
+from tests.audit_support import audited_services, record, record_history
+from tests.services import PostgresServer
+
+
+@dataclass
+class RawStore:
+    """The database as someone with direct access sees it."""
+
+    kind: str
+    url: str
+    directory: Path
+
+    @property
+    def table(self) -> str:
+        return "stored_events" if self.kind == "sqlite" else "creditledger_events"
+
+    @property
+    def position(self) -> str:
+        return "rowid" if self.kind == "sqlite" else "notification_id"
+
+    def execute(self, statement: str, *params: Any) -> list[Any]:
+        if self.kind == "sqlite":
+            with closing(sqlite3.connect(self.url.removeprefix("sqlite:///"))) as db:
+                rows = db.execute(statement, params).fetchall()
+                db.commit()
+                return rows
+        with psycopg.connect(self.url) as db:
+            cursor = db.execute(statement.replace("?", "%s"), params)
+            return cursor.fetchall() if cursor.description else []
+
+    def state(self, position: int) -> bytes:
+        [(state,)] = self.execute(
+            f"SELECT state FROM {self.table} WHERE {self.position} = ?", position
+        )
+        return bytes(state)
+
+    def set_state(self, position: int, state: bytes) -> None:
+        self.execute(
+            f"UPDATE {self.table} SET state = ? WHERE {self.position} = ?",
+            state,
+            position,
+        )
+
+    def delete(self, position: int) -> None:
+        self.execute(f"DELETE FROM {self.table} WHERE {self.position} = ?", position)
+
+    def swap(self, first: int, second: int) -> None:
+        for old, new in ((first, -1), (second, first), (-1, second)):
+            self.execute(
+                f"UPDATE {self.table} SET {self.position} = ? "
+                f"WHERE {self.position} = ?",
+                new,
+                old,
+            )
+
+    def drop_append_only_guard(self, table: str) -> None:
+        if self.kind == "sqlite":
+            self.execute(f"DROP TRIGGER {table}_no_update")
+        else:
+            self.execute(f"DROP TRIGGER {table}_append_only ON {table}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[RawStore]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.make_database()
+    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+    monkeypatch.setenv(
+        "CREDIT_LEDGER_SIGNING_KEY_FILE", str(tmp_path / "checkpoint-key.pem")
+    )
+    services = audited_services(url, tmp_path)
+    try:
+        a, b, _ = record_history(services.ledger, subjects=3, licences=3)
+        services.audit.sign_checkpoint()
+        record(services.ledger, a, "L-late")
+        record(services.ledger, b, "L-late")
+    finally:
+        services.close()
+    assert main(["audit", "checkpoint"]) == 0
+    yield RawStore(request.param, url, tmp_path)
+
+
+def verify(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    capsys.readouterr()
+    code = main(["audit", "verify"])
+    return code, capsys.readouterr().out.splitlines()
+
+
+A = "91350100MA0000001P"
+B = "91350100MA0000002T"
+
+
+def test_an_untouched_store_verifies(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, lines = verify(capsys)
+
+    assert code == 0
+    assert lines == [
+        "OK: 14 events of 3 subjects; 2 signed checkpoints, the latest covering "
+        "14 events"
+    ]
+
+
+def test_an_edited_event_is_named_with_the_chain_it_breaks(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.set_state(7, store.state(7).replace(b"Retail", b"Resale"))
+
+    code, lines = verify(capsys)
+
+    assert code == 1
+    assert any(
+        line.startswith(f"PROBLEM content altered: position 7, subject {A}, version 3")
+        for line in lines
+    )
+    assert any(
+        line.startswith(
+            f"PROBLEM hash chain broken: position 10, subject {A}, version 4"
+        )
+        for line in lines
+    )
+
+
+def test_an_event_that_no_longer_decodes_is_named(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.set_state(8, b"\x00not json")
+
+    code, lines = verify(capsys)
+
+    assert code == 1
+    assert (
+        f"PROBLEM undecodable event: position 8, subject {B}, version 3: the stored "
+        "bytes are not an event"
+    ) in lines
+
+
+def test_a_deleted_event_is_named_by_position_and_by_version(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.delete(7)
+
+    code, lines = verify(capsys)
+
+    assert code == 1
+    assert any(line.startswith("PROBLEM event deleted: position 7:") for line in lines)
+    assert (
+        f"PROBLEM event deleted: subject {A}, version 3: version 3 is missing "
+        "(expected before position 10)"
+    ) in lines
+
+
+def test_deleting_the_newest_event_contradicts_the_checkpoint(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.delete(14)
+
+    code, lines = verify(capsys)
+
+    assert code == 1
+    assert any(line.startswith("PROBLEM event deleted: position 14:") for line in lines)
+    assert any("signed 14 events; only 13 are there now" in line for line in lines)
+
+
+def test_swapped_events_of_one_subject_are_named_as_reordered(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.swap(4, 7)
+
+    code, lines = verify(capsys)
+
+    assert code == 1
+    assert (
+        f"PROBLEM events reordered: position 7, subject {A}, version 2: stored "
+        "after version 3 at position 4"
+    ) in lines
+
+
+def test_swapped_events_of_two_subjects_are_named_at_both_positions(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.swap(5, 6)
+
+    code, lines = verify(capsys)
+
+    assert code == 1
+    altered = [line for line in lines if line.startswith("PROBLEM content altered")]
+    assert [line.split(",")[0] for line in altered] == [
+        "PROBLEM content altered: position 5",
+        "PROBLEM content altered: position 6",
+    ]
+
+
+def test_an_event_copied_over_another_subjects_is_named(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.set_state(5, store.state(4))
+
+    code, lines = verify(capsys)
+
+    assert code == 1
+    assert any(
+        line.startswith(f"PROBLEM wrong subject: position 5, subject {B}, version 2")
+        for line in lines
+    )
+
+
+def rewrite_a_history(store: RawStore) -> None:
+    """Change A's version 2 and re-chain every later version: no chain breaks."""
+    services = audited_services(store.url, store.directory)
+    try:
+        ledger = services.ledger
+        originator = subject_id(A)
+        positions = ledger.positions.positions_of(originator)
+        forged: list[tuple[int, bytes]] = []
+        previous = GENESIS_HASH
+        for event in ledger.events.get(originator):
+            document = {**event_document(event), "previous_hash": previous}
+            if event.originator_version == 2:
+                document["content"] = "Retail of nothing at all"
+            rewritten = event_from_document(document)
+            previous = event_hash(rewritten)
+            state = ledger.mapper.to_stored_event(rewritten).state
+            forged.append((positions[event.originator_version], state))
+    finally:
+        services.close()
+    for position, state in forged:
+        store.set_state(position, state)
+
+
+def test_a_history_rewritten_after_a_checkpoint_is_named(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rewrite_a_history(store)
+
+    code, lines = verify(capsys)
+
+    assert code == 1
+    assert not any("hash chain broken" in line for line in lines)
+    assert any(
+        line.startswith(f"PROBLEM content altered: position 4, subject {A}, version 2")
+        for line in lines
+    )
+    assert any(
+        line.startswith("PROBLEM history rewritten after a checkpoint: the first 12 ")
+        for line in lines
+    )
+
+
+def test_rewriting_the_audit_leaves_too_still_fails_against_the_signature(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rewrite_a_history(store)
+    services = audited_services(store.url, store.directory)
+    try:
+        ledger = services.ledger
+        forged = {
+            n.id: event_hash(ledger.mapper.to_domain_event(n))
+            for n in ledger.recorder.select_notifications(start=1, limit=100)
+        }
+    finally:
+        services.close()
+    # Building services restores the guard, so drop it only now.
+    store.drop_append_only_guard("audit_leaves")
+    for position in (4, 7, 10, 13):
+        store.execute(
+            "UPDATE audit_leaves SET event_hash = ? WHERE position = ?",
+            forged[position],
+            position,
+        )
+
+    code, lines = verify(capsys)
+
+    assert code == 1
+    assert not any("content altered" in line for line in lines)
+    assert any("PROBLEM audit leaf table altered" in line for line in lines)
+    assert any("PROBLEM history rewritten after a checkpoint" in line for line in lines)
+
+
+def test_an_event_damaged_before_it_was_logged_is_never_signed(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    services = audited_services(store.url, store.directory)
+    try:
+        record(services.ledger, A, "L-unlogged")
+    finally:
+        services.close()
+    store.set_state(15, b"{}")
+    capsys.readouterr()
+
+    code = main(["audit", "checkpoint"])
+
+    assert code == 1
+    assert "position 15 cannot be decoded" in capsys.readouterr().err
+    assert store.execute("SELECT MAX(size) FROM audit_checkpoints") == [(14,)]
+
+
+def test_a_forged_checkpoint_is_rejected(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.execute(
+        "INSERT INTO audit_checkpoints "
+        "(origin, size, root_hash, signed_at, key_id, signature) "
+        "VALUES ('credit-ledger', 14, ?, '2022-10-21T00:00:00Z', ?, ?)",
+        "0" * 64,
+        "0" * 16,
+        "A" * 86 + "==",
+    )
+
+    code, lines = verify(capsys)
+
+    assert code == 1
+    assert any(line.startswith("PROBLEM bad checkpoint signature") for line in lines)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_checkpoints SET size = 1",
+        "DELETE FROM audit_checkpoints",
+        "UPDATE audit_leaves SET event_hash = 'x'",
+        "DELETE FROM audit_leaves",
+        "DELETE FROM access_log",
+    ],
+)
+def test_audit_tables_refuse_updates_and_deletes(
+    store: RawStore, statement: str
+) -> None:
+    store.execute(
+        "INSERT INTO access_log (at, method, path, status) "
+        "VALUES ('2022-10-20T03:00:00+00:00', 'GET', '/v1/audit/checkpoint', 200)"
+    )
+    with pytest.raises((sqlite3.DatabaseError, psycopg.Error), match="append-only"):
+        store.execute(statement)

@@ -1,0 +1,104 @@
+"""No log line carries an API key or a natural person's full identity number."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import pytest
+
+from infrastructure.log_masking import MaskingFilter, install_masking, mask_sensitive
+from tests.factories import resident_id, uscc
+
+PERSON = resident_id(7)
+KEY = "cl_0123456789ab_Zx-9_qLmN0pQrStUvWxYz0123456789abcdefghijklmno"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"GET /v1/subjects/{PERSON}/history HTTP/1.1 200",
+        f"GET /v1/subjects/%20{PERSON} 401",  # uvicorn quotes a leading space
+        f"?code={PERSON[:6]}+{PERSON[6:14]}+{PERSON[14:]}",
+        f"subject {PERSON[:6]} {PERSON[6:14]} {PERSON[14:]} was listed",
+        f"序号{PERSON}已公示",
+        f"{PERSON[:-1]}x",
+    ],
+)
+def test_identity_numbers_keep_only_their_first_six_and_last_four(line: str) -> None:
+    masked = mask_sensitive(line)
+
+    assert PERSON[6:14] not in masked.replace(" ", "").replace("+", "")
+    assert f"{PERSON[:6]}********" in masked
+
+
+def test_legal_person_codes_are_left_readable() -> None:
+    assert mask_sensitive(f"subject {uscc(3)}") == f"subject {uscc(3)}"
+
+
+def test_api_keys_keep_only_their_public_id() -> None:
+    masked = mask_sensitive(f"Authorization: Bearer {KEY} and again {KEY}")
+
+    assert KEY[16:] not in masked
+    assert masked.count("cl_0123456789ab_********") == 2
+
+
+def test_other_bearer_tokens_are_hidden_whole() -> None:
+    assert mask_sensitive("Bearer abc.def.ghi") == "Bearer ********"
+
+
+def record_of(message: str, *args: object) -> logging.LogRecord:
+    return logging.LogRecord("t", logging.INFO, __file__, 1, message, args, None)
+
+
+def test_the_filter_masks_arguments_but_keeps_them_apart() -> None:
+    # uvicorn's access formatter unpacks record.args itself.
+    record = record_of('%s - "%s %s" %d', "127.0.0.1", "GET", f"/v1/{PERSON}", 200)
+
+    MaskingFilter().filter(record)
+
+    assert record.args == (
+        "127.0.0.1",
+        "GET",
+        f"/v1/{PERSON[:6]}********{PERSON[-4:]}",
+        200,
+    )
+
+
+def test_the_filter_masks_tracebacks() -> None:
+    try:
+        raise ValueError(f"bad key {KEY} for {PERSON}")
+    except ValueError:
+        record = logging.LogRecord(
+            "t", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
+
+    MaskingFilter().filter(record)
+
+    assert record.exc_text is not None
+    assert KEY not in record.exc_text
+    assert PERSON not in record.exc_text
+
+
+class ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def test_installed_masking_covers_child_loggers_through_their_parents_handlers() -> (
+    None
+):
+    parent = logging.getLogger("masking-test")
+    handler = ListHandler()
+    parent.addHandler(handler)
+    try:
+        install_masking(["masking-test"])
+        logging.getLogger("masking-test.child").warning("key %s", KEY)
+    finally:
+        parent.removeHandler(handler)
+
+    assert handler.lines == ["key cl_0123456789ab_********"]

@@ -1,0 +1,48 @@
+"""Which punishment measures restrict which 逢办必查 matters."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.matters import Matter, measure_applies
+
+
+@pytest.mark.parametrize(
+    ("measure", "matter"),
+    [
+        ("限制参与政府采购活动", Matter.PROCUREMENT),
+        ("barred from government procurement", Matter.PROCUREMENT),
+        ("限制参与招标投标", Matter.TENDERING),
+        ("限制申请财政性资金项目和政策支持", Matter.SUBSIDY),
+        ("限制取得国有土地使用权出让", Matter.LAND_SALE),
+        ("限制申报科研项目", Matter.RESEARCH_FUNDING),
+        ("不得录用为公务员", Matter.CIVIL_SERVICE_HIRING),
+        ("取消参加评先评优资格", Matter.AWARD),
+        ("列为重点监管对象，增加抽查频次", Matter.INSPECTION),
+        ("从严审核行政许可", Matter.LICENSING),
+        ("Restrict LICENCE applications", Matter.LICENSING),
+    ],
+)
+def test_a_measure_restricts_the_matter_it_names(measure: str, matter: Matter) -> None:
+    assert measure_applies(measure, matter)
+
+
+def test_a_measure_does_not_restrict_matters_it_does_not_name() -> None:
+    measure = "限制参与政府采购活动"
+
+    assert [m for m in Matter if measure_applies(measure, m)] == [Matter.PROCUREMENT]
+
+
+def test_every_matter_of_seed_section_11_can_be_checked() -> None:
+    assert {m.value for m in Matter} == {
+        "licensing",
+        "penalty",
+        "inspection",
+        "subsidy",
+        "procurement",
+        "tendering",
+        "land_sale",
+        "research_funding",
+        "civil_service_hiring",
+        "award",
+    }
