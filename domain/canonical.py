@@ -19,6 +19,8 @@ GENESIS_HASH = "0" * 64
 
 
 def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | bool):
+        return value
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):

@@ -15,7 +15,7 @@ from api.schemas.events import EventBody, EventIn
 from api.schemas.subjects import CommandResultPublic
 from api.translate import command_result, parse_if_match
 from application.commands import RecordCommand
-from application.dispatch import REQUIRED_SCOPE
+from application.dispatch import RECORD_SCOPE, REQUIRED_SCOPE, REVIEW_SCOPE
 
 router = APIRouter(tags=["events"])
 BATCH_CHUNK = 500
@@ -77,6 +77,8 @@ def record_event(
 async def record_batch(
     request: Request, principal: PrincipalDep, ledger: LedgerDep
 ) -> BatchResult:
+    if not principal.scopes & {RECORD_SCOPE, REVIEW_SCOPE}:
+        raise HTTPException(403, "This key can record nothing (record or review scope)")
     raw = await request.body()
     lines = list(
         enumerate(parse_batch(raw, request.headers.get("content-type", "")), 1)

@@ -147,3 +147,15 @@ def test_a_batch_without_a_key_is_a_401(api: Api) -> None:
 
     assert_problem(response, 401)
     assert api.head() == 1
+
+
+def test_a_key_that_can_record_nothing_is_refused_before_any_line(api: Api) -> None:
+    code = api.register(uscc(1))
+    head = api.head()
+
+    response = post_batch(
+        api, ndjson(line(code, licence("L1"))), NDJSON, api.key("audit")
+    )
+
+    assert_problem(response, 403)
+    assert api.head() == head
