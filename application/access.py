@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -20,6 +21,10 @@ class AccessRecord:
 
 class AccessLog(Protocol):
     def append(self, record: AccessRecord) -> None: ...
+
+    def append_many(self, records: Sequence[AccessRecord]) -> None: ...
+
+    def close(self) -> None: ...
 
     def recent(self, limit: int) -> list[AccessRecord]:
         """The newest records, newest first."""

@@ -38,6 +38,7 @@ class Services:
 
     def close(self) -> None:
         self.read_models.close()
+        self.access_log.close()
         self.ledger.close()
         self.keys.close()
 

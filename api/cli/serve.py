@@ -17,10 +17,22 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1")
     parser.add_argument("--port", type=int, default=8000, help="default 8000")
+    parser.add_argument(
+        "--http-log",
+        action="store_true",
+        help="also print uvicorn's per-request lines (the access log table "
+        "records every write and audit read either way)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     app = create_app(Settings())
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        access_log=args.http_log,
+    )
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from application.access import AccessRecord
@@ -25,24 +26,31 @@ SELECT_RECENT = (
 )
 
 
+def _row(record: AccessRecord) -> tuple[object, ...]:
+    return (
+        record.at.isoformat(),
+        record.key_id,
+        record.department,
+        record.actor,
+        record.method,
+        record.path,
+        record.status,
+    )
+
+
 class SQLAccessLog:
     def __init__(self, database: AuditDatabase) -> None:
         self._db = database
         database.create_append_only_table("access_log", ACCESS_COLUMNS)
 
     def append(self, record: AccessRecord) -> None:
-        self._db.execute(
-            INSERT,
-            (
-                record.at.isoformat(),
-                record.key_id,
-                record.department,
-                record.actor,
-                record.method,
-                record.path,
-                record.status,
-            ),
-        )
+        self.append_many([record])
+
+    def close(self) -> None:
+        """The connection belongs to the event store's datastore."""
+
+    def append_many(self, records: Sequence[AccessRecord]) -> None:
+        self._db.execute_many(INSERT, [_row(r) for r in records])
 
     def recent(self, limit: int) -> list[AccessRecord]:
         return [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from application.access import AccessLog
+from application.access_buffer import BufferedAccessLog
 from application.audit import AuditLog
 from application.clock import Clock
 from application.ledger import CreditLedger
@@ -37,4 +38,4 @@ def build_audit(
     audit = AuditLog(
         ledger, SQLLeafStore(database), SQLCheckpointStore(database), signer, clock
     )
-    return audit, SQLAccessLog(database)
+    return audit, BufferedAccessLog(SQLAccessLog(database))

@@ -55,5 +55,11 @@ class InMemoryAccessLog:
     def append(self, record: AccessRecord) -> None:
         self._records.append(record)
 
+    def append_many(self, records: Sequence[AccessRecord]) -> None:
+        self._records.extend(records)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
     def recent(self, limit: int) -> list[AccessRecord]:
         return self._records[::-1][:limit]

@@ -89,7 +89,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     log = workdir / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [CLI, "serve", "--host", HOST, "--port", str(port)],
+            [CLI, "serve", "--host", HOST, "--port", str(port), "--http-log"],
             cwd=workdir,
             env=env,
             stdout=output,
