@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 
 from fastapi import HTTPException
@@ -35,15 +34,22 @@ def require_timezone(value: datetime | None) -> datetime | None:
 
 
 def command_result(result: CommandResult) -> CommandResultPublic:
-    events = [RecordedEventPublic.model_validate(asdict(e)) for e in result.events]
+    events = [
+        RecordedEventPublic.model_validate(e, from_attributes=True)
+        for e in result.events
+    ]
     return CommandResultPublic(
-        **events[0].model_dump(), replayed=result.replayed, events=events
+        **vars(result.events[0]), replayed=result.replayed, events=events
     )
 
 
 def state_public(state: SubjectState) -> SubjectStatePublic:
-    records = [RecordPublic.model_validate(asdict(r)) for r in state.records]
-    repairs = [RepairPublic.model_validate(asdict(r)) for r in state.repairs]
+    records = [
+        RecordPublic.model_validate(r, from_attributes=True) for r in state.records
+    ]
+    repairs = [
+        RepairPublic.model_validate(r, from_attributes=True) for r in state.repairs
+    ]
 
     def active(kind: str) -> list[RecordPublic]:
         return [r for r in records if r.kind == kind and r.status == "active"]
