@@ -33,6 +33,7 @@ from uuid import UUID
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
+from common import report
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
@@ -74,6 +75,57 @@ def raw_append_rate(database_url: str, events: int) -> float:
 
 
 @contextmanager
+def hello_world(workdir: Path) -> Iterator[tuple[str, str]]:
+    """FastAPI hello-world taking the same pydantic body; yields (url, key)."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "hello_app:app",
+        "--app-dir",
+        str(Path(__file__).resolve().parent),
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--no-access-log",
+    ]
+    with running(command, port, workdir, os.environ.copy()) as url:
+        yield url, "no-key"
+
+
+@contextmanager
+def running(
+    command: list[str], port: int, workdir: Path, env: dict[str, str]
+) -> Iterator[str]:
+    url = f"http://{HOST}:{port}"
+    log = workdir / f"server-{port}.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            command, cwd=workdir, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start:\n{log.read_text()}")
+            try:
+                if httpx.get(f"{url}/docs", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+
+
+@contextmanager
 def served(database_url: str, workdir: Path) -> Iterator[tuple[str, str]]:
     """``credit-ledger serve`` on the database; yields (url, key)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_LEDGER_")}
@@ -85,34 +137,9 @@ def served(database_url: str, workdir: Path) -> Iterator[tuple[str, str]]:
         "market-regulation", "bench", {"record"}, datetime.now(UTC)
     )
     port = free_port()
-    url = f"http://{HOST}:{port}"
-    log = workdir / f"serve-{port}.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [CLI, "serve", "--host", HOST, "--port", str(port)],
-            cwd=workdir,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"serve did not start:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    command = [CLI, "serve", "--host", HOST, "--port", str(port)]
+    with running(command, port, workdir, env) as url:
         yield url, key
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
 
 
 def run_clients(
@@ -239,6 +266,8 @@ def main() -> None:
         def sqlite_url() -> str:
             return f"sqlite:///{workdir / f'ledger-{next(counter)}.sqlite3'}"
 
+        with hello_world(workdir) as (url, key):
+            hello = http_rate(url, key, events, clients, False, budget)
         rows = measure("SQLite", sqlite_url, workdir, events, clients, budget)
         postgres = PostgresServer()
         try:
@@ -260,7 +289,17 @@ def main() -> None:
             f"{row.store:<11} {row.path:<24} {row.rate:>9,.0f} "
             f"{row.rate / row.raw:>6.2f}x"
         )
+    print(f"\nFastAPI hello-world POST, same body: {hello:,.0f} requests/s")
     print(f"\ntotal {time.perf_counter() - began:.0f} s")
+    for row in rows:
+        if row.path.startswith("HTTP"):
+            report(
+                f"recording over HTTP, {row.store}, {row.path.removeprefix('HTTP, ')}",
+                f"{row.rate:,.0f} ev/s",
+                f"hello-world {hello:,.0f}/s",
+                row.rate / hello,
+                ">= 0.60",
+            )
 
 
 if __name__ == "__main__":
