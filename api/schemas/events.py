@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from domain.publicity import PenaltyType, Severity
+
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
 ]
@@ -30,24 +32,6 @@ class LicenceCategory(StrEnum):
     APPROVAL = "approval"
     REGISTRATION = "registration"
     OTHER = "other"
-
-
-class PenaltyKind(StrEnum):
-    WARNING = "warning"
-    CIRCULATED_CRITICISM = "circulated_criticism"
-    FINE = "fine"
-    CONFISCATION = "confiscation"
-    LICENCE_SUSPENSION = "licence_suspension"
-    LICENCE_REVOCATION = "licence_revocation"
-    PRACTICE_RESTRICTION = "practice_restriction"
-    DETENTION = "detention"
-    OTHER = "other"
-
-
-class SeverityLevel(StrEnum):
-    MINOR = "minor"
-    GENERAL = "general"
-    SERIOUS = "serious"
 
 
 class InformationKind(StrEnum):
@@ -113,11 +97,11 @@ class PenaltyPublishedIn(EventBody):
     violation_type: ShortText
     facts: Text
     basis: Text
-    penalty_types: Annotated[list[PenaltyKind], Field(min_length=1, max_length=9)]
+    penalty_types: Annotated[list[PenaltyType], Field(min_length=1, max_length=9)]
     content: Text
     fine_amount: Money | None = None
     confiscated_amount: Money | None = None
-    severity: SeverityLevel
+    severity: Severity
     decided_on: date
     authority: ShortText
     authority_code: ShortText
