@@ -18,7 +18,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -y -q
 
-.PHONY: venv install system-deps run lint test bench
+.PHONY: venv install system-deps run lint test bench soak
 
 venv install: $(INSTALL_STAMP) $(CALFKIT_STAMP)
 
@@ -82,3 +82,7 @@ bench: install
 		done; \
 		[ "$$found" = 1 ] || echo "  (none)"; \
 	fi
+
+# Minutes of recording with kill -9 of the API and a consumer (not in `make test`).
+soak: system-deps install
+	cd benchmarks && ../$(BIN)/python soak.py $${SOAK_SECONDS:-180}

@@ -17,6 +17,12 @@ from api.routes import (
     checks,
     events,
     health,
+    indicators,
+    indicators_page,
+    inspection,
+    metrics,
+    portal,
+    portal_lists,
     public_lists,
     publicity,
     repairs,
@@ -27,6 +33,7 @@ from application.clock import Clock
 from application.group_commit import GroupCommitter
 from infrastructure.audit.scheduler import CheckpointScheduler
 from infrastructure.bootstrap import Services, build_services
+from infrastructure.expiry_scheduler import ExpiryScheduler
 from infrastructure.log_masking import install_masking
 from infrastructure.settings import Settings
 
@@ -47,13 +54,18 @@ def create_app(
 
     committer = GroupCommitter(built.ledger)
     signer = CheckpointScheduler(built.audit, settings.checkpoint_interval_seconds)
+    expiry = ExpiryScheduler(
+        built.ledger, built.read_models, settings.expiry_interval_seconds
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         install_masking()
         signer.start()
         built.read_models.start()
+        expiry.start()
         yield
+        expiry.stop()
         built.read_models.stop()
         signer.stop()
         committer.stop()
@@ -68,6 +80,7 @@ def create_app(
     )
     app.state.services = built
     app.state.committer = committer
+    app.state.expiry = expiry
     install_problem_handlers(app)
     for module in (
         subject_search,
@@ -75,11 +88,17 @@ def create_app(
         events,
         calendar,
         health,
+        metrics,
         audit,
         public_lists,
         publicity,
         repairs,
         checks,
+        indicators,
+        inspection,
+        indicators_page,
+        portal,
+        portal_lists,
     ):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from fastapi import HTTPException
 
+from api.schemas.inspection import InspectionTermsPublic
 from api.schemas.subjects import (
     CommandResultPublic,
     RecordedEventPublic,
@@ -72,4 +73,7 @@ def state_public(state: SubjectState) -> SubjectStatePublic:
         open_repairs=[r for r in repairs if r.status == "pending"],
         records=records,
         repairs=repairs,
+        inspection=None
+        if state.inspection is None
+        else InspectionTermsPublic.model_validate(state.inspection),
     )

@@ -14,7 +14,8 @@ from application.commands import Actor
 from application.credit_standing import Restriction, assess, restrictions_for
 from application.errors import SubjectNotFound
 from domain.codes import parse_subject_code
-from domain.grading import GradeRules
+from domain.grading import DEFAULT_INSPECTION_POLICY, GradeRules, InspectionPolicy
+from domain.inspection import InspectionTerms
 from domain.matters import Matter
 from projections.public_view import PublicViewReads
 
@@ -56,6 +57,7 @@ class CheckAnswer:
     reasons: tuple[str, ...]
     checked_at: datetime
     position: int
+    inspection: InspectionTerms
 
 
 class CreditChecks:
@@ -66,12 +68,14 @@ class CreditChecks:
         clock: Clock,
         timezone: ZoneInfo,
         grading: GradeRules,
+        inspection: InspectionPolicy = DEFAULT_INSPECTION_POLICY,
     ) -> None:
         self._views = views
         self._log = log
         self._clock = clock
         self._timezone = timezone
         self._grading = grading
+        self._inspection = inspection
 
     def check(self, raw_code: str, matter: Matter, asked_by: Actor) -> CheckAnswer:
         code = parse_subject_code(raw_code).value
@@ -92,7 +96,8 @@ class CreditChecks:
             self._log.record(asked)
             msg = f"Subject {code} is not registered"
             raise SubjectNotFound(msg)
-        standing = assess(profile, business_date(now, self._timezone), self._grading)
+        today = business_date(now, self._timezone)
+        standing = assess(profile, today, self._grading, self._inspection)
         restricting = restrictions_for(profile, matter)
         outcome = _outcome(restricting, standing.grade, bool(profile.listings))
         check_id = self._log.record(
@@ -120,6 +125,7 @@ class CreditChecks:
             reasons=listed + standing.reasons,
             checked_at=now,
             position=profile.position,
+            inspection=standing.inspection,
         )
 
 

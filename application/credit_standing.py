@@ -3,19 +3,28 @@ listing measures that restrict a matter. Shared by the check and the portal."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from domain.grading import GradeRules, assess_grade
+from domain.grading import (
+    DEFAULT_INSPECTION_POLICY,
+    GradeAssessment,
+    GradeRules,
+    InspectionPolicy,
+    assess_grade,
+)
+from domain.inspection import InspectionTerms, terms_for
 from domain.matters import Matter, measure_applies
 from domain.records import CreditRecord, RecordKind, RecordStatus
-from projections.rows import CreditProfile
+from projections.rows import CreditProfile, RecordFact
 
 
 @dataclass(frozen=True)
 class Standing:
     grade: str
     reasons: tuple[str, ...]
+    inspection: InspectionTerms
 
 
 @dataclass(frozen=True)
@@ -30,8 +39,25 @@ class Restriction:
     term_ends_on: date
 
 
-def assess(profile: CreditProfile, today: date, rules: GradeRules) -> Standing:
-    """The same grade the subject's own state gives, from the view's facts."""
+def assess(
+    profile: CreditProfile,
+    today: date,
+    rules: GradeRules,
+    inspection: InspectionPolicy = DEFAULT_INSPECTION_POLICY,
+) -> Standing:
+    """The same grade the subject's own state gives, from the view's facts,
+    and the inspection terms of that grade."""
+    assessment = grade_facts(profile.records, today, rules)
+    return Standing(
+        assessment.grade.value,
+        assessment.reasons,
+        terms_for(assessment.grade, inspection),
+    )
+
+
+def grade_facts(
+    facts: Iterable[RecordFact], today: date, rules: GradeRules
+) -> GradeAssessment:
     records = [
         CreditRecord(
             record_id=fact.record_id,
@@ -44,10 +70,9 @@ def assess(profile: CreditProfile, today: date, rules: GradeRules) -> Standing:
             severity=fact.severity,
             closed_on=fact.closed_on,
         )
-        for fact in profile.records
+        for fact in facts
     ]
-    assessment = assess_grade(records, today, rules)
-    return Standing(assessment.grade.value, assessment.reasons)
+    return assess_grade(records, today, rules)
 
 
 def restrictions_for(profile: CreditProfile, matter: Matter) -> tuple[Restriction, ...]:

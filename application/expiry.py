@@ -31,14 +31,16 @@ def expire_due(ledger: CreditLedger, codes: Iterable[str]) -> list[RecordedEvent
     emitted: list[RecordedEvent] = []
     for code in codes:
         for _ in range(MAX_CONFLICT_RETRIES):
-            subject = ledger.load(code)
+            subject = ledger.check_out(code)
             subject.expire_due(ledger.provenance(SCHEDULER), today)
             if not subject.pending_events:
+                ledger.check_in(subject)
                 break
             try:
                 recordings = ledger.save(subject)
             except IntegrityError:
-                continue
+                continue  # the stale copy is dropped; decide again on the stored one
+            ledger.check_in(subject)
             emitted += ledger.recorded(recordings)
             break
     return emitted

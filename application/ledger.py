@@ -16,7 +16,7 @@ from eventsourcing.utils import EnvType
 
 from application.clock import Clock, business_date
 from application.commands import Actor, RecordCommand
-from application.dispatch import DECIDERS
+from application.dispatch import DECIDERS, Decider
 from application.entries import history_entry, recorded_event, registration
 from application.errors import (
     ConcurrentWriteConflict,
@@ -185,10 +185,11 @@ class CreditLedger(Application[UUID]):
         self, commands: Sequence[RecordCommand]
     ) -> list[CommandResult | Exception]:
         loaded: dict[str, CreditSubject] = {}
+        fresh: set[str] = set()
         outcomes: list[Decision] = []
         for command in commands:
             try:
-                outcomes.append(self._decide(command, loaded))
+                outcomes.append(self._decide(command, loaded, fresh))
             except (
                 DomainError,
                 SubjectNotFound,
@@ -217,15 +218,39 @@ class CreditLedger(Application[UUID]):
         return [result(decision) for decision in outcomes]
 
     def _decide(
-        self, command: RecordCommand, loaded: dict[str, CreditSubject]
+        self,
+        command: RecordCommand,
+        loaded: dict[str, CreditSubject],
+        fresh: set[str],
     ) -> Decision:
         decider = DECIDERS.get(command.event_type)
         if decider is None:
             msg = f"{command.event_type!r} is not an event type that can be recorded"
             raise UnknownEventType(msg)
         code = self._code(command)
-        subject = loaded.get(code) or self._decided.take(code) or self._get(code)
+        subject = loaded.get(code) or self._decided.take(code)
+        if subject is None:
+            subject = self._get(code)
+            fresh.add(code)
         loaded[code] = subject
+        try:
+            return self._decide_on(subject, command, decider)
+        except (DomainError, VersionMismatch):
+            if code in fresh or subject.pending_events or not self._is_stale(subject):
+                raise
+            # Refused on a kept copy that another process has since moved past:
+            # decide again on the stored subject before answering no.
+            loaded[code] = subject = self._get(code)
+            fresh.add(code)
+            return self._decide_on(subject, command, decider)
+
+    def _is_stale(self, subject: CreditSubject) -> bool:
+        newer = self.recorder.select_events(subject.id, gt=subject.version, limit=1)
+        return bool(newer)
+
+    def _decide_on(
+        self, subject: CreditSubject, command: RecordCommand, decider: Decider
+    ) -> Decision:
         provenance = self.provenance(command.actor, command.request_key, command.digest)
         receipt = subject.receipt_for(provenance)
         if receipt is not None:
@@ -249,7 +274,9 @@ class CreditLedger(Application[UUID]):
         """The subject rebuilt from its events, as it was at ``as_of`` if given."""
         subject = self.load(raw_code, as_of)
         today = business_date(as_of or self.clock.now(), self.timezone)
-        return subject_state(subject, today, as_of, self.rules.grading)
+        return subject_state(
+            subject, today, as_of, self.rules.grading, self.rules.inspection
+        )
 
     def load(self, raw_code: str, as_of: datetime | None = None) -> CreditSubject:
         code = parse_subject_code(raw_code).value
@@ -281,6 +308,16 @@ class CreditLedger(Application[UUID]):
             raise SubjectNotFound(msg)
         positions = self.positions.positions_of(originator_id)
         return [history_entry(e, positions[e.originator_version]) for e in events]  # type: ignore[arg-type]
+
+    def check_out(self, raw_code: str) -> CreditSubject:
+        """The subject to decide on outside the command path (the expiry): taken
+        from the decided subjects, so no stale copy of it stays behind."""
+        code = parse_subject_code(raw_code).value
+        return self._decided.take(code) or self._get(code)
+
+    def check_in(self, subject: CreditSubject) -> None:
+        """Back after its events were stored (or when it decided nothing)."""
+        self._decided.put_back([subject])
 
     def head_position(self) -> int:
         return self.recorder.max_notification_id() or 0

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from domain.inspection import InspectionTerms
+
 
 @dataclass(frozen=True)
 class RecordedEvent:
@@ -98,6 +100,7 @@ class SubjectState:
     grade_reasons: list[str]
     records: list[RecordView] = field(default_factory=list)
     repairs: list[RepairView] = field(default_factory=list)
+    inspection: InspectionTerms | None = None
 
     def active(self, kind: str) -> list[RecordView]:
         return [r for r in self.records if r.kind == kind and r.status == "active"]

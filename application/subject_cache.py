@@ -27,7 +27,12 @@ class SubjectCache:
     def put_back(self, subjects: list[CreditSubject]) -> None:
         with self._lock:
             for subject in subjects:
-                if subject.pending_events:
+                cached = self._subjects.get(subject.code)
+                # Another writer of this process may have stored a later version
+                # meanwhile (it loaded from the store while this one was out).
+                if subject.pending_events or (
+                    cached is not None and cached.version > subject.version
+                ):
                     continue
                 self._subjects[subject.code] = subject
                 self._subjects.move_to_end(subject.code)

@@ -5,13 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from application.results import RecordView, RepairView, SubjectState
-from domain.grading import GradeRules, assess_grade
+from domain.grading import (
+    DEFAULT_INSPECTION_POLICY,
+    GradeRules,
+    InspectionPolicy,
+    assess_grade,
+)
+from domain.inspection import terms_for
 from domain.records import RepairStatus
 from domain.subject import CreditSubject
 
 
 def subject_state(
-    subject: CreditSubject, today: date, as_of: datetime | None, rules: GradeRules
+    subject: CreditSubject,
+    today: date,
+    as_of: datetime | None,
+    rules: GradeRules,
+    inspection: InspectionPolicy = DEFAULT_INSPECTION_POLICY,
 ) -> SubjectState:
     assessment = assess_grade(subject.records.values(), today, rules)
     return SubjectState(
@@ -53,4 +63,5 @@ def subject_state(
             )
             for r in subject.repairs.values()
         ],
+        inspection=terms_for(assessment.grade, inspection),
     )

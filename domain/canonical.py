@@ -7,6 +7,7 @@ import json
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from uuid import UUID, uuid5
@@ -46,7 +47,7 @@ def event_document(event: Any) -> dict[str, Any]:
 def event_from_document(document: dict[str, Any]) -> SubjectEvent:
     """The event a canonical document describes (the inverse of event_document)."""
     event_class = EVENT_TYPES[document["type"]]
-    hints = get_type_hints(event_class)
+    hints = _hints(event_class)
     values: dict[str, Any] = {}
     for f in fields(event_class):
         raw = document.get(f.name)
@@ -54,6 +55,11 @@ def event_from_document(document: dict[str, Any]) -> SubjectEvent:
     if "originator_topic" in {f.name for f in fields(event_class)}:
         values["originator_topic"] = SUBJECT_TOPIC
     return event_class(**values)
+
+
+@cache
+def _hints(event_class: type[SubjectEvent]) -> dict[str, Any]:
+    return get_type_hints(event_class)
 
 
 def _typed(hint: Any, raw: Any) -> Any:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.calendar import WorkingDayCalendar
-from domain.grading import GradeRules
+from domain.grading import DEFAULT_INSPECTION_POLICY, GradeRules, InspectionPolicy
 from domain.publicity import DEFAULT_PUBLICITY_POLICY, PublicityPolicy
 
 
@@ -27,6 +27,7 @@ class CreditRules:
     publicity_policy: PublicityPolicy = DEFAULT_PUBLICITY_POLICY
     repair: RepairPolicy = field(default_factory=RepairPolicy)
     grading: GradeRules = field(default_factory=GradeRules)
+    inspection: InspectionPolicy = DEFAULT_INSPECTION_POLICY
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,12 @@ from application.clock import Clock, SystemClock
 from application.keys import ApiKeyStore, KeyService
 from application.ledger import CreditLedger
 from domain.calendar import WorkingDayCalendar
+from domain.grading import Grade, GradeRules, InspectionPolicy
 from domain.publicity import DEFAULT_PUBLICITY_POLICY, policy_from_json
 from domain.rules import CreditRules, RepairPolicy
 from infrastructure.audit.build import build_audit
 from infrastructure.holidays import load_calendar
+from infrastructure.kafka.feeding import feed_from_kafka
 from infrastructure.key_stores import InMemoryKeyStore, PostgresKeyStore, SQLiteKeyStore
 from infrastructure.positions import position_index_for
 from infrastructure.settings import Settings
@@ -58,6 +60,26 @@ def build_rules(settings: Settings, calendar: WorkingDayCalendar) -> CreditRules
             max_repairs_in_window=settings.repair_max_in_window,
             window_years=settings.repair_window_years,
         ),
+        grading=GradeRules(
+            breach_lookback_days=settings.grade_breach_lookback_days,
+            general_penalties_for_poor=settings.grade_general_penalties_for_poor,
+        ),
+        inspection=inspection_policy(settings),
+    )
+
+
+def inspection_policy(settings: Settings) -> InspectionPolicy:
+    return InspectionPolicy(
+        ratio={
+            Grade.HIGH: settings.inspection_ratio_high,
+            Grade.MEDIUM: settings.inspection_ratio_medium,
+            Grade.POOR: settings.inspection_ratio_poor,
+        },
+        checks_per_year={
+            Grade.HIGH: settings.inspection_checks_per_year_high,
+            Grade.MEDIUM: settings.inspection_checks_per_year_medium,
+            Grade.POOR: settings.inspection_checks_per_year_poor,
+        },
     )
 
 
@@ -88,6 +110,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         position_index=position_index_for,
     )
     audit, access_log = build_audit(settings, ledger, clock)
+    read_models = ReadModels(ledger)
+    if settings.kafka_bootstrap:
+        feed_from_kafka(read_models, settings.topic, settings.topic_partitions)
     return Services(
         settings=settings,
         ledger=ledger,
@@ -96,5 +121,5 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         clock=clock,
         audit=audit,
         access_log=access_log,
-        read_models=ReadModels(ledger),
+        read_models=read_models,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/credit-ledger.sqlite3"
@@ -30,12 +30,31 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     read_wait_seconds: float = 5.0
     expiry_interval_seconds: float = 3600.0
+    # Graded supervision (domain rule 4); README "Grades and 双随机 inspection".
+    grade_breach_lookback_days: int = Field(default=365, ge=0)
+    grade_general_penalties_for_poor: int = Field(default=3, ge=1)
+    inspection_ratio_high: float = Field(default=0.03, ge=0, le=1)
+    inspection_ratio_medium: float = Field(default=0.10, ge=0, le=1)
+    inspection_ratio_poor: float = Field(default=0.30, ge=0, le=1)
+    inspection_checks_per_year_high: int = Field(default=0, ge=0)
+    inspection_checks_per_year_medium: int = Field(default=1, ge=0)
+    inspection_checks_per_year_poor: int = Field(default=2, ge=0)
     # Audit log and access (issue 7); an interval of 0 turns the signer off.
     signing_key_file: Path = Path("./var/checkpoint-signing-key.pem")
     checkpoint_origin: str = Field(default="credit-ledger", min_length=1)
     checkpoint_interval_seconds: float = Field(default=300.0, ge=0)
     rate_limit_per_second: float = Field(default=100.0, ge=0)
     rate_limit_burst: int = Field(default=200, ge=1)
+
+    @field_validator(
+        "repair_serious_cooldown_days", "repair_max_in_window", mode="before"
+    )
+    @classmethod
+    def _off_is_none(cls, value: object) -> object:
+        """``off`` (or empty) in the environment switches a refusal rule off."""
+        return (
+            None if isinstance(value, str) and value.strip() in ("", "off") else value
+        )
 
     @property
     def store_kind(self) -> str:

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
-from tests.services import KafkaBroker, PostgresServer, ServiceError
+from tests.services import CHROMIUM_ARGS, KafkaBroker, PostgresServer, ServiceError
 from tests.services import chromium_path as _find_chromium
 
 
@@ -55,3 +56,17 @@ def chromium_path() -> Path:
         return _find_chromium()
     except ServiceError as error:
         pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path) -> Iterator[Browser]:
+    """One headless Chromium for the whole run: Playwright's sync API allows
+    only one running instance per thread."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(chromium_path), args=list(CHROMIUM_ARGS)
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from api.cli import (
     audit,
     calendar,
+    expire,
     export,
     import_file,
     keys,
+    project,
     projections,
     relay,
     replay,
@@ -27,7 +29,9 @@ COMMAND_MODULES = [
     calendar,
     audit,
     projections,
+    project,
     export,
+    expire,
 ]
 
 

@@ -8,14 +8,8 @@ import sys
 import threading
 from typing import Any
 
-from infrastructure.bootstrap import build_services
-from infrastructure.kafka.relay import Relay, make_producer
-from infrastructure.kafka.relay_positions import (
-    PostgresRelayPositions,
-    RelayPositions,
-    SQLiteRelayPositions,
-)
-from infrastructure.kafka.topics import ensure_topic
+from api.cli.startup import services_when_ready
+from infrastructure.kafka.relay_process import RelayProcess
 from infrastructure.settings import Settings
 
 
@@ -27,13 +21,19 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--once", action="store_true", help="publish what is there now, then exit"
     )
+    parser.add_argument(
+        "--from",
+        dest="from_position",
+        type=int,
+        metavar="POSITION",
+        help="publish again from this position (e.g. 1 after the broker lost "
+        "records while the relay was stopped); consumers skip what they have",
+    )
     parser.set_defaults(func=run)
 
 
-def relay_positions(settings: Settings) -> RelayPositions:
-    if settings.store_kind == "postgres":
-        return PostgresRelayPositions(settings.postgres_conninfo)
-    return SQLiteRelayPositions(settings.sqlite_path)
+def say(line: str) -> None:
+    print(line, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,28 +41,17 @@ def run(args: argparse.Namespace) -> int:
     if not settings.kafka_bootstrap:
         print("error: set CREDIT_LEDGER_KAFKA_BOOTSTRAP", file=sys.stderr)
         return 2
-    services = build_services(settings)
-    ensure_topic(settings.kafka_bootstrap, settings.topic, settings.topic_partitions)
-    producer = make_producer(settings.kafka_bootstrap)
-    relay = Relay(
-        services.ledger.recorder,
-        services.ledger.mapper,
-        producer,
-        settings.topic,
-        relay_positions(settings),
-    )
-    print(f"relay: {settings.topic} from position {relay.position}", flush=True)
+    services = services_when_ready(settings)
+    process = RelayProcess(settings, services.ledger, on_progress=say)
     try:
         if args.once:
-            while relay.publish_next_batch():
-                pass
+            process.publish_all(args.from_position)
         else:
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             signal.signal(signal.SIGINT, lambda *_: stop.set())
-            relay.run(stop, on_progress=lambda p: print(f"relay: at {p}", flush=True))
+            process.run(stop, args.from_position)
     finally:
-        producer.close()
         services.close()
-    print(f"relay: stopped at position {relay.position}", flush=True)
+    say(f"relay: stopped at position {process.position}")
     return 0

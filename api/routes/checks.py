@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from api.deps import RecorderDep, ServicesDep
 from api.read_your_writes import MinPosition, await_position, report_position
 from api.schemas.checks import CheckRestrictionPublic, CreditCheckPublic
+from api.schemas.inspection import InspectionTermsPublic
 from api.view_deps import ReadModelsDep
 from domain.matters import Matter
 
@@ -49,4 +50,5 @@ def check_credit(
         reasons=list(answer.reasons),
         checked_at=answer.checked_at,
         position=answer.position,
+        inspection=InspectionTermsPublic.model_validate(answer.inspection),
     )

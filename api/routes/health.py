@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import ServicesDep
+from api.projection_readiness import projections_check
 
 router = APIRouter(tags=["health"])
 
@@ -18,7 +19,7 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-def readyz(services: ServicesDep) -> JSONResponse:
+def readyz(services: ServicesDep, request: Request) -> JSONResponse:
     checks: dict[str, Any] = {}
     ready = True
     try:
@@ -35,6 +36,9 @@ def readyz(services: ServicesDep) -> JSONResponse:
         if covered
         else f"No holiday calendar for {today.year}: deadlines use Monday-Friday",
     }
+    checks["expiry"] = request.app.state.expiry.status()
+    checks["projections"] = projections_check(services.read_models)
+    ready = ready and checks["projections"]["ok"]
     return JSONResponse(
         {"status": "ready" if ready else "unavailable", "checks": checks},
         status_code=200 if ready else 503,

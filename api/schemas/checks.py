@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.inspection import InspectionTermsPublic
+
 
 class CheckRestrictionPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -32,3 +34,6 @@ class CreditCheckPublic(BaseModel):
     reasons: list[str]
     checked_at: datetime
     position: int = Field(description="The ledger position the answer reflects")
+    inspection: InspectionTermsPublic = Field(
+        description="What the grade means for 双随机 and on-site inspection"
+    )

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.events import ShortText
+from api.schemas.inspection import InspectionTermsPublic
 
 
 class SubjectCreate(BaseModel):
@@ -121,3 +122,7 @@ class SubjectStatePublic(BaseModel):
     open_repairs: list[RepairPublic]
     records: list[RecordPublic]
     repairs: list[RepairPublic]
+    inspection: InspectionTermsPublic | None = Field(
+        default=None,
+        description="What the grade means for 双随机 and on-site inspection",
+    )

@@ -15,6 +15,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from application.credit_checks import CreditChecks
 from application.ledger import CreditLedger
 from infrastructure.views.check_log import SqlCheckLog
+from infrastructure.views.indicator_views import SqlIndicatorViews
 from infrastructure.views.public_views import SqlPublicViews
 from infrastructure.views.repair_views import SqlRepairHistory
 from infrastructure.views.runner import ProjectionRunner
@@ -24,6 +25,7 @@ from infrastructure.views.stores import (
     ViewStore,
 )
 from infrastructure.views.tracked import SqlTrackedView
+from projections.indicator_projection import IndicatorProjection
 from projections.public_projection import PublicViewsProjection
 from projections.repair_projection import RepairHistoryProjection
 
@@ -37,6 +39,7 @@ class ProjectionSpec:
 PROJECTIONS: dict[str, ProjectionSpec] = {
     "public": ProjectionSpec(SqlPublicViews, PublicViewsProjection),
     "repairs": ProjectionSpec(SqlRepairHistory, RepairHistoryProjection),
+    "indicators": ProjectionSpec(SqlIndicatorViews, IndicatorProjection),
 }
 
 
@@ -55,12 +58,14 @@ class ReadModels:
         self.store = view_store_for(ledger)
         self.public = SqlPublicViews(self.store, ledger.name)
         self.repairs = SqlRepairHistory(self.store, ledger.name)
+        self.indicators = SqlIndicatorViews(self.store, ledger.name)
         self.views: dict[str, SqlTrackedView] = {
             "public": self.public,
             "repairs": self.repairs,
+            "indicators": self.indicators,
         }
         self.check_log = SqlCheckLog(self.store)
-        for created in (self.public, self.repairs, self.check_log):
+        for created in (self.public, self.repairs, self.indicators, self.check_log):
             created.create_table()
         self.checks = CreditChecks(
             self.public,
@@ -68,12 +73,14 @@ class ReadModels:
             ledger.clock,
             ledger.timezone,
             ledger.rules.grading,
+            ledger.rules.inspection,
         )
         self.runners = [
             ProjectionRunner(ledger, projection, poll_interval=poll_interval)
             for projection in (
                 PublicViewsProjection(self.public),
                 RepairHistoryProjection(self.repairs),
+                IndicatorProjection(self.indicators),
             )
         ]
 

@@ -16,7 +16,7 @@ from eventsourcing.projection import Projection
 from application.ledger import CreditLedger
 from infrastructure.views.runner import ProjectionRunner
 from infrastructure.views.tracked import SqlTrackedView
-from infrastructure.views.tracking_sql import FORGET_POSITION, TAKE_POSITION
+from infrastructure.views.tracking_sql import FORGET_POSITION
 
 SHADOW_PREFIX = "rebuild_"
 MAX_SWAP_ATTEMPTS = 50
@@ -61,7 +61,7 @@ def swap(live: SqlTrackedView, shadow: SqlTrackedView) -> int | None:
     behind the live view."""
     app = live.upstream
     with live.store.transaction(commit=True) as c:
-        live_at = live.lock_position(c, app)
+        live_at = live.source.lock(live, c)
         shadow_at = shadow.read_position(c, app)
         if shadow_at < live_at:
             return None
@@ -69,8 +69,7 @@ def swap(live: SqlTrackedView, shadow: SqlTrackedView) -> int | None:
             c.execute(f"DROP TABLE IF EXISTS {table}")
             c.execute(f"ALTER TABLE {shadow.table_names[logical]} RENAME TO {table}")
         live.create_indexes(c)
-        take = {"view": live.view_name, "app": app, "id": shadow_at}
-        c.execute(live.sql(TAKE_POSITION), take)
+        live.source.take(live, c, shadow_at)
         c.execute(live.sql(FORGET_POSITION), {"view": shadow.view_name})
     live.notify_advanced()
     return shadow_at

@@ -54,6 +54,10 @@ class ViewStore(ABC):
         return nullcontext()
 
     @abstractmethod
+    def recover(self) -> None:
+        """After a database error: drop pooled connections that no longer work."""
+
+    @abstractmethod
     def close(self) -> None:
         """Closes what the store opened itself (never the ledger's datastore)."""
 
@@ -84,6 +88,9 @@ class SQLiteViewStore(ViewStore):
         if self._owned:
             self._datastore.close()
 
+    def recover(self) -> None:
+        pass  # a file: nothing to reconnect to
+
 
 class PostgresViewStore(ViewStore):
     serial_key = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
@@ -105,6 +112,11 @@ class PostgresViewStore(ViewStore):
 
     def close(self) -> None:
         pass  # the datastore is the ledger's
+
+    def recover(self) -> None:
+        # A restarted server leaves every idle pooled connection broken; without
+        # this each would fail one attempt before being replaced.
+        self._datastore.pool.check()
 
     def pipelined(self, cursor: Any) -> AbstractContextManager[object]:
         # Writes need no answers until the end: send them without round trips.

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from infrastructure.views.sources import FROM_STORE, PositionSource
 from infrastructure.views.stores import ViewStore, as_dict
 from infrastructure.views.tracking_sql import (
     ADVANCE_POSITION,
@@ -22,6 +23,7 @@ from infrastructure.views.tracking_sql import (
     FORGET_POSITION,
     LOCK_POSITION,
     SELECT_POSITION,
+    SET_POSITION,
 )
 from infrastructure.views.waiting import NotifiedWaiting
 from infrastructure.views.write_behind import WriteBehind
@@ -52,6 +54,8 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
         self.prefix = prefix
         self.view_name = view_name or type(self).view_name
         self.table_names = {t: f"{prefix}{t}" for t in self.tables}
+        # What moves the view: the store's log, unless fed through Kafka.
+        self.source: PositionSource = FROM_STORE
         self._statements: dict[str, str] = {}
         self._local = threading.local()
         NotifiedWaiting.__init__(self)
@@ -99,6 +103,8 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
 
     def max_tracking_id(self, application_name: str) -> int | None:
         with self.store.transaction(commit=False) as c:
+            if application_name == self.upstream:
+                return self.source.reflected(self, c) or None
             return self.read_position(c, application_name) or None
 
     def read_position(self, cursor: Any, application_name: str) -> int:
@@ -111,7 +117,7 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
     def reading(self) -> Iterator[tuple[Any, int]]:
         """A snapshot to read from, and the position it reflects."""
         with self.store.snapshot() as c:
-            yield c, self.read_position(c, self.upstream)
+            yield c, self.source.reflected(self, c)
 
     def lock_position(self, cursor: Any, application_name: str) -> int:
         params = {"view": self.view_name, "app": application_name}
@@ -119,7 +125,11 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
         return int(cursor.fetchone()["notification_id"])
 
     @contextmanager
-    def batch(self, application_name: str, after: int) -> Iterator[None]:
+    def batch(
+        self, application_name: str, after: int, source_mark: Tracking | None = None
+    ) -> Iterator[None]:
+        """``source_mark`` is set as given in the same transaction (e.g. the
+        Kafka offset to resume from)."""
         if getattr(self._local, "batch", None) is not None:
             raise RuntimeError("batches do not nest")
         with self.store.transaction(commit=True) as c:
@@ -136,6 +146,8 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
                 state.writes.flush(c)
             if state.last is not None:
                 self._advance(c, state.last)
+            if source_mark is not None:
+                self._set(c, source_mark)
         self.notify_advanced()
 
     @contextmanager
@@ -154,6 +166,14 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
             yield c
             self._advance(c, tracking)
         self.notify_advanced()
+
+    def _set(self, cursor: Any, tracking: Tracking) -> None:
+        params = {
+            "view": self.view_name,
+            "app": tracking.application_name,
+            "id": tracking.notification_id,
+        }
+        cursor.execute(self.sql(SET_POSITION), params)
 
     def _advance(self, cursor: Any, tracking: Tracking) -> None:
         params = {

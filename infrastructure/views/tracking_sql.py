@@ -1,4 +1,5 @@
-"""The positions of the views, one row per view, in ``view_tracking``."""
+"""The positions of the views in ``view_tracking``: one row per view and source
+(the store, or each Kafka partition and its offset)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,8 @@ FORGET_POSITION = "DELETE FROM view_tracking WHERE view_name = %(view)s"
 # A rebuild's swap hands its position to the live view it replaces.
 TAKE_POSITION = """UPDATE view_tracking SET notification_id = %(id)s
 WHERE view_name = %(view)s AND application_name = %(app)s"""
+# A source's own mark (e.g. a Kafka offset) may go back as well as forward.
+SET_POSITION = """INSERT INTO view_tracking
+VALUES (%(view)s, %(app)s, %(id)s)
+ON CONFLICT (view_name, application_name)
+DO UPDATE SET notification_id = excluded.notification_id"""

@@ -8,8 +8,9 @@ flags and deadlines are deterministic.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,4 +36,25 @@ def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
         with TestClient(create_app(settings, services=services)) as client:
             yield Api(client=client, services=services, clock=clock)
     finally:
+        services.close()
+
+
+@pytest.fixture
+def configured_api(tmp_path: Path) -> Iterator[Callable[..., Api]]:
+    """Builds fresh services on SQLite with these settings (each call anew)."""
+    opened: list[tuple[TestClient, Any]] = []
+
+    def build(**overrides: Any) -> Api:
+        url = f"sqlite:///{tmp_path / f'configured-{len(opened)}.sqlite3'}"
+        settings = Settings(database_url=url, **overrides)
+        clock = FixedClock()
+        services = build_services(settings, clock)
+        client = TestClient(create_app(settings, services=services))
+        client.__enter__()
+        opened.append((client, services))
+        return Api(client=client, services=services, clock=clock)
+
+    yield build
+    for client, services in opened:
+        client.__exit__(None, None, None)
         services.close()

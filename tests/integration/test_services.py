@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import psycopg
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from playwright.sync_api import Browser
 
-from tests.services import CHROMIUM_ARGS, KafkaBroker, PostgresServer
+from tests.services import KafkaBroker, PostgresServer
 
 
 def _unique(prefix: str) -> str:
@@ -160,19 +160,13 @@ def test_broker_restart_keeps_topics_usable(kafka_broker: KafkaBroker) -> None:
 
 
 @pytest.mark.browser
-def test_chromium_renders_a_data_url(chromium_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_chromium_renders_a_data_url(browser: Browser) -> None:
     title = "信用记录 credit-ledger"
     html = f"<!doctype html><meta charset=utf-8><title>{title}</title><p>ok</p>"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=list(CHROMIUM_ARGS)
-        )
-        try:
-            page = browser.new_page()
-            page.goto("data:text/html;charset=utf-8," + quote(html))
-            assert page.title() == title
-            assert page.text_content("p") == "ok"
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.goto("data:text/html;charset=utf-8," + quote(html))
+        assert page.title() == title
+        assert page.text_content("p") == "ok"
+    finally:
+        page.close()

@@ -1,0 +1,64 @@
+"""Portal pages answer their errors as HTML pages, not problem+json."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute, APIRouter
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from api.rendering import render
+from domain.errors import InvalidSubjectCode
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+TITLES = {
+    400: "请求有误 Bad request",
+    404: "未找到 Not found",
+    422: "参数无效 Invalid parameters",
+    503: "数据更新中 Not yet up to date",
+}
+
+
+class PortalRoute(APIRoute):
+    def get_route_handler(self) -> Handler:
+        handle = super().get_route_handler()
+
+        async def portal_handler(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except HTTPException as e:
+                return error_page(request, e.status_code, str(e.detail), e.headers)
+            except RequestValidationError:
+                message = "链接中的参数不正确，请返回上一页重试。"
+                return error_page(request, 422, message)
+            except InvalidSubjectCode:
+                message = "这不是有效的统一社会信用代码或身份证号码。"
+                return error_page(request, 422, message)
+
+        return portal_handler
+
+
+def error_page(
+    request: Request,
+    status: int,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    title = TITLES.get(status, f"错误 Error {status}")
+    context = {"title": title, "message": message, "status": status}
+    return render(request, "error.html", context, status, headers)
+
+
+def portal_router() -> APIRouter:
+    """HTML pages, no key; kept out of the OpenAPI schema of the API."""
+    return APIRouter(
+        tags=["portal"],
+        include_in_schema=False,
+        route_class=PortalRoute,
+        default_response_class=HTMLResponse,
+    )

@@ -1,0 +1,61 @@
+"""``project --source kafka`` as a process: one consumer feeding the chosen views."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+from infrastructure.kafka.consumer import ProjectionConsumer, Target, make_consumer
+from infrastructure.settings import Settings
+from infrastructure.views.read_models import PROJECTIONS, ReadModels
+
+REPORT_SECONDS = 1.0
+
+
+def consumer_for(
+    settings: Settings,
+    read_models: ReadModels,
+    names: Sequence[str],
+    partitions: Sequence[int],
+) -> ProjectionConsumer:
+    if not settings.kafka_bootstrap:
+        raise ValueError("consumers need CREDIT_LEDGER_KAFKA_BOOTSTRAP")
+    views = read_models.views
+    return ProjectionConsumer(
+        make_consumer(settings.kafka_bootstrap, "credit-ledger-projections"),
+        settings.topic,
+        partitions,
+        settings.topic_partitions,
+        [
+            Target(views[name], PROJECTIONS[name].projection(views[name]))
+            for name in names
+        ],
+    )
+
+
+def run_consumer(
+    consumer: ProjectionConsumer, stop: threading.Event, report: Callable[[str], None]
+) -> None:
+    """Runs until ``stop``, reporting positions at most every second."""
+    thread = threading.Thread(target=consumer.run, args=(stop,), name="consumer")
+    thread.start()
+    reported = ""
+    try:
+        while not stop.wait(REPORT_SECONDS):
+            line = describe(consumer)
+            if line != reported:
+                report(line)
+                reported = line
+    finally:
+        thread.join()
+        consumer.close()
+
+
+def describe(consumer: ProjectionConsumer) -> str:
+    views = "; ".join(
+        f"{t.view.view_name} "
+        + ", ".join(f"p{p} at {t.positions.get(p, 0)}" for p in consumer.partitions)
+        for t in consumer.targets
+    )
+    error = consumer.last_error
+    return f"project: {views}" + (f" (failing: {error!r})" if error else "")

@@ -1,0 +1,71 @@
+"""Two ledgers on one store, as two `serve` processes: a kept copy never refuses."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from application.commands import Actor, RecordCommand
+from application.ledger import CreditLedger
+from infrastructure.bootstrap import build_services
+from infrastructure.settings import Settings
+from tests.factories import FixedClock
+
+CODE = "91350100M000100Y43"
+ACTOR = Actor(department="development-reform", actor="zhao")
+
+
+def commitment(record_id: str) -> RecordCommand:
+    fields = {
+        "record_id": record_id,
+        "commitment_type": "approval_substitute",
+        "matter": "食品经营许可",
+        "content": "按期补交材料",
+        "made_on": date(2022, 10, 10),
+    }
+    return RecordCommand(CODE, "CommitmentMade", fields, ACTOR)
+
+
+@pytest.fixture
+def ledgers(tmp_path: Path) -> tuple[CreditLedger, CreditLedger]:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    first = build_services(settings, FixedClock()).ledger
+    second = build_services(settings, FixedClock()).ledger
+    first.register_subject(CODE, "示例", ACTOR)
+    first.record(commitment("C1"))
+    return first, second
+
+
+def test_a_record_added_by_another_process_is_known_here(
+    ledgers: tuple[CreditLedger, CreditLedger],
+) -> None:
+    first, second = ledgers
+    second.record(commitment("C2"))
+
+    fulfilled = first.record(
+        RecordCommand(
+            CODE,
+            "CommitmentFulfilled",
+            {"record_id": "C2", "fulfilled_on": date(2022, 10, 12)},
+            ACTOR,
+        )
+    )
+
+    assert fulfilled.primary.version == 4
+
+
+def test_if_match_counts_versions_stored_by_another_process(
+    ledgers: tuple[CreditLedger, CreditLedger],
+) -> None:
+    first, second = ledgers
+    second.record(commitment("C2"))
+
+    result = first.record(
+        RecordCommand(
+            CODE, "CommitmentMade", commitment("C3").fields, ACTOR, expected_version=3
+        )
+    )
+
+    assert result.primary.version == 4
