@@ -70,3 +70,16 @@ def test_choosing_a_period_shows_its_figures(page: Page, portal: Portal) -> None
     expect(page).to_have_url(f"{portal.url}/indicators?from=2022-07-01&to=2022-09-30")
     expect(page.locator("[data-figure=double-publicity] strong")).to_have_text("—")
     expect(page.locator("#chart-checks .empty")).to_have_count(1)
+
+
+def test_the_portal_navigation_leads_to_the_indicators(
+    page: Page, portal: Portal
+) -> None:
+    page.goto(f"{portal.url}/")
+
+    page.get_by_role("link", name="监测指标").click()
+
+    expect(page).to_have_url(f"{portal.url}/indicators")
+    expect(page.get_by_role("link", name="监测指标")).to_have_attribute(
+        "aria-current", "page"
+    )
