@@ -144,6 +144,8 @@ class CreditLedger(Application[UUID]):
         expected_version: int | None = None,
     ) -> CommandResult:
         code = parse_subject_code(raw_code).value
+        # Decide on the stored subject; a kept copy would be a version behind after.
+        self._decided.take(code)
         subject = self._get(code)
         self._check_version(subject, expected_version)
         subject.change_details(
@@ -157,6 +159,7 @@ class CreditLedger(Application[UUID]):
             recordings = self.save(subject)
         except IntegrityError:
             raise ConcurrentWriteConflict(code) from None
+        self.check_in(subject)
         return CommandResult(self.recorded(recordings))
 
     def record(self, command: RecordCommand) -> CommandResult:

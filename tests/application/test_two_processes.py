@@ -69,3 +69,19 @@ def test_if_match_counts_versions_stored_by_another_process(
     )
 
     assert result.primary.version == 4
+
+
+def test_a_command_after_a_change_of_details_decides_on_the_new_version(
+    ledgers: tuple[CreditLedger, CreditLedger],
+) -> None:
+    first, _ = ledgers
+    first.change_details(CODE, ACTOR, "新名称", None)
+
+    result = first.record(
+        RecordCommand(
+            CODE, "CommitmentMade", commitment("C3").fields, ACTOR, expected_version=3
+        )
+    )
+
+    assert result.primary.version == 4
+    assert first.state(CODE).name == "新名称"
