@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.serving import wait_until_healthy
 from tests.factories import as_json, licence, resident_id
 from tests.services import HOST, free_port
 
@@ -55,20 +56,6 @@ class Served:
         )
 
 
-def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"serve did not start:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     workdir = tmp_path_factory.mktemp("audited")
@@ -97,7 +84,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         )
     url = f"http://{HOST}:{port}"
     try:
-        wait_for(url, server, log)
+        wait_until_healthy(url, server, log)
         yield Served(workdir, env, url, key, log)
     finally:
         server.terminate()

@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,11 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.serving import wait_until_healthy
 from tests.factories import as_json, information, licence, uscc
 from tests.services import HOST, free_port
 
 CLI = str(Path(sys.executable).with_name("credit-ledger"))
-STARTUP_TIMEOUT = 30.0
 # Decisions a few days back are in the past on the server's clock (county time).
 DECIDED = date.today() - timedelta(days=3)
 
@@ -45,22 +44,6 @@ class Deployment:
             timeout=60,
             check=False,
         )
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(
-        f"serve did not answer /healthz in {STARTUP_TIMEOUT}s:\n{log.read_text()}"
-    )
 
 
 @pytest.fixture(scope="module")
