@@ -20,6 +20,12 @@ from application.results import CommandResult
 Outcome = CommandResult | Exception
 
 
+def result_of(outcome: Outcome) -> CommandResult:
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
 class GroupCommitter:
     def __init__(self, ledger: CreditLedger, max_batch: int = 200) -> None:
         self._ledger = ledger
@@ -34,12 +40,14 @@ class GroupCommitter:
         self._thread.start()
 
     def record(self, command: RecordCommand, timeout: float = 30.0) -> CommandResult:
+        return result_of(self.submit(command).result(timeout=timeout))
+
+    def submit(self, command: RecordCommand) -> Future[Outcome]:
+        """The command queued for the next commit; its outcome arrives in the future
+        (so an event loop can await it without holding a thread)."""
         future: Future[Outcome] = Future()
         self._waiting.put((command, future))
-        outcome = future.result(timeout=timeout)
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
+        return future
 
     def stop(self) -> None:
         self._stopped.set()
@@ -60,6 +68,11 @@ class GroupCommitter:
             self._commit(batch)
 
     def _commit(self, batch: list[tuple[RecordCommand, Future[Outcome]]]) -> None:
+        # A caller that gave up before its turn is not recorded; once running,
+        # its future can no longer be cancelled and is always answered.
+        batch = [(c, f) for c, f in batch if f.set_running_or_notify_cancel()]
+        if not batch:
+            return
         try:
             outcomes = self._ledger.record_many([command for command, _ in batch])
         except Exception as error:

@@ -92,6 +92,14 @@ class KeyService:
         self._store.add(record)
         return record, key
 
+    def recently_authenticated(self, key: str) -> Principal | None:
+        """The key's principal if it was found valid within the cache period
+        (never touches the store, so it may run on the event loop)."""
+        cached = self._recent.get(hash_key(key))
+        if cached is not None and time.monotonic() - cached[0] < self._cache_seconds:
+            return cached[1]
+        return None
+
     def authenticate(self, key: str) -> Principal | None:
         key_hash = hash_key(key)
         now = time.monotonic()

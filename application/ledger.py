@@ -6,12 +6,21 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+)
+from eventsourcing.persistence import (
+    EventStore,
+    IntegrityError,
+    JSONTranscoder,
+    Recording,
+)
 from eventsourcing.utils import EnvType
 
 from application.clock import Clock, business_date
@@ -36,6 +45,7 @@ from application.results import (
     RegistrationResult,
     SubjectState,
 )
+from application.snapshot_store import SnapshotMapper
 from application.subject_cache import SubjectCache
 from application.transcodings import STATE_CLASSES, DataclassAsDict, DateAsISO
 from application.views import subject_state
@@ -79,17 +89,40 @@ class CreditLedger(Application[UUID]):
         self.rules = rules
         self.clock = clock
         self.timezone = timezone
-        self.positions: PositionIndex = position_index(self.recorder)
+        self.positions: PositionIndex = position_index(self.recorder, self.mapper)
         self._decided = SubjectCache()
         # Called with the new head position after every commit (wakes projections).
         self.commit_listeners: list[Callable[[int], None]] = []
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        recordings = super().save(*objs, **kwargs)
+        if kwargs or not all(isinstance(o, CreditSubject) for o in objs):
+            recordings = super().save(*objs, **kwargs)
+        else:
+            recordings = self._save_subjects(objs)
         if recordings:
             head = recordings[-1].notification.id
             for listener in self.commit_listeners:
                 listener(head)
+        return recordings
+
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        return self.factory.event_store(
+            mapper=SnapshotMapper(transcoder=self.mapper.transcoder),
+            recorder=self.factory.aggregate_recorder(purpose="snapshots"),
+        )
+
+    def _save_subjects(
+        self, subjects: Sequence[CreditSubject]
+    ) -> list[Recording[UUID]]:
+        """What the library's save does, without its checks of each object
+        against runtime protocols (a noticeable share of a bulk import)."""
+        processing = ProcessingEvent[UUID]()
+        for subject in subjects:
+            processing.events.extend(subject.collect_events())
+            processing.aggregates[subject.id] = subject
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
         return recordings
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -285,14 +318,13 @@ class CreditLedger(Application[UUID]):
         code = parse_subject_code(raw_code).value
         if as_of is None:
             return self._get(code)
-        # Newest first, so only events after as_of are decoded to find the version;
-        # the repository then starts from the nearest snapshot.
-        newest_first = self.events.get(subject_id(code), desc=True)
+        # Only the recorded times are read to find the version; the repository
+        # then starts from the nearest snapshot.
         version = next(
             (
-                e.originator_version
-                for e in newest_first
-                if cast(ev.SubjectEvent, e).timestamp <= as_of
+                v
+                for v, recorded_at in self.positions.recorded_times(subject_id(code))
+                if recorded_at <= as_of
             ),
             None,
         )

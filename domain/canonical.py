@@ -19,8 +19,11 @@ SUBJECT_TOPIC = "domain.subject:CreditSubject"
 GENESIS_HASH = "0" * 64
 
 
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, str | int | bool):
+    if type(value) in _AS_IS or isinstance(value, str | int | bool):
         return value
     if isinstance(value, datetime):
         return value.isoformat()
@@ -37,11 +40,24 @@ def _plain(value: Any) -> Any:
 
 def event_document(event: Any) -> dict[str, Any]:
     """All of an event's fields as JSON-ready values, plus its type name."""
-    assert is_dataclass(event)
-    document = {f.name: _plain(getattr(event, f.name)) for f in fields(event)}
-    document.pop("originator_topic", None)
-    document["type"] = type(event).__name__
+    names, type_name = _document_fields(type(event))
+    document = {name: _plain(getattr(event, name)) for name in names}
+    document["type"] = type_name
     return document
+
+
+_DOCUMENT_FIELDS: dict[type[Any], tuple[tuple[str, ...], str]] = {}
+
+
+def _document_fields(event_class: type[Any]) -> tuple[tuple[str, ...], str]:
+    known = _DOCUMENT_FIELDS.get(event_class)
+    if known is None:
+        assert is_dataclass(event_class)
+        names = tuple(
+            f.name for f in fields(event_class) if f.name != "originator_topic"
+        )
+        known = _DOCUMENT_FIELDS[event_class] = (names, event_class.__name__)
+    return known
 
 
 def event_from_document(document: dict[str, Any]) -> SubjectEvent:

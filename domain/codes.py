@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from domain.errors import InvalidSubjectCode
 
@@ -65,6 +66,8 @@ def _has_valid_birth_date(code: str) -> bool:
     return True
 
 
+# Codes are parsed on every command and query; a county's working set repeats.
+@lru_cache(maxsize=65536)
 def parse_subject_code(raw: str) -> SubjectCode:
     code = "".join(raw.split()).upper()
     if len(code) != CODE_LENGTH:

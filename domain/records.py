@@ -49,9 +49,12 @@ class CreditRecord:
     corrections: int = 0
 
     def __post_init__(self) -> None:
-        # Restored from a JSON snapshot, enum members arrive as plain text.
-        self.kind = RecordKind(self.kind)
-        self.status = RecordStatus(self.status)
+        # Restored from a snapshot of the older, unpacked form, enum members
+        # arrive as plain text.
+        if type(self.kind) is not RecordKind:
+            self.kind = RecordKind(self.kind)
+        if type(self.status) is not RecordStatus:
+            self.status = RecordStatus(self.status)
 
     @property
     def is_active(self) -> bool:

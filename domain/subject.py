@@ -8,6 +8,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, Snapshot
+from eventsourcing.utils import get_topic
 
 from domain import events as ev
 from domain.canonical import GENESIS_HASH, event_hash
@@ -33,8 +34,12 @@ from domain.records import (
     RequestReceipt,
 )
 from domain.rules import CreditRules, Provenance
+from domain.snapshots import pack, unpack
 
 SUBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "urn:credit-ledger:subject")
+PACKED_STATE = "packed"
+# Where a subject keeps its head hash and the event to compute it from.
+HEAD_ATTRIBUTES = frozenset({"_head_hash", "_head_event"})
 # Fields that drive deadlines and publicity periods: changing them is a revocation
 # and a new record, not a correction.
 UNCORRECTABLE_FIELDS = frozenset(
@@ -79,7 +84,8 @@ class CreditSubject(Aggregate):
         self.repairs: dict[str, RepairApplication] = {}
         self.granted_repairs: list[GrantedRepair] = []
         self.receipts: dict[str, RequestReceipt] = {}
-        self.head_hash = GENESIS_HASH
+        self._head_hash: str | None = GENESIS_HASH
+        self._head_event: ev.SubjectEvent | None = None
 
     @classmethod
     def register(
@@ -599,11 +605,23 @@ class CreditSubject(Aggregate):
             **f,
         )
 
+    @property
+    def head_hash(self) -> str:
+        """The hash of the last event, which the next one chains to.
+
+        Computed when first asked for: a replay needs only the last event's.
+        """
+        if self._head_hash is None:
+            assert self._head_event is not None
+            self._head_hash = event_hash(self._head_event)
+        return self._head_hash
+
     # Evolution -------------------------------------------------------------
 
     def evolve(self, event: ev.SubjectEvent) -> None:
         self._apply(event)
-        self.head_hash = event_hash(event)
+        self._head_event = event
+        self._head_hash = None
         receipt = self.receipts.get(event.request_key)
         if receipt is None:
             self.receipts[event.request_key] = RequestReceipt(
@@ -754,12 +772,42 @@ class CreditSubject(Aggregate):
 
 
 class SubjectSnapshot(Snapshot):
-    """A snapshot of a subject; JSON brings its enum back as text, so retype it."""
+    """A snapshot of a subject, its state packed (see :mod:`domain.snapshots`)."""
+
+    @classmethod
+    def take(cls, aggregate: Any) -> SubjectSnapshot:
+        assert isinstance(aggregate, CreditSubject)
+        packed = pack(aggregate, aggregate.head_hash, HEAD_ATTRIBUTES)
+        return cls(
+            originator_id=aggregate.id,
+            originator_version=aggregate.version,
+            timestamp=cls.create_timestamp(),
+            topic=get_topic(CreditSubject),
+            state={PACKED_STATE: packed},
+        )
 
     def mutate(self, _: None) -> CreditSubject:
+        if PACKED_STATE not in self.state:
+            return self._unpacked_form()
+        state, head_hash = unpack(self.state[PACKED_STATE])
+        subject = object.__new__(CreditSubject)
+        vars(subject).update(
+            state,
+            _id=self.originator_id,
+            _version=self.originator_version,
+            _pending_events=[],
+            _head_hash=head_hash,
+            _head_event=None,
+        )
+        return subject
+
+    def _unpacked_form(self) -> CreditSubject:
+        """Snapshots taken before packing held the attributes one by one."""
         subject = super().mutate(None)
         assert isinstance(subject, CreditSubject)
         subject.kind = SubjectKind(subject.kind)
+        subject._head_hash = vars(subject).pop("head_hash")
+        subject._head_event = None
         return subject
 
 

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/credit-ledger.sqlite3"
+POSTGRES_RECORDER_TOPIC = "infrastructure.pg_recorder:BinaryArrayApplicationRecorder"
 
 
 class Settings(BaseSettings):
@@ -93,6 +94,7 @@ class Settings(BaseSettings):
             "POSTGRES_POOL_SIZE": "10",
             "POSTGRES_MAX_OVERFLOW": "20",
             "POSTGRES_CONNECT_TIMEOUT": "10",
+            "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
         }
 
     @property

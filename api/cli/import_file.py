@@ -6,13 +6,15 @@ import argparse
 import hashlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from api.batch_lines import record_lines
+from api.cli.import_workers import ImportWorkerFailed, Lines, load_in_workers
 from api.schemas.batch import BatchLineResult
 from application.commands import Actor
 from application.keys import SCOPES
@@ -37,7 +39,24 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--rejects", type=Path, default=None, help="write rejected lines here (NDJSON)"
     )
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        help="processes to import with (default 1); each subject's lines always go "
+        "to the same one, in file order. More than the machine's cores gains nothing",
+    )
     parser.set_defaults(func=run)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,11 +68,20 @@ def run(args: argparse.Namespace) -> int:
     accepted = rejected = 0
     rejects = args.rejects.open("w", encoding="utf-8") if args.rejects else None
     total = sum(1 for _ in args.file.open("rb"))
+    # A line's text is kept until it is answered, for the rejects file.
+    raws: dict[int, str] = {}
+    chunks = _remembering(_chunks(args.file), raws)
     try:
+        if args.workers == 1:
+            answered = _in_process(services.ledger, chunks, actor)
+        else:
+            answered = load_in_workers(
+                chunks, args.workers, _worker_setup, partial(_load_chunk, actor=actor)
+            )
         with tqdm(total=total, unit="line", file=sys.stderr) as progress:
-            for chunk in _chunks(args.file):
-                results = _load_chunk(services.ledger, chunk, actor)
-                for (number, raw), result in zip(chunk, results, strict=True):
+            for results in answered:
+                for number, result in results:
+                    raw = raws.pop(number, "")
                     if result.status < 300:
                         accepted += 1
                         continue
@@ -65,13 +93,35 @@ def run(args: argparse.Namespace) -> int:
                             "raw": raw,
                         }
                         rejects.write(json.dumps(answer, ensure_ascii=False) + "\n")
-                progress.update(len(chunk))
+                progress.update(len(results))
+    except ImportWorkerFailed as error:
+        print(f"error: {error}; run the import again to finish it", file=sys.stderr)
+        return 2
     finally:
         services.close()
         if rejects is not None:
             rejects.close()
     print(f"{accepted} accepted, {rejected} rejected, {accepted + rejected} lines")
     return 0 if rejected == 0 else 1
+
+
+def _in_process(
+    ledger: CreditLedger, chunks: Iterator[Lines], actor: Actor
+) -> Iterator[list[tuple[int, BatchLineResult]]]:
+    for chunk in chunks:
+        results = _load_chunk(ledger, chunk, actor)
+        yield list(zip((number for number, _ in chunk), results, strict=True))
+
+
+def _remembering(chunks: Iterator[Lines], raws: dict[int, str]) -> Iterator[Lines]:
+    for chunk in chunks:
+        raws.update(chunk)
+        yield chunk
+
+
+def _worker_setup() -> tuple[CreditLedger, Callable[[], None]]:
+    services = build_services(Settings())
+    return services.ledger, services.close
 
 
 def _chunks(path: Path) -> Iterator[list[tuple[int, str]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Annotated, Any
 
@@ -16,9 +17,11 @@ from api.schemas.subjects import CommandResultPublic
 from api.translate import command_result, parse_if_match
 from application.commands import RecordCommand
 from application.dispatch import RECORD_SCOPE, REQUIRED_SCOPE, REVIEW_SCOPE
+from application.group_commit import result_of
 
 router = APIRouter(tags=["events"])
 BATCH_CHUNK = 500
+COMMIT_TIMEOUT_SECONDS = 30.0
 
 
 @router.post(
@@ -31,7 +34,7 @@ BATCH_CHUNK = 500
         412: {"description": "If-Match version is not the current version"},
     },
 )
-def record_event(
+async def record_event(
     code: str,
     event: Annotated[EventIn, Body()],
     principal: PrincipalDep,
@@ -43,7 +46,7 @@ def record_event(
     body: EventBody = event
     event_type = body.model_dump()["type"]
     check_scope(principal, REQUIRED_SCOPE[event_type])
-    result = committer.record(
+    outcome = committer.submit(
         RecordCommand(
             subject_code=code,
             event_type=event_type,
@@ -52,6 +55,11 @@ def record_event(
             request_key=idempotency_key,
             expected_version=parse_if_match(if_match),
         )
+    )
+    # Awaited rather than waited for in a pool thread: the committer's thread
+    # does the work, and requests beyond the pool's size still join its batch.
+    result = result_of(
+        await asyncio.wait_for(asyncio.wrap_future(outcome), COMMIT_TIMEOUT_SECONDS)
     )
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"

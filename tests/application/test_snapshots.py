@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from application.commands import Actor, RecordCommand
-from application.ledger import SNAPSHOT_INTERVAL
-from domain.subject import CreditSubject, subject_id
+from application.ledger import SNAPSHOT_INTERVAL, CreditLedger
+from application.snapshot_store import MARKER
+from domain.snapshots import UnpackableState, pack
+from domain.subject import CreditSubject, SubjectSnapshot, subject_id
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
 
@@ -19,42 +25,122 @@ class FixedClock:
         return datetime(2024, 6, 10, 2, 0, tzinfo=UTC)
 
 
-def test_a_subject_loaded_from_a_snapshot_equals_its_full_replay() -> None:
-    ledger = build_services(Settings(database_url="memory://"), FixedClock()).ledger
-    ledger.register_subject(CODE, "示例", ACTOR)
-    commands = [
-        RecordCommand(
-            CODE,
-            "CommitmentMade",
-            {
-                "record_id": f"C{n}",
-                "commitment_type": "voluntary",
-                "matter": "m",
-                "content": "c",
-                "made_on": date(2024, 6, 1),
-            },
-            ACTOR,
-        )
-        for n in range(SNAPSHOT_INTERVAL * 2 + 10)
-    ]
-    ledger.record_many(commands[:SNAPSHOT_INTERVAL])
-    ledger.record_many(commands[SNAPSHOT_INTERVAL:])
-    ledger.record(
-        RecordCommand(
-            CODE,
-            "CommitmentBreached",
-            {"record_id": "C3", "breached_on": date(2024, 6, 9), "details": "d"},
-            ACTOR,
-        )
+def commitment(n: int) -> RecordCommand:
+    return RecordCommand(
+        CODE,
+        "CommitmentMade",
+        {
+            "record_id": f"C{n}",
+            "commitment_type": "voluntary",
+            "matter": "m",
+            "content": "c",
+            "made_on": date(2024, 6, 1),
+        },
+        ACTOR,
     )
 
-    snapshots = list(ledger.snapshots.get(subject_id(CODE))) if ledger.snapshots else []
-    replayed: CreditSubject | None = None
+
+def breach(record_id: str) -> RecordCommand:
+    return RecordCommand(
+        CODE,
+        "CommitmentBreached",
+        {"record_id": record_id, "breached_on": date(2024, 6, 9), "details": "d"},
+        ACTOR,
+    )
+
+
+def replayed(ledger: CreditLedger) -> CreditSubject:
+    subject: CreditSubject | None = None
     for event in ledger.events.get(subject_id(CODE)):
-        replayed = event.mutate(replayed)  # type: ignore[attr-defined]
+        subject = event.mutate(subject)  # type: ignore[attr-defined]
+    assert subject is not None
+    return subject
+
+
+def state_of(subject: CreditSubject) -> dict[str, Any]:
+    """Everything a subject holds, its head hash computed however it was kept."""
+    state = {k: v for k, v in vars(subject).items() if not k.startswith("_head")}
+    return {**state, "head_hash": subject.head_hash}
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> CreditLedger:
+    url = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path}/l.db"
+    return build_services(Settings(database_url=url), FixedClock()).ledger
+
+
+def test_a_subject_loaded_from_a_snapshot_equals_its_full_replay(
+    ledger: CreditLedger,
+) -> None:
+    ledger.register_subject(CODE, "示例", ACTOR)
+    commands = [commitment(n) for n in range(SNAPSHOT_INTERVAL * 2 + 10)]
+    ledger.record_many(commands[:SNAPSHOT_INTERVAL])
+    ledger.record_many(commands[SNAPSHOT_INTERVAL:])
+    ledger.record(breach("C3"))
+
+    snapshots = list(ledger.snapshots.get(subject_id(CODE))) if ledger.snapshots else []
     loaded = ledger.load(CODE)
 
     assert [s.originator_version for s in snapshots] == [100, 200]
-    assert replayed is not None
-    assert vars(loaded) == vars(replayed)
+    assert state_of(loaded) == state_of(replayed(ledger))
     assert loaded.records["C3"].status == "breached"
+    assert loaded.records["C3"].content["made_on"] == date(2024, 6, 1)
+
+
+def test_a_subject_whose_head_is_a_snapshot_loads_whole_and_records_on(
+    ledger: CreditLedger,
+) -> None:
+    ledger.register_subject(CODE, "示例", ACTOR)
+    ledger.record_many([commitment(n) for n in range(SNAPSHOT_INTERVAL - 1)])
+    assert ledger.snapshots is not None
+    [snapshot] = ledger.snapshots.recorder.select_events(subject_id(CODE))
+
+    loaded = ledger.load(CODE)
+    expected = state_of(replayed(ledger))
+    ledger.record(breach("C7"))
+
+    assert snapshot.state.startswith(MARKER)
+    assert loaded.version == SNAPSHOT_INTERVAL
+    assert state_of(loaded) == expected
+    last = list(ledger.events.get(subject_id(CODE)))[-1]
+    assert last.previous_hash == loaded.head_hash  # type: ignore[attr-defined]
+    assert state_of(ledger.load(CODE)) == state_of(replayed(ledger))
+
+
+def test_a_snapshot_stored_in_the_older_unpacked_form_is_still_read(
+    ledger: CreditLedger,
+) -> None:
+    ledger.register_subject(CODE, "示例", ACTOR)
+    ledger.record_many([commitment(n) for n in range(5)])
+    subject = replayed(ledger)
+    old_state = {
+        k: v
+        for k, v in vars(subject).items()
+        if k not in {"_id", "_version", "_pending_events", "_head_hash", "_head_event"}
+    }
+    old_state["head_hash"] = subject.head_hash
+    old = SubjectSnapshot(
+        originator_id=subject.id,
+        originator_version=subject.version,
+        timestamp=SubjectSnapshot.create_timestamp(),
+        topic="domain.subject:CreditSubject",
+        state=old_state,
+    )
+    assert ledger.snapshots is not None
+    # The JSON mapper, as snapshots were stored before they were packed.
+    ledger.snapshots.recorder.insert_events([ledger.mapper.to_stored_event(old)])
+    ledger.record(breach("C2"))
+
+    loaded = ledger.load(CODE)
+
+    assert state_of(loaded) == state_of(replayed(ledger))
+
+
+def test_packing_refuses_a_subject_with_state_it_does_not_know() -> None:
+    ledger = build_services(Settings(database_url="memory://"), FixedClock()).ledger
+    ledger.register_subject(CODE, "示例", ACTOR)
+    subject = ledger.load(CODE)
+    subject.nickname = "x"  # type: ignore[attr-defined]
+
+    with pytest.raises(UnpackableState, match="nickname"):
+        pack(subject, subject.head_hash, frozenset({"_head_hash", "_head_event"}))

@@ -1,0 +1,101 @@
+"""`credit-ledger import --workers N`: several processes, each subject in one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from api.cli.import_workers import worker_for
+from api.cli.main import main
+from application.commands import Actor
+from infrastructure.bootstrap import build_services
+from infrastructure.settings import Settings
+from tests.factories import as_json, commitment, fulfilment, information, uscc
+
+SUBJECTS = [uscc(n) for n in range(1, 7)]
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    # Worker processes inherit the environment, so they open the same store.
+    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+    services = build_services(Settings())
+    for code in SUBJECTS:
+        services.ledger.register_subject(code, "Import Co.", Actor("tax", "li"))
+    services.close()
+    return url
+
+
+def source_file(tmp_path: Path) -> Path:
+    """Per subject a commitment, its fulfilment (which needs it first) and two
+    information records, interleaved across subjects, plus one bad line."""
+    lines = []
+    for step in range(4):
+        for n, code in enumerate(SUBJECTS):
+            body = [
+                commitment(f"C{n}"),
+                information(f"I{n}a"),
+                fulfilment(f"C{n}"),
+                information(f"I{n}b"),
+            ][step]
+            lines.append({"subject": code, **as_json(body)})
+    lines.insert(7, {"subject": SUBJECTS[0], "type": "InformationRecorded"})
+    path = tmp_path / "events.ndjson"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    return path
+
+
+def test_workers_keep_each_subjects_order_and_a_rerun_duplicates_nothing(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = source_file(tmp_path)
+    rejects = tmp_path / "rejects.ndjson"
+    command = ["import", str(source), "--department", "tax", "--workers", "2"]
+
+    first = main([*command, "--rejects", str(rejects)])
+    first_summary = capsys.readouterr().out.strip().splitlines()[-1]
+    again = main(command)
+    again_summary = capsys.readouterr().out.strip().splitlines()[-1]
+
+    assert (first, again) == (1, 1)
+    assert first_summary == again_summary == "24 accepted, 1 rejected, 25 lines"
+    [rejected] = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert rejected["line"] == 8
+    assert json.loads(rejected["raw"]) == {
+        "subject": SUBJECTS[0],
+        "type": "InformationRecorded",
+    }
+    services = build_services(Settings(database_url=database))
+    try:
+        for n, code in enumerate(SUBJECTS):
+            history = services.ledger.history(code)
+            assert [e.type for e in history[1:]] == [
+                "CommitmentMade",
+                "InformationRecorded",
+                "CommitmentFulfilled",
+                "InformationRecorded",
+            ]
+            assert services.ledger.load(code).records[f"C{n}"].status == "fulfilled"
+    finally:
+        services.close()
+
+
+def test_a_subject_goes_to_the_same_worker_however_its_code_is_written() -> None:
+    code = SUBJECTS[2]
+    spaced = json.dumps({"type": "X", "subject": f" {code[:6].lower()} {code[6:]}"})
+
+    assert worker_for(json.dumps({"subject": code}), 3) == worker_for(spaced, 3)
+    assert {worker_for(json.dumps({"subject": c}), 3) for c in SUBJECTS} != {0}
+    assert worker_for('{"type": "InformationRecorded"}', 3) == 0
+
+
+def test_workers_must_be_a_positive_number(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = source_file(tmp_path)
+    with pytest.raises(SystemExit):
+        main(["import", str(source), "--department", "tax", "--workers", "0"])
+    assert "not a positive whole number" in capsys.readouterr().err
