@@ -60,14 +60,17 @@ SNAPSHOT_INTERVAL = 100
 
 
 @dataclass(frozen=True)
-class _ReplayInBatch:
+class _Replay:
+    """A request answered before: its events, stored or stored in this batch."""
+
     subject_id: UUID
     first_version: int
     last_version: int
+    in_batch: bool
 
 
 # What deciding one command gave: new events, an earlier result, or a refusal.
-Decision = list[ev.SubjectEvent] | CommandResult | _ReplayInBatch | Exception
+Decision = list[ev.SubjectEvent] | _Replay | Exception
 
 
 class CreditLedger(Application[UUID]):
@@ -237,21 +240,49 @@ class CreditLedger(Application[UUID]):
         recordings = self.save(*touched) if touched else []
         self._decided.put_back(list(loaded.values()))
         recorded = {
-            (r.domain_event.originator_id, r.domain_event.originator_version): r
+            (r.domain_event.originator_id, r.domain_event.originator_version): (
+                recorded_event(r.domain_event, r.notification.id)  # type: ignore[arg-type]
+            )
             for r in recordings
         }
+        recorded.update(
+            self._stored_answers(
+                [d for d in outcomes if isinstance(d, _Replay) and not d.in_batch]
+            )
+        )
 
         def result(decision: Decision) -> CommandResult | Exception:
             if isinstance(decision, list):
                 keys = [(e.originator_id, e.originator_version) for e in decision]
-                return CommandResult(self.recorded([recorded[k] for k in keys]))
-            if isinstance(decision, _ReplayInBatch):
+                return CommandResult([recorded[k] for k in keys])
+            if isinstance(decision, _Replay):
                 versions = range(decision.first_version, decision.last_version + 1)
                 stored = [recorded[(decision.subject_id, v)] for v in versions]
-                return CommandResult(self.recorded(stored), replayed=True)
+                return CommandResult(stored, replayed=True)
             return decision
 
         return [result(decision) for decision in outcomes]
+
+    def _stored_answers(
+        self, replays: list[_Replay]
+    ) -> dict[tuple[UUID, int], RecordedEvent]:
+        """The stored events of earlier requests, read once per subject."""
+        ranges: dict[UUID, tuple[int, int]] = {}
+        for r in replays:
+            low, high = ranges.get(r.subject_id, (r.first_version, r.last_version))
+            ranges[r.subject_id] = (
+                min(low, r.first_version),
+                max(high, r.last_version),
+            )
+        answers: dict[tuple[UUID, int], RecordedEvent] = {}
+        for originator_id, (first, last) in ranges.items():
+            positions = self.positions.positions_of(originator_id)
+            for e in self.events.get(originator_id, gt=first - 1, lte=last):
+                answers[(originator_id, e.originator_version)] = recorded_event(
+                    e,  # type: ignore[arg-type]
+                    positions[e.originator_version],
+                )
+        return answers
 
     def _decide(
         self,
@@ -291,13 +322,10 @@ class CreditLedger(Application[UUID]):
         receipt = subject.receipt_for(provenance)
         if receipt is not None:
             stored_version = subject.version - len(subject.pending_events)
-            if receipt.first_version > stored_version:
-                # The same request twice in one batch: answer both with one result.
-                return _ReplayInBatch(
-                    subject.id, receipt.first_version, receipt.last_version
-                )
-            return self._replayed(
-                subject.id, receipt.first_version, receipt.last_version
+            # The same request twice in one batch is answered with one result.
+            in_batch = receipt.first_version > stored_version
+            return _Replay(
+                subject.id, receipt.first_version, receipt.last_version, in_batch
             )
         self._check_version(subject, command.expected_version)
         already_pending = len(subject.pending_events)
@@ -398,14 +426,6 @@ class CreditLedger(Application[UUID]):
         if expected is not None and expected != subject.version:
             msg = f"Subject is at version {subject.version}, not {expected}"
             raise VersionMismatch(msg, subject.version)
-
-    def _replayed(self, originator_id: UUID, first: int, last: int) -> CommandResult:
-        positions = self.positions.positions_of(originator_id)
-        stored = self.events.get(originator_id, gt=first - 1, lte=last)
-        return CommandResult(
-            [recorded_event(e, positions[e.originator_version]) for e in stored],  # type: ignore[arg-type]
-            replayed=True,
-        )
 
     @staticmethod
     def recorded(recordings: Sequence[Recording[UUID]]) -> list[RecordedEvent]:

@@ -9,7 +9,11 @@ For each store, in the same run:
   committer in this process (no HTTP), each to its own subject;
 - HTTP: ``credit-ledger serve`` runs as a subprocess (one uvicorn worker) on another
   fresh database; ``clients`` threads POST ``InformationRecorded`` events with a
-  department key, either each to its own subject or all to one subject.
+  department key, either each to its own subject or all to one subject (the
+  embedded setup: the views are fed in the API's own process); on PostgreSQL
+  also with a Kafka broker configured, as in production, where consumer
+  processes feed the views and the API does no projection work. Each request's
+  latency is taken and the p99 printed.
 A temporary PostgreSQL server is started the way the test suite starts it and
 stopped at the end. Every row is bounded by the event count and by a time budget
 per client, so the whole run stays around a minute.
@@ -33,7 +37,7 @@ from uuid import UUID
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
-from common import report
+from common import percentile, report
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
@@ -43,7 +47,7 @@ from application.keys import KeyService
 from infrastructure.bootstrap import build_key_store, build_services
 from infrastructure.settings import Settings
 from tests.factories import as_json, fields_of, information, uscc
-from tests.services import HOST, PostgresServer, free_port
+from tests.services import HOST, KafkaBroker, PostgresServer, free_port
 
 CLI = str(Path(sys.executable).with_name("credit-ledger"))
 DECIDED = date.today() - timedelta(days=3)
@@ -126,10 +130,18 @@ def running(
 
 
 @contextmanager
-def served(database_url: str, workdir: Path) -> Iterator[tuple[str, str]]:
-    """``credit-ledger serve`` on the database; yields (url, key)."""
+def served(
+    database_url: str, workdir: Path, kafka_bootstrap: str | None = None
+) -> Iterator[tuple[str, str]]:
+    """``credit-ledger serve`` on the database; yields (url, key).
+
+    With a Kafka broker configured, as in production, the views are fed by
+    consumer processes (not started here), so the API does no projection work.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_LEDGER_")}
     env["CREDIT_LEDGER_DATABASE_URL"] = database_url
+    if kafka_bootstrap is not None:
+        env["CREDIT_LEDGER_KAFKA_BOOTSTRAP"] = kafka_bootstrap
     # The per-key rate limit (100/s by default) would measure itself, not recording.
     env["CREDIT_LEDGER_RATE_LIMIT_PER_SECOND"] = "0"
     keys = build_key_store(Settings(database_url=database_url))
@@ -179,7 +191,13 @@ def run_clients(
 
 
 def http_rate(
-    url: str, key: str, events: int, clients: int, one_subject: bool, budget: float
+    url: str,
+    key: str,
+    events: int,
+    clients: int,
+    one_subject: bool,
+    budget: float,
+    latencies: list[float] | None = None,
 ) -> float:
     headers = {"Authorization": f"Bearer {key}"}
     codes = [uscc(1)] if one_subject else [uscc(n) for n in range(1, clients + 1)]
@@ -193,7 +211,10 @@ def http_rate(
     def send(number: int, n: int) -> None:
         code = codes[0] if one_subject else codes[number]
         body = as_json(information(f"c{number}-{n}", occurred_on=DECIDED))
+        sent = time.perf_counter()
         response = sessions[number].post(f"/v1/subjects/{code}/events", json=body)
+        if latencies is not None:
+            latencies.append((time.perf_counter() - sent) * 1000)
         if response.status_code != 201:
             raise RuntimeError(response.text)
 
@@ -232,6 +253,7 @@ class Row:
     path: str
     rate: float
     raw: float
+    p99_ms: float | None = None
 
 
 def measure(
@@ -241,16 +263,25 @@ def measure(
     events: int,
     clients: int,
     budget: float,
+    kafka_bootstrap: str | None = None,
 ) -> list[Row]:
     raw = raw_append_rate(fresh_url(), events)
     rows = [Row(store, "raw Application.save", raw, raw)]
     rate = ledger_rate(fresh_url(), events, clients, budget)
     rows.append(Row(store, f"ledger, {clients} threads", rate, raw))
     for one_subject in (False, True):
+        latencies: list[float] = []
         with served(fresh_url(), workdir) as (url, key):
-            rate = http_rate(url, key, events, clients, one_subject, budget)
+            rate = http_rate(url, key, events, clients, one_subject, budget, latencies)
         target = "1 subject" if one_subject else f"{clients} subjects"
-        rows.append(Row(store, f"HTTP, {target}", rate, raw))
+        p99 = percentile(latencies, 99)
+        rows.append(Row(store, f"HTTP, {target}", rate, raw, p99))
+    if kafka_bootstrap is not None:
+        latencies = []
+        with served(fresh_url(), workdir, kafka_bootstrap) as (url, key):
+            rate = http_rate(url, key, events, clients, False, budget, latencies)
+        p99 = percentile(latencies, 99)
+        rows.append(Row(store, f"HTTP+Kafka, {clients} subjects", rate, raw, p99))
     return rows
 
 
@@ -269,13 +300,21 @@ def main() -> None:
         with hello_world(workdir) as (url, key):
             hello = http_rate(url, key, events, clients, False, budget)
         rows = measure("SQLite", sqlite_url, workdir, events, clients, budget)
-        postgres = PostgresServer()
+        postgres, broker = PostgresServer(), KafkaBroker()
         try:
             postgres.start()
+            broker.start()
             rows += measure(
-                "PostgreSQL", postgres.make_database, workdir, events, clients, budget
+                "PostgreSQL",
+                postgres.make_database,
+                workdir,
+                events,
+                clients,
+                budget,
+                broker.bootstrap,
             )
         finally:
+            broker.close()
             postgres.close()
 
     print(
@@ -283,19 +322,21 @@ def main() -> None:
         f"{clients} client threads;\none event per request, command or raw "
         "transaction; one uvicorn worker;\nper-key rate limit off\n"
     )
-    print(f"{'store':<11} {'path':<24} {'events/s':>9} {'vs raw':>7}")
+    print(f"{'store':<11} {'path':<26} {'events/s':>9} {'vs raw':>7} {'p99 ms':>7}")
     for row in rows:
+        p99 = f"{row.p99_ms:>7.1f}" if row.p99_ms is not None else f"{'-':>7}"
         print(
-            f"{row.store:<11} {row.path:<24} {row.rate:>9,.0f} "
-            f"{row.rate / row.raw:>6.2f}x"
+            f"{row.store:<11} {row.path:<26} {row.rate:>9,.0f} "
+            f"{row.rate / row.raw:>6.2f}x {p99}"
         )
     print(f"\nFastAPI hello-world POST, same body: {hello:,.0f} requests/s")
     print(f"\ntotal {time.perf_counter() - began:.0f} s")
     for row in rows:
         if row.path.startswith("HTTP"):
             report(
-                f"recording over HTTP, {row.store}, {row.path.removeprefix('HTTP, ')}",
-                f"{row.rate:,.0f} ev/s",
+                f"recording over {row.path.split(', ')[0]}, {row.store}, "
+                f"{row.path.split(', ')[1]}",
+                f"{row.rate:,.0f} ev/s (p99 {row.p99_ms or 0:.0f} ms)",
                 f"hello-world {hello:,.0f}/s",
                 row.rate / hello,
                 ">= 0.60",

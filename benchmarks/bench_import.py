@@ -1,0 +1,150 @@
+"""Bulk import on PostgreSQL: ``credit-ledger import`` beside raw batched appends.
+
+Run: python benchmarks/bench_import.py [lines] [subjects]
+
+On fresh databases of a temporary PostgreSQL server started the way the test
+suite starts it, in the same run:
+- baseline: an ``eventsourcing.Application`` saves trivial aggregate events 500
+  per transaction (the store's own ceiling, no rules, no hashing);
+- import: ``subjects`` subjects are registered, then ``credit-ledger import`` (a
+  subprocess, as an operator runs it) loads an NDJSON file of ``lines`` events
+  spread over them (licences and information records, interleaved), with one
+  worker process and with one per core; the figure is lines/s over the whole
+  command, start-up included;
+- rerun: the same file imported again (every line is answered from its stored
+  receipt, nothing is written), which is what resuming an interrupted import
+  costs for the part already done.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from uuid import UUID
+
+from common import report
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+from application.commands import Actor
+from domain.codes import parse_subject_code
+from domain.subject import CreditSubject
+from infrastructure.bootstrap import build_services
+from infrastructure.settings import Settings
+from tests.factories import FixedClock, as_json, information, licence, uscc
+from tests.services import PostgresServer
+
+CLI = str(Path(sys.executable).with_name("credit-ledger"))
+OFFICER = Actor(department="market-regulation", actor="bench")
+RAW_BATCH = 500
+TARGET = 15_000
+
+
+class Dot(Aggregate):
+    @event("Ticked")
+    def tick(self) -> None:
+        pass
+
+
+def raw_batched_rate(database_url: str, events: int) -> float:
+    app = Application[UUID](env=Settings(database_url=database_url).event_store_env())
+    try:
+        started = time.perf_counter()
+        written = 0
+        while written < events:
+            dots = [Dot() for _ in range(RAW_BATCH)]
+            app.save(*dots)
+            written += RAW_BATCH
+        return written / (time.perf_counter() - started)
+    finally:
+        app.close()
+
+
+def register(database_url: str, subjects: int) -> None:
+    services = build_services(Settings(database_url=database_url), FixedClock())
+    try:
+        ledger = services.ledger
+        for first in range(1, subjects + 1, 250):
+            batch = [
+                CreditSubject.register(
+                    parse_subject_code(uscc(n)),
+                    f"企业{n}",
+                    None,
+                    ledger.provenance(OFFICER),
+                )
+                for n in range(first, min(first + 250, subjects + 1))
+            ]
+            ledger.save(*batch)
+    finally:
+        services.close()
+
+
+def write_lines(path: Path, lines: int, subjects: int) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(lines):
+            subject, k = n % subjects + 1, n // subjects
+            body = licence(f"L{k}") if k % 2 else information(f"I{k}")
+            line = {"subject": uscc(subject), **as_json(body)}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def timed_import(database_url: str, source: Path, workers: int) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_LEDGER_")}
+    env["CREDIT_LEDGER_DATABASE_URL"] = database_url
+    command = [CLI, "import", str(source), "--department", "market-regulation"]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*command, "--workers", str(workers)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    if done.returncode != 0 or " 0 rejected" not in summary:
+        raise RuntimeError(f"import failed ({done.returncode}): {done.stderr[-2000:]}")
+    return seconds
+
+
+def main() -> None:
+    lines = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    subjects = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000
+    workers_per_core = os.cpu_count() or 1
+    postgres = PostgresServer()
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+        source = Path(tmp) / "events.ndjson"
+        write_lines(source, lines, subjects)
+        try:
+            postgres.start()
+            raw = raw_batched_rate(postgres.make_database(), lines)
+            print(f"raw Application.save, {RAW_BATCH} per transaction: {raw:,.0f}/s")
+            for workers in sorted({1, workers_per_core}):
+                url = postgres.make_database()
+                register(url, subjects)
+                seconds = timed_import(url, source, workers)
+                rate = lines / seconds
+                again = lines / timed_import(url, source, workers)
+                print(
+                    f"import, {workers} worker(s): {lines:,} lines over {subjects:,} "
+                    f"subjects in {seconds:.1f} s = {rate:,.0f}/s; "
+                    f"rerun (all replayed) {again:,.0f}/s"
+                )
+                report(
+                    f"import PostgreSQL, {workers} worker(s) (lines/s)",
+                    f"{rate:,.0f}",
+                    f"raw save, {RAW_BATCH}/tx: {raw:,.0f}/s",
+                    rate / raw,
+                    f">= {TARGET:,}",
+                )
+        finally:
+            postgres.close()
+
+
+if __name__ == "__main__":
+    main()
