@@ -16,7 +16,9 @@ from eventsourcing.application import (
     ProcessingEvent,
 )
 from eventsourcing.persistence import (
+    AggregateRecorder,
     EventStore,
+    InfrastructureFactory,
     IntegrityError,
     JSONTranscoder,
     Recording,
@@ -56,6 +58,7 @@ from domain.rules import CreditRules, Provenance
 from domain.subject import CreditSubject, subject_id
 
 MAX_CONFLICT_RETRIES = 8
+SnapshotRecorderFactory = Callable[[InfrastructureFactory], AggregateRecorder]
 SNAPSHOT_INTERVAL = 100
 
 
@@ -87,7 +90,10 @@ class CreditLedger(Application[UUID]):
         timezone: ZoneInfo,
         env: EnvType | None = None,
         position_index: PositionIndexFactory = ScanningPositionIndex,
+        snapshot_recorder: SnapshotRecorderFactory | None = None,
     ) -> None:
+        # Read while the library's constructor builds the snapshot store.
+        self._snapshot_recorder = snapshot_recorder
         super().__init__(env)
         self.rules = rules
         self.clock = clock
@@ -109,9 +115,14 @@ class CreditLedger(Application[UUID]):
         return recordings
 
     def construct_snapshot_store(self) -> EventStore[UUID]:
+        recorder = (
+            self._snapshot_recorder(self.factory)
+            if self._snapshot_recorder is not None
+            else self.factory.aggregate_recorder(purpose="snapshots")
+        )
         return self.factory.event_store(
             mapper=SnapshotMapper(transcoder=self.mapper.transcoder),
-            recorder=self.factory.aggregate_recorder(purpose="snapshots"),
+            recorder=recorder,
         )
 
     def _save_subjects(

@@ -20,6 +20,7 @@ from infrastructure.audit.build import build_audit
 from infrastructure.holidays import load_calendar
 from infrastructure.kafka.feeding import feed_from_kafka
 from infrastructure.key_stores import InMemoryKeyStore, PostgresKeyStore, SQLiteKeyStore
+from infrastructure.pg_recorder import snapshot_recorder
 from infrastructure.positions import position_index_for
 from infrastructure.settings import Settings
 from infrastructure.views.read_models import ReadModels
@@ -108,6 +109,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         timezone=ZoneInfo(settings.timezone),
         env=settings.event_store_env(),
         position_index=position_index_for,
+        snapshot_recorder=snapshot_recorder,
     )
     audit, access_log = build_audit(settings, ledger, clock)
     read_models = ReadModels(ledger)

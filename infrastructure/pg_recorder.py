@@ -1,25 +1,94 @@
-"""The PostgreSQL application recorder, inserting a batch as binary arrays.
+"""PostgreSQL recorders that move stored states in binary.
 
-The library sends a batch as one array of a composite type, which psycopg
-dumps as text: every state is hex-escaped and then escaped again as a composite
-field by regular expressions, tens of microseconds an event in Python. Four
-arrays of plain types go over in binary instead; the table lock, the notify and
-the notification ids returned in insert order are the library's, unchanged.
+Inserts: the library sends a batch as one array of a composite type, which
+psycopg dumps as text: every state is hex-escaped and then escaped again as a
+composite field by regular expressions, tens of microseconds an event in Python.
+Four arrays of plain types go over in binary instead; the table lock, the notify
+and the notification ids returned in insert order are the library's, unchanged.
+
+Selects: states come back hex-encoded in text results, which doubles what the
+server sends; a 1,000-event subject's snapshot took 9 ms to fetch that way and
+2 ms in binary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    InfrastructureFactory,
+    StoredEvent,
+)
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresFactory,
+)
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 
-class BinaryArrayApplicationRecorder(PostgresApplicationRecorder):
+class BinarySelects(PostgresAggregateRecorder):
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        statement = self.select_events_statement
+        params: list[Any] = [originator_id]
+        if gt is not None:
+            params.append(gt)
+            statement += SQL(" AND originator_version > %s")
+        if lte is not None:
+            params.append(lte)
+            statement += SQL(" AND originator_version <= %s")
+        statement += SQL(" ORDER BY originator_version")
+        statement += SQL(" DESC") if desc else SQL(" ASC")
+        if limit is not None:
+            params.append(limit)
+            statement += SQL(" LIMIT %s")
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(binary=True) as curs,
+        ):
+            curs.execute(statement, params, prepare=True)
+            return [
+                StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in curs.fetchall()
+            ]
+
+
+class BinarySnapshotRecorder(BinarySelects):
+    pass
+
+
+def snapshot_recorder(factory: InfrastructureFactory) -> AggregateRecorder:
+    """The snapshots' recorder: binary selects on PostgreSQL, else the library's."""
+    if not isinstance(factory, PostgresFactory):
+        return factory.aggregate_recorder(purpose="snapshots")
+    recorder = BinarySnapshotRecorder(
+        datastore=factory.datastore,
+        events_table_name=f"{factory.env.name.lower() or 'stored'}_snapshots",
+    )
+    if factory.env_create_table():
+        recorder.create_table()
+    return recorder
+
+
+class BinaryArrayApplicationRecorder(BinarySelects, PostgresApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.binary_insert_statement = SQL(

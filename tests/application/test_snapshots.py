@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from domain.snapshots import UnpackableState, pack
 from domain.subject import CreditSubject, SubjectSnapshot, subject_id
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
+from tests.services import PostgresServer
 
 CODE = "91350100M000100Y43"
 ACTOR = Actor(department="tax", actor="wang")
@@ -63,10 +65,18 @@ def state_of(subject: CreditSubject) -> dict[str, Any]:
     return {**state, "head_hash": subject.head_hash}
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> CreditLedger:
-    url = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path}/l.db"
-    return build_services(Settings(database_url=url), FixedClock()).ledger
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CreditLedger]:
+    if request.param == "postgres":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.make_database()
+    elif request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/l.db"
+    else:
+        url = "memory://"
+    services = build_services(Settings(database_url=url), FixedClock())
+    yield services.ledger
+    services.close()
 
 
 def test_a_subject_loaded_from_a_snapshot_equals_its_full_replay(
