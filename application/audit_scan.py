@@ -3,29 +3,33 @@
 For each event: does it decode, is it stored under its own subject, do its
 subject's versions run 1, 2, 3... in position order, is its ``previous_hash``
 the hash of the version before, and is its hash the leaf the audit log recorded
-at its position. It also builds two trees for the checkpoint comparison: one of
-the store as it is now, one of the recorded leaves.
+at its position. It also builds the trees of the store and of the recorded
+leaves for the checkpoint comparison.
+
+Nearly every event is the next version of a subject already seen, chains to
+it and matches its leaf: ``page`` settles those in a few comparisons and hands
+every other event to ``_event``, which works out what is wrong.
 """
 
 from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Notification
-
+from application.audit_event_log import IdCache, LogRow
 from application.audit_findings import Finding, VerifyReport, Where
+from application.audit_hashing import Facts
 from application.audit_ports import Leaf
+from application.audit_trees import LeafTrees
 from domain.canonical import GENESIS_HASH
-from domain.events import SubjectEvent
-from domain.merkle import MerkleLog, leaf_hash
 from domain.subject import subject_id
 
 
-@dataclass
+@dataclass(slots=True)
 class _SubjectHead:
     code: str
     version: int
@@ -39,48 +43,36 @@ class StoreScan:
 
     def __init__(self, logged: Iterator[Leaf]) -> None:
         self.report = VerifyReport()
-        self.tree = MerkleLog()
-        self.logged = MerkleLog()
+        self.trees = LeafTrees()
         self.logged_positions = array("q")
         self._leaves = logged
         self._next_leaf = next(logged, None)
         self._subjects: dict[UUID, _SubjectHead] = {}
+        self._uuid = IdCache().uuid
 
-    def event(
-        self, n: Notification, event: SubjectEvent | None, digest: str | None
-    ) -> None:
-        self.report.events += 1
-        oid = n.originator_id
-        if not isinstance(oid, UUID):
-            oid = UUID(oid)
-        code = self._code_of(oid, event)
-        where = Where(position=n.id, subject=code, version=n.originator_version)
-        if event is None:
-            self._find("undecodable event", "the stored bytes are not an event", where)
-        elif event.subject_code != code:
-            self._find(
-                "wrong subject",
-                f"the event names {event.subject_code} but is stored under "
-                "another subject's id",
-                where,
-            )
-        self._check_version(oid, event, n, digest, where)
-        self.tree.append(leaf_hash((digest or _stand_in(n)).encode()))
-        self._match_leaf(n.id, digest, where)
-
-    def _code_of(self, oid: UUID, event: SubjectEvent | None) -> str:
-        """The subject's code, once an event stored under ``oid`` names it truly."""
-        head = self._subjects.get(oid)
-        known = head.code if head else None
-        if (
-            event is not None
-            and event.subject_code != known
-            and subject_id(event.subject_code) == oid
-        ):
-            known = event.subject_code
-            if head is not None:
-                head.code = known
-        return known or str(oid)
+    def page(self, rows: Sequence[LogRow], facts: Sequence[Facts]) -> None:
+        subjects, trees = self._subjects, self.trees
+        for row, fact in zip(rows, facts, strict=True):
+            oid = self._uuid(row[1])
+            head = subjects.get(oid)
+            leaf = self._next_leaf
+            if (
+                fact is None
+                or head is None
+                or leaf is None
+                or not head.code
+                or fact[0] != head.code
+                or row[2] != head.version + 1
+                or fact[1] != head.hash
+                or leaf.position != row[0]
+                or leaf.event_hash != fact[2]
+            ):
+                self._event(row, oid, fact)
+                continue
+            self.report.events += 1
+            head.version, head.hash, head.position = row[2], fact[2], row[0]
+            trees.add_event(fact[2])
+            self._take_leaf(leaf)
 
     def finish(self) -> None:
         while self._next_leaf is not None:
@@ -95,17 +87,40 @@ class StoreScan:
                 )
         self.report.subjects = len(self._subjects)
 
+    def _event(self, row: LogRow, oid: UUID, fact: Facts) -> None:
+        position, _, version, _, state = row
+        self.report.events += 1
+        code = self._code_of(oid, fact)
+        where = Where(position=position, subject=code, version=version)
+        if fact is None:
+            self._find("undecodable event", "the stored bytes are not an event", where)
+        elif fact[0] != code:
+            self._find(
+                "wrong subject",
+                f"the event names {fact[0]} but is stored under another subject's id",
+                where,
+            )
+        digest = None if fact is None else fact[2]
+        self._check_version(oid, fact, position, version, where)
+        self.trees.add_event(digest or _stand_in(state))
+        self._match_leaf(position, digest, where)
+
+    def _code_of(self, oid: UUID, fact: Facts) -> str:
+        """The subject's code, once an event stored under ``oid`` names it truly."""
+        head = self._subjects.get(oid)
+        known = head.code if head else None
+        named = None if fact is None else fact[0]
+        if isinstance(named, str) and named != known and subject_id(named) == oid:
+            known = named
+            if head is not None:
+                head.code = known
+        return known or str(oid)
+
     def _check_version(
-        self,
-        oid: UUID,
-        event: SubjectEvent | None,
-        n: Notification,
-        digest: str | None,
-        where: Where,
+        self, oid: UUID, fact: Facts, position: int, version: int, where: Where
     ) -> None:
         code = where["subject"]
         head = self._subjects.setdefault(oid, _SubjectHead(code, 0, GENESIS_HASH, 0))
-        version = n.originator_version
         if version <= head.version:
             reordered = head.missing.pop(version, None) is not None
             self._find(
@@ -115,8 +130,10 @@ class StoreScan:
             )
             return
         if version > head.version + 1:
-            head.missing.update(dict.fromkeys(range(head.version + 1, version), n.id))
-        elif event is not None and head.hash not in (None, event.previous_hash):
+            head.missing.update(
+                dict.fromkeys(range(head.version + 1, version), position)
+            )
+        elif fact is not None and head.hash not in (None, fact[1]):
             before = (
                 f"the hash of version {head.version} at position {head.position}: "
                 "one of the two was altered"
@@ -124,7 +141,8 @@ class StoreScan:
                 else "64 zeros, as the first event's must be"
             )
             self._find("hash chain broken", f"previous_hash is not {before}", where)
-        head.version, head.hash, head.position = version, digest, n.id
+        head.version, head.position = version, position
+        head.hash = None if fact is None else fact[2]
 
     def _match_leaf(self, position: int, digest: str | None, where: Where) -> None:
         while self._next_leaf is not None and self._next_leaf.position < position:
@@ -144,7 +162,7 @@ class StoreScan:
             self._find(
                 "content altered",
                 f"hash {_short(digest)} differs from {_short(leaf.event_hash)}, "
-                f"the event logged here (leaf {self.logged.size})",
+                f"the event logged here (leaf {len(self.logged_positions)})",
                 where,
             )
         self._take_leaf(leaf)
@@ -152,14 +170,14 @@ class StoreScan:
     def _deleted_leaf(self, leaf: Leaf) -> None:
         self._find(
             "event deleted",
-            f"the event logged as leaf {self.logged.size} "
+            f"the event logged as leaf {len(self.logged_positions)} "
             f"(hash {_short(leaf.event_hash)}) is no longer in the store",
             Where(position=leaf.position),
         )
         self._take_leaf(leaf)
 
     def _take_leaf(self, leaf: Leaf) -> None:
-        self.logged.append(leaf_hash(leaf.event_hash.encode()))
+        self.trees.add_leaf(leaf.event_hash)
         self.logged_positions.append(leaf.position)
         self._next_leaf = next(self._leaves, None)
 
@@ -167,10 +185,10 @@ class StoreScan:
         self.report.findings.append(Finding(problem, detail, **where))
 
 
-def _stand_in(n: Notification) -> str:
+def _stand_in(state: Any) -> str:
     """A leaf for an undecodable event, keeping later leaves in their places."""
-    state = n.state if isinstance(n.state, bytes) else str(n.state).encode()
-    return hashlib.sha256(state).hexdigest()
+    data = state if isinstance(state, bytes) else str(state).encode()
+    return hashlib.sha256(data).hexdigest()
 
 
 def _short(digest: str | None) -> str:

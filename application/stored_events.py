@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from eventsourcing.persistence import Notification
+from typing import Any
+
+from eventsourcing.persistence import Mapper, Notification, StoredEvent
 
 from application.ledger import CreditLedger
 from domain.canonical import event_hash
@@ -13,8 +15,15 @@ def decoded(
     ledger: CreditLedger, notification: Notification
 ) -> tuple[SubjectEvent, str] | None:
     """The stored event and its canonical hash; None if the bytes are no event."""
+    return decoded_by(ledger.mapper, notification)
+
+
+def decoded_by(
+    mapper: Mapper[Any], stored: StoredEvent
+) -> tuple[SubjectEvent, str] | None:
+    """``decoded`` with the mapper alone (no ledger, e.g. in a worker process)."""
     try:
-        event = ledger.mapper.to_domain_event(notification)
+        event = mapper.to_domain_event(stored)
         if not isinstance(event, SubjectEvent):
             return None
         return event, event_hash(event)

@@ -140,11 +140,18 @@ class Correction:
     changes: dict[str, Any]
 
 
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
 def pick(event: object, entry: type[E], **mapped: Any) -> E:
     """The entry whose fields are the event's fields of the same name."""
+    names = _FIELD_NAMES.get(entry)
+    if names is None:  # looked up once per type: rebuilds call this per event
+        names = tuple(f.name for f in fields(entry))  # type: ignore[arg-type]
+        _FIELD_NAMES[entry] = names
     return entry(
         **{
-            f.name: mapped[f.name] if f.name in mapped else getattr(event, f.name)
-            for f in fields(entry)  # type: ignore[arg-type]
+            name: mapped[name] if name in mapped else getattr(event, name)
+            for name in names
         }
     )

@@ -14,6 +14,8 @@ from application.audit_errors import AuditError
 from application.audit_findings import VerifyReport
 from application.audit_ports import SignatureCheck
 from application.audit_verify import StoreVerifier
+from application.audit_workers import default_workers
+from infrastructure.audit.event_log import event_log_pages
 from infrastructure.audit.signing import public_key_of_key_file, signature_check
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
@@ -37,6 +39,14 @@ def register(commands: Any) -> None:
         default=None,
         help="PEM public key of the log (default: from CREDIT_LEDGER_SIGNING_KEY_FILE)",
     )
+    verify.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes that decode and hash events (0: none, all in this one; "
+        "default: one per core for a store of 20,000 events or more)",
+    )
     verify.set_defaults(func=verify_store)
     checkpoint = actions.add_parser(
         "checkpoint", help="log every new event and sign a checkpoint now"
@@ -53,14 +63,18 @@ def verify_store(args: argparse.Namespace) -> int:
     services = build_services(settings)
     try:
         audit = services.audit
+        total = services.ledger.head_position()
+        workers = default_workers(total) if args.workers is None else args.workers
         verifier = StoreVerifier(
             services.ledger,
             audit.leaves,
             audit.checkpoints,
             _signature_check(args.public_key, settings),
+            log=event_log_pages(services.ledger.recorder),
+            workers=workers,
         )
-        total = services.ledger.head_position()
-        print(f"audit verify: checking {total} positions", file=sys.stderr)
+        helpers = f" ({workers} worker processes)" if workers else ""
+        print(f"audit verify: checking {total} positions{helpers}", file=sys.stderr)
         with tqdm(total=total, unit="event", file=sys.stderr) as progress:
             report = verifier.run(progress.update)
     finally:

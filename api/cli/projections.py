@@ -10,7 +10,12 @@ from tqdm import tqdm
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
 from infrastructure.views.read_models import PROJECTIONS
-from infrastructure.views.rebuild import rebuild
+from infrastructure.views.rebuild import (
+    DEFAULT_BATCH_SIZE,
+    RebuildTarget,
+    rebuild_all,
+)
+from infrastructure.views.rebuild_workers import worker_processes_for
 
 
 def register(commands: Any) -> None:
@@ -21,31 +26,48 @@ def register(commands: Any) -> None:
     rebuilding = actions.add_parser(
         "rebuild",
         help="rebuild from position 0 into new tables while the old ones keep "
-        "serving, then swap them in",
+        "serving, then swap them in; all views in one pass over the log",
     )
     rebuilding.add_argument(
         "name", nargs="?", choices=sorted(PROJECTIONS), help="default: all"
     )
-    rebuilding.add_argument("--batch-size", type=int, default=2000)
+    rebuilding.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        help="events per transaction of each view",
+    )
+    rebuilding.add_argument(
+        "--workers",
+        type=int,
+        help="processes sharing the views out, each reading the log once "
+        "(default: 2 on PostgreSQL with 2 cores or more, 1 on SQLite)",
+    )
     rebuilding.set_defaults(func=run_rebuild)
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    services = build_services(Settings())
+    settings = Settings()
+    services = build_services(settings)
     read_models = services.read_models
     ledger = services.ledger
+    names = [args.name] if args.name else sorted(PROJECTIONS)
+    targets = [
+        RebuildTarget(read_models.views[name], PROJECTIONS[name].projection)
+        for name in names
+    ]
+    split = worker_processes_for(settings, args.workers)
     try:
-        for name in [args.name] if args.name else sorted(PROJECTIONS):
-            with tqdm(
-                total=ledger.head_position(), unit="event", desc=name
-            ) as progress:
-                position = rebuild(
-                    ledger,
-                    read_models.views[name],
-                    PROJECTIONS[name].projection,
-                    progress=progress.update,
-                    batch_size=args.batch_size,
-                )
+        with tqdm(
+            total=ledger.head_position(),
+            unit="event",
+            unit_scale=True,
+            desc=f"rebuilding {', '.join(names)}",
+        ) as progress:
+            position = rebuild_all(
+                ledger, targets, progress.update, args.batch_size, split
+            )
+        for name in names:
             print(f"{name}: rebuilt and swapped in at position {position}")
     finally:
         services.close()

@@ -66,6 +66,17 @@ class AuditDatabase:
             cursor.execute(self._native(statement), tuple(params))
             return [dict(row) for row in cursor.fetchall()]
 
+    def fetch_values(
+        self, statement: str, params: Sequence[Any] = ()
+    ) -> list[tuple[Any, ...]]:
+        """Like ``fetch``, each row as a tuple of its columns (cheaper to build)."""
+        with self._transaction(commit=False) as cursor:
+            cursor.execute(self._native(statement), tuple(params))
+            rows = cursor.fetchall()
+        if self.dialect == "sqlite":
+            return [tuple(row) for row in rows]
+        return [tuple(row.values()) for row in rows]
+
     def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
         self.execute_many(statement, [params])
 

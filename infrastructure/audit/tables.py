@@ -66,8 +66,8 @@ class SQLLeafStore:
         )
 
     def read(self, start_index: int, limit: int) -> list[Leaf]:
-        rows = self._db.fetch(SELECT_LEAVES, (start_index, limit))
-        return [Leaf(int(r["position"]), r["event_hash"]) for r in rows]
+        rows = self._db.fetch_values(SELECT_LEAVES, (start_index, limit))
+        return [Leaf(int(position), event_hash) for position, event_hash in rows]
 
     def append(self, start_index: int, leaves: Sequence[Leaf]) -> bool:
         rows = [

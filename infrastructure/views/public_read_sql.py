@@ -49,9 +49,11 @@ class ListSql:
         if query.subject_code is not None:
             where.append("t.subject_code = %(subject_code)s")
         if query.after is not None:
+            # A row value, not "on < a OR (on = a AND position < p)": both
+            # databases start the index scan at the key instead of filtering
+            # every newer row, so a deep page costs what the first one does.
             where.append(
-                f"({self.on} < %(after_on)s OR "
-                f"({self.on} = %(after_on)s AND t.position < %(after_position)s))"
+                f"({self.on}, t.position) < (%(after_on)s, %(after_position)s)"
             )
         limit = "" if query.limit is None else " LIMIT %(limit)s"
         return (
@@ -82,6 +84,27 @@ SUBJECTS_BY_NAME = (
     "AND lower(s.name) LIKE lower(%(pattern)s) ESCAPE '\\' "
     "ORDER BY s.name, s.subject_code LIMIT %(limit)s"
 )
+# The same answer from the rows of one pair of the part (name_grams.py), which
+# hold only legal persons, in the same order; rows of a former name are skipped.
+SUBJECTS_BY_GRAM = (
+    f"SELECT {_columns(SubjectRow)} FROM {{subject_grams}} g "
+    "JOIN {subjects} s ON s.subject_code = g.subject_code AND s.name = g.name "
+    "WHERE g.gram = %(gram)s "
+    "AND lower(g.name) LIKE lower(%(pattern)s) ESCAPE '\\' "
+    "ORDER BY g.name, g.subject_code LIMIT %(limit)s"
+)
+
+
+def gram_counts(grams: int, cap: int) -> str:
+    """How many rows each of ``grams`` pairs (``%(g0)s``, ...) has, counted up
+    to ``cap``: enough to tell the rare ones, whatever the table's size."""
+    return " UNION ALL ".join(
+        f"SELECT {n} AS n, (SELECT count(*) FROM (SELECT 1 FROM {{subject_grams}} "
+        f"WHERE gram = %(g{n})s LIMIT {cap}) r) AS found"
+        for n in range(grams)
+    )
+
+
 RECORDS_OF_SUBJECT = (
     f"SELECT {_columns(RecordFact, joined=False)} FROM {{records}} t "
     "WHERE t.subject_code = %(subject_code)s ORDER BY t.decided_on, t.record_id"

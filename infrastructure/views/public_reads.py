@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from domain.codes import parse_subject_code
 from domain.errors import InvalidSubjectCode
 from infrastructure.views.codec import from_row, to_sql
+from infrastructure.views.name_grams import name_grams
 from infrastructure.views.public_read_sql import (
     COMMITMENTS,
     LICENCES,
@@ -16,9 +17,11 @@ from infrastructure.views.public_read_sql import (
     RED_LIST,
     SERIOUS_LIST,
     SUBJECT_BY_CODE,
+    SUBJECTS_BY_GRAM,
     SUBJECTS_BY_NAME,
     SUBJECTS_DUE,
     ListSql,
+    gram_counts,
 )
 from infrastructure.views.stores import as_dict
 from infrastructure.views.tracked import SqlTrackedView
@@ -35,6 +38,10 @@ from projections.rows import (
 )
 
 R = TypeVar("R")
+# A part of a name is looked up by its rarest pair of characters; a longer part
+# has enough pairs in its first ones, and counting stops where "common" starts.
+MAX_COUNTED_GRAMS = 12
+GRAM_COUNT_CAP = 200
 
 
 class PublicViewQueries(SqlTrackedView):
@@ -58,13 +65,38 @@ class PublicViewQueries(SqlTrackedView):
             code = parse_subject_code(text).value
         except InvalidSubjectCode:
             code = None
-        escaped = text.strip().replace("\\", "\\\\").replace("%", r"\%")
+        part = text.strip()
+        escaped = part.replace("\\", "\\\\").replace("%", r"\%")
         pattern = "%" + escaped.replace("_", r"\_") + "%"
         params = {"subject_code": code, "pattern": pattern, "limit": limit}
         with self.reading() as (c, position):
-            c.execute(self.sql(SUBJECT_BY_CODE if code else SUBJECTS_BY_NAME), params)
+            if code is not None:
+                statement = SUBJECT_BY_CODE
+            elif gram := self._rarest_gram(c, part):
+                statement, params["gram"] = SUBJECTS_BY_GRAM, gram
+            else:
+                statement = SUBJECTS_BY_NAME
+            c.execute(self.sql(statement), params)
             rows = [from_row(SubjectRow, as_dict(r)) for r in c.fetchall()]
         return Page(rows, None, position)
+
+    def _rarest_gram(self, cursor: Any, part: str) -> str | None:
+        """The pair of ``part`` with the fewest rows, if it has any pair.
+
+        Counting stops at a cap, so it costs the same at any size. A pair past
+        the cap is still read in name order, not the whole table: a part whose
+        pairs are all that common (有限公司) matches many of their rows, and the
+        first page fills fast."""
+        grams = name_grams(part)[:MAX_COUNTED_GRAMS]
+        if not grams:
+            return None
+        cursor.execute(
+            self.sql(gram_counts(len(grams), GRAM_COUNT_CAP)),
+            {f"g{n}": gram for n, gram in enumerate(grams)},
+        )
+        found = [as_dict(r) for r in cursor.fetchall()]
+        counts = {int(r["n"]): int(r["found"]) for r in found}
+        return grams[min(counts, key=lambda n: (counts[n], n))]
 
     def credit_profile(self, subject_code: str) -> CreditProfile | None:
         params = {"subject_code": subject_code}

@@ -15,6 +15,7 @@ PUBLIC_TABLES = (
     "licences",
     "penalties",
     "commitments",
+    "subject_grams",
 )
 
 CREATE_PUBLIC_TABLES = (
@@ -115,9 +116,19 @@ CREATE_PUBLIC_TABLES = (
         corrections INTEGER NOT NULL DEFAULT 0,
         position BIGINT NOT NULL,
         PRIMARY KEY (subject_code, record_id))""",
+    # The name search's keys (name_grams.py) of legal persons, in name order
+    # per pair. A rename adds its new name's rows and leaves the old ones, which
+    # the search passes over (the subject's name is no longer theirs): no row
+    # is ever looked up by subject, so the key is the only index needed.
+    """CREATE TABLE IF NOT EXISTS {subject_grams} (
+        gram TEXT NOT NULL,
+        name TEXT NOT NULL,
+        subject_code TEXT NOT NULL,
+        PRIMARY KEY (gram, name, subject_code))""",
 )
 
-# Each list is read newest first by (date, position), or per department.
+# Each list is read newest first by (date, position), from a cursor's key on,
+# or per department.
 PUBLIC_INDEXES = (
     "CREATE INDEX IF NOT EXISTS {records}_due ON {records} (status, maximum_until)",
     "CREATE INDEX IF NOT EXISTS {subjects}_name ON {subjects} (kind, name)",

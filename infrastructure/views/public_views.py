@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from infrastructure.views.gram_backfill import backfill_grams
 from infrastructure.views.public_reads import PublicViewQueries
 from infrastructure.views.public_schema import (
     CREATE_PUBLIC_TABLES,
@@ -16,3 +17,7 @@ class SqlPublicViews(PublicViewWrites, PublicViewQueries, PublicViews):
     tables = PUBLIC_TABLES
     create_statements = CREATE_PUBLIC_TABLES
     index_statements = PUBLIC_INDEXES
+
+    def create_table(self, *, with_indexes: bool = True) -> None:
+        super().create_table(with_indexes=with_indexes)
+        backfill_grams(self)

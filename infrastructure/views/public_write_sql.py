@@ -9,6 +9,10 @@ INSERT_SUBJECT = """INSERT INTO {subjects}
 RENAME_SUBJECT = """UPDATE {subjects}
 SET name = %(name)s, legal_representative = %(legal_representative)s
 WHERE subject_code = %(subject_code)s"""
+INSERT_GRAM = """INSERT INTO {subject_grams} (gram, name, subject_code) VALUES
+(%(gram)s, %(name)s, %(subject_code)s)"""
+# A name the subject had before already has its rows.
+ADD_GRAM = f"{INSERT_GRAM} ON CONFLICT DO NOTHING"
 INSERT_RECORD = """INSERT INTO {records}
 (subject_code, record_id, kind, department, decided_on, severity, published,
  maximum_until, status) VALUES

@@ -7,11 +7,14 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from infrastructure.views.codec import params_of, to_sql
+from infrastructure.views.name_grams import is_legal_person, name_grams
 from infrastructure.views.public_write_sql import (
+    ADD_GRAM,
     CLOSE_COMMITMENT,
     CLOSE_RECORD,
     CORRECTABLE,
     INSERT_COMMITMENT,
+    INSERT_GRAM,
     INSERT_LICENCE,
     INSERT_LISTING,
     INSERT_PENALTY,
@@ -39,7 +42,8 @@ from projections.entries import (
 
 class PublicViewWrites(SqlTrackedView):
     def register_subject(self, entry: SubjectEntry, tracking: Tracking) -> None:
-        self._write(tracking, (INSERT_SUBJECT, params_of(entry)))
+        grams = _grams(INSERT_GRAM, entry.subject_code, entry.name)
+        self._write(tracking, (INSERT_SUBJECT, params_of(entry)), *grams)
 
     def rename_subject(
         self,
@@ -53,7 +57,8 @@ class PublicViewWrites(SqlTrackedView):
             "name": name,
             "legal_representative": legal_representative,
         }
-        self._write(tracking, (RENAME_SUBJECT, params))
+        grams = _grams(ADD_GRAM, subject_code, name)
+        self._write(tracking, (RENAME_SUBJECT, params), *grams)
 
     def publish_licence(
         self, record: RecordEntry, row: LicenceEntry | None, tracking: Tracking
@@ -111,3 +116,16 @@ class PublicViewWrites(SqlTrackedView):
         with self.writing(tracking) as cursor:
             for template, params in writes:
                 cursor.execute(self.sql(template), params)
+
+
+def _grams(
+    insert: str, subject_code: str, name: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """The name search's rows of a subject's name; none for a natural person,
+    whom the search never finds by name."""
+    if not is_legal_person(subject_code):
+        return []
+    return [
+        (insert, {"gram": gram, "name": name, "subject_code": subject_code})
+        for gram in name_grams(name)
+    ]

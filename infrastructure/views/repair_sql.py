@@ -32,8 +32,14 @@ CREATE_REPAIR_TABLES = (
         recorded_at TEXT NOT NULL,
         position BIGINT PRIMARY KEY)""",
 )
+# Newest first by (request date, position), from a cursor's key on, also per
+# department and per status (``overdue`` reads the pending ones).
 REPAIR_INDEXES = (
     "CREATE INDEX IF NOT EXISTS {repairs}_newest ON {repairs} (requested_on, position)",
+    "CREATE INDEX IF NOT EXISTS {repairs}_department "
+    "ON {repairs} (department, requested_on, position)",
+    "CREATE INDEX IF NOT EXISTS {repairs}_status "
+    "ON {repairs} (status, requested_on, position)",
     "CREATE INDEX IF NOT EXISTS {repairs}_id ON {repairs} (repair_id)",
     "CREATE INDEX IF NOT EXISTS {repair_decisions}_repair "
     "ON {repair_decisions} (subject_code, repair_id)",
@@ -59,11 +65,17 @@ _REPAIR_COLUMNS = (
     "r.commitment, r.materials, r.department, r.actor, r.recorded_at, "
     "r.decision_due_on, r.status, r.decided_on, r.position"
 )
-DECISIONS_OF = """SELECT subject_code, repair_id, decision, decided_on, reason,
- department, actor, recorded_at, position
-FROM {repair_decisions} WHERE subject_code = %(subject_code)s
- AND repair_id = %(repair_id)s ORDER BY position"""
+
 OVERDUE = "r.status = 'pending' AND r.decision_due_on < %(today)s"
+
+
+def decisions_of(subjects: int) -> str:
+    """Every decision on the repairs of ``subjects`` subjects (``%(s0)s``, ...),
+    in order: one statement for a whole page, not one per repair."""
+    codes = ", ".join(f"%(s{n})s" for n in range(subjects))
+    return f"""SELECT subject_code, repair_id, decision, decided_on, reason,
+ department, actor, recorded_at, position
+FROM {{repair_decisions}} WHERE subject_code IN ({codes}) ORDER BY position"""
 
 
 def repairs_page(query: RepairQuery) -> str:
@@ -79,9 +91,9 @@ def repairs_page(query: RepairQuery) -> str:
     if query.overdue is not None:
         where.append(OVERDUE if query.overdue else f"NOT ({OVERDUE})")
     if query.after is not None:
+        # A row value starts the index scan at the key (see public_read_sql.py).
         where.append(
-            "(r.requested_on < %(after_on)s OR "
-            "(r.requested_on = %(after_on)s AND r.position < %(after_position)s))"
+            "(r.requested_on, r.position) < (%(after_on)s, %(after_position)s)"
         )
     limit = "" if query.limit is None else " LIMIT %(limit)s"
     return (

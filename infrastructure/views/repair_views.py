@@ -11,12 +11,12 @@ from infrastructure.views.codec import from_row, params_of, to_sql
 from infrastructure.views.repair_sql import (
     CREATE_REPAIR_TABLES,
     DECIDE_REPAIR,
-    DECISIONS_OF,
     INSERT_DECISION,
     INSERT_REPAIR,
     REPAIR_INDEXES,
     REPAIR_TABLES,
     REPAIRS_WITH_ID,
+    decisions_of,
     repairs_page,
 )
 from infrastructure.views.stores import as_dict
@@ -30,6 +30,9 @@ from projections.repair_view import (
     RepairRequestEntry,
     RepairRow,
 )
+
+# A page has at most MAX_LIMIT repairs; an export, any number.
+SUBJECTS_PER_STATEMENT = 500
 
 
 class SqlRepairHistory(SqlTrackedView, RepairHistoryView):
@@ -80,24 +83,38 @@ class SqlRepairHistory(SqlTrackedView, RepairHistoryView):
     def _with_decisions(
         self, cursor: Any, found: list[Any], today: date
     ) -> list[RepairRow]:
+        repairs = [as_dict(raw) for raw in found]
+        decisions = self._decisions(cursor, {r["subject"] for r in repairs})
         rows = []
-        for raw in found:
-            repair = as_dict(raw)
-            key = {"subject_code": repair["subject"], "repair_id": repair["repair_id"]}
-            cursor.execute(self.sql(DECISIONS_OF), key)
-            decisions = tuple(
-                from_row(RepairDecisionRow, as_dict(d)) for d in cursor.fetchall()
-            )
+        for repair in repairs:
+            key = (repair["subject"], repair["repair_id"])
             due = date.fromisoformat(repair["decision_due_on"])
             decided = repair["decided_on"]
             rows.append(
                 from_row(
                     RepairRow,
                     repair,
-                    decisions=decisions,
+                    decisions=tuple(decisions.get(key, ())),
                     overdue=repair["status"] == "pending" and today > due,
                     decided_late=decided is not None
                     and date.fromisoformat(decided) > due,
                 )
             )
         return rows
+
+    def _decisions(
+        self, cursor: Any, subjects: set[str]
+    ) -> dict[tuple[str, str], list[RepairDecisionRow]]:
+        """The decisions on these subjects' repairs, by (subject, repair id)."""
+        decisions: dict[tuple[str, str], list[RepairDecisionRow]] = {}
+        codes = sorted(subjects)
+        for start in range(0, len(codes), SUBJECTS_PER_STATEMENT):
+            chunk = codes[start : start + SUBJECTS_PER_STATEMENT]
+            params = {f"s{n}": code for n, code in enumerate(chunk)}
+            cursor.execute(self.sql(decisions_of(len(chunk))), params)
+            for raw in cursor.fetchall():
+                row = as_dict(raw)
+                key = (row["subject_code"], row["repair_id"])
+                found = from_row(RepairDecisionRow, row)
+                decisions.setdefault(key, []).append(found)
+        return decisions

@@ -17,6 +17,9 @@ from typing import Any, Protocol
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
+from infrastructure.views.bulk_inserts import CopyInserts, PositionalInserts
+from infrastructure.views.write_behind import WriteBehind
+
 _NAMED = re.compile(r"%\((\w+)\)s")
 
 
@@ -53,6 +56,11 @@ class ViewStore(ABC):
     def pipelined(self, cursor: Any) -> AbstractContextManager[object]:
         return nullcontext()
 
+    def flush(self, cursor: Any, writes: WriteBehind, *, loading: bool) -> None:
+        """Sends a batch's writes; ``loading`` when into tables nobody reads yet."""
+        with self.pipelined(cursor):
+            writes.flush(cursor)
+
     @abstractmethod
     def recover(self) -> None:
         """After a database error: drop pooled connections that no longer work."""
@@ -68,6 +76,7 @@ class SQLiteViewStore(ViewStore):
     def __init__(self, datastore: SQLiteDatastore, *, owned: bool = False) -> None:
         self._datastore = datastore
         self._owned = owned
+        self._positional_inserts = PositionalInserts()
 
     @classmethod
     def in_memory(cls) -> SQLiteViewStore:
@@ -91,12 +100,19 @@ class SQLiteViewStore(ViewStore):
     def recover(self) -> None:
         pass  # a file: nothing to reconnect to
 
+    def flush(self, cursor: Any, writes: WriteBehind, *, loading: bool) -> None:
+        if loading:
+            writes.flush(cursor, self._positional_inserts)
+        else:
+            super().flush(cursor, writes, loading=loading)
+
 
 class PostgresViewStore(ViewStore):
     serial_key = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         self._datastore = datastore
+        self._copy_inserts = CopyInserts()
 
     def transaction(self, *, commit: bool) -> AbstractContextManager[Any]:
         return self._datastore.transaction(commit=commit)
@@ -122,3 +138,10 @@ class PostgresViewStore(ViewStore):
         # Writes need no answers until the end: send them without round trips.
         pipeline: AbstractContextManager[object] = cursor.connection.pipeline()
         return pipeline
+
+    def flush(self, cursor: Any, writes: WriteBehind, *, loading: bool) -> None:
+        if loading:
+            # COPY cannot run in a pipeline; its rows need no round trip anyway.
+            writes.flush(cursor, self._copy_inserts)
+        else:
+            super().flush(cursor, writes, loading=loading)

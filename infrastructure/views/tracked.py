@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -37,6 +37,26 @@ class _Batch:
     last: Tracking | None = None
 
 
+class _BatchedWrite:
+    """One event's writes inside a batch (a class, not a generator: a rebuild
+    enters one per event and view)."""
+
+    def __init__(self, state: _Batch, tracking: Tracking) -> None:
+        self._state, self._tracking = state, tracking
+
+    def __enter__(self) -> WriteBehind:
+        last = self._state.last
+        position = self._tracking.notification_id
+        if last is not None and position <= last.notification_id:
+            msg = f"position {position} was already processed"
+            raise IntegrityError(msg)
+        return self._state.writes
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if exc_type is None:
+            self._state.last = self._tracking
+
+
 class SqlTrackedView(NotifiedWaiting, TrackedView):
     tables: ClassVar[Sequence[str]] = ()
     create_statements: ClassVar[Sequence[str]] = ()
@@ -56,6 +76,8 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
         self.table_names = {t: f"{prefix}{t}" for t in self.tables}
         # What moves the view: the store's log, unless fed through Kafka.
         self.source: PositionSource = FROM_STORE
+        # Set while a rebuild fills the view's tables before anyone reads them.
+        self.loading = False
         self._statements: dict[str, str] = {}
         self._local = threading.local()
         NotifiedWaiting.__init__(self)
@@ -142,26 +164,22 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
                 yield
             finally:
                 self._local.batch = None
-            with self.store.pipelined(c):
-                state.writes.flush(c)
+            self.store.flush(c, state.writes, loading=self.loading)
             if state.last is not None:
                 self._advance(c, state.last)
             if source_mark is not None:
                 self._set(c, source_mark)
         self.notify_advanced()
 
-    @contextmanager
-    def writing(self, tracking: Tracking) -> Iterator[Any]:
+    def writing(self, tracking: Tracking) -> AbstractContextManager[Any]:
         """The cursor for one event's writes, recorded with its position."""
         state: _Batch | None = getattr(self._local, "batch", None)
         if state is not None:
-            last = state.last
-            if last is not None and tracking.notification_id <= last.notification_id:
-                msg = f"position {tracking.notification_id} was already processed"
-                raise IntegrityError(msg)
-            yield state.writes
-            state.last = tracking
-            return
+            return _BatchedWrite(state, tracking)
+        return self._writing_alone(tracking)
+
+    @contextmanager
+    def _writing_alone(self, tracking: Tracking) -> Iterator[Any]:
         with self.store.transaction(commit=True) as c:
             yield c
             self._advance(c, tracking)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 
@@ -208,3 +209,48 @@ def test_position_zero_is_reached_before_anything_is_recorded(api: Api) -> None:
 
     assert response.status_code == 200, response.text
     assert response.json()["position"] == 0
+
+
+def test_a_departments_pages_follow_their_cursors_through_one_days_rows(
+    api: Api,
+) -> None:
+    code = api.register()
+    tax = api.key("record", department="tax")
+    for n in range(7):
+        day = date(2022, 10, 18 + n % 2)
+        body = licence(f"L{n}", decided_on=day, valid_from=day)
+        response = api.post_event(code, body, tax if n % 3 else api.clerk)
+        assert response.status_code == 201, response.text
+    params = {"limit": "2", "department": "tax", "min_position": str(api.head())}
+
+    ids = []
+    while True:
+        page = api.client.get("/v1/publicity/licences", params=params)
+        assert page.status_code == 200, page.text
+        ids += [row["record_id"] for row in page.json()["data"]]
+        if page.json()["next_cursor"] is None:
+            break
+        params["cursor"] = page.json()["next_cursor"]
+
+    assert ids == ["L5", "L1", "L4", "L2"]
+
+
+def test_a_legal_person_is_found_by_two_characters_of_its_name(api: Api) -> None:
+    names = [
+        "运城市华威食品有限公司",
+        "稷山县华威商贸有限公司",
+        "稷山县鑫源商贸有限公司",
+    ]
+    codes = [api.register(uscc(10 + n), name=name) for n, name in enumerate(names)]
+    api.register(resident_id(7), name="王华威")
+    at = {"min_position": str(api.head())}
+
+    def found(part: str) -> list[str]:
+        response = api.client.get("/v1/subjects", params=at | {"q": part})
+        assert response.status_code == 200, response.text
+        return [s["subject"] for s in response.json()["data"]]
+
+    assert found("华威") == [codes[1], codes[0]]  # in name order
+    assert found("商贸有限") == [codes[1], codes[2]]
+    assert found("华威商贸有限公司") == [codes[1]]
+    assert found("威") == [codes[1], codes[0]]

@@ -162,3 +162,23 @@ def test_the_subject_state_is_a_503_for_a_position_not_yet_stored(api: Api) -> N
 
     assert_problem(response, 503)
     assert response.headers["retry-after"] == "1"
+
+
+def test_pending_repairs_are_paged_by_their_cursors(api: Api) -> None:
+    codes = [api.register(uscc(n)) for n in range(1, 6)]
+    for n, code in enumerate(codes):
+        api.record(code, penalty("P1"), repair_request("F1", "P1"))
+        if n == 2:
+            api.record(code, repair_grant("F1"))
+    params = {"limit": "2", "status": "pending", "min_position": str(api.head())}
+
+    subjects = []
+    while True:
+        page = api.client.get("/v1/repairs", params=params, headers=api.key("audit"))
+        assert page.status_code == 200, page.text
+        subjects += [row["subject"] for row in page.json()["data"]]
+        if page.json()["next_cursor"] is None:
+            break
+        params["cursor"] = page.json()["next_cursor"]
+
+    assert subjects == [codes[4], codes[3], codes[1], codes[0]]

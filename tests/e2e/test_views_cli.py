@@ -71,6 +71,15 @@ def test_rebuild_swaps_in_every_view_at_the_head(
     assert "repairs: rebuilt and swapped in at position 4" in out
 
 
+@pytest.mark.parametrize("arguments", [["--workers", "2"], ["repairs"]])
+def test_rebuild_with_workers_or_of_one_view_swaps_in_at_the_head(
+    database: str, arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["projections", "rebuild", *arguments]) == 0
+
+    assert "repairs: rebuilt and swapped in at position 4" in capsys.readouterr().out
+
+
 def test_rebuild_refuses_an_unknown_view(database: str) -> None:
     with pytest.raises(SystemExit):
         main(["projections", "rebuild", "lists"])

@@ -8,26 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from application.commands import RecordCommand
 from infrastructure.bootstrap import Services, build_services
 from infrastructure.settings import Settings
 from infrastructure.views.read_models import PROJECTIONS
 from infrastructure.views.rebuild import rebuild
 from projections.paging import PageQuery
-from tests.factories import (
-    Body,
-    FixedClock,
-    commitment,
-    fields_of,
-    licence,
-    listing,
-    penalty,
-    red_listing,
-    repair_request,
-    resident_id,
-    revocation,
-    uscc,
-)
+from tests.factories import FixedClock, listing, uscc
+from tests.view_history import caught_up, record, some_history
 from tests.view_scene import OFFICER
 
 ALL = PageQuery(limit=None)
@@ -47,39 +34,6 @@ def services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service
         yield built
     finally:
         built.close()
-
-
-def record(services: Services, code: str, *bodies: Body) -> int:
-    commands = [
-        RecordCommand(code, str(b["type"]), fields_of(b), OFFICER) for b in bodies
-    ]
-    for outcome in services.ledger.record_many(commands):
-        assert not isinstance(outcome, Exception), outcome
-    return services.ledger.head_position()
-
-
-def some_history(services: Services, subjects: int = 12) -> int:
-    for n in range(1, subjects + 1):
-        code = uscc(n) if n % 3 else resident_id(n)
-        services.ledger.register_subject(code, f"subject {n}", OFFICER)
-        record(
-            services,
-            code,
-            licence("L1"),
-            licence("L2"),
-            revocation("L2"),
-            penalty("P1"),
-            commitment("C1"),
-            red_listing("R1") if n % 2 else listing("S1"),
-            repair_request("F1", "P1"),
-        )
-    return services.ledger.head_position()
-
-
-def caught_up(services: Services) -> None:
-    head = services.ledger.head_position()
-    for view in services.read_models.views.values():
-        view.wait(services.ledger.name, head, timeout=10)
 
 
 @pytest.mark.parametrize("name", sorted(PROJECTIONS))

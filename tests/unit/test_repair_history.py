@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 
-from projections.repair_view import RepairQuery
+from projections.repair_view import RepairQuery, RepairRow
 from tests.factories import (
     penalty,
     repair_grant,
@@ -146,3 +147,38 @@ def test_repairs_are_paged_newest_request_first(scene: Scene) -> None:
 
     assert [r.subject for r in first.rows + rest.rows] == codes[::-1]
     assert rest.next_key is None
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"status": "pending"}, {"overdue": False}, {"since": date(2022, 10, 11)}],
+)
+def test_filtered_repair_pages_join_up_to_the_whole_filtered_list(
+    scene: Scene, filters: dict[str, Any]
+) -> None:
+    codes = [scene.register(uscc(n)) for n in range(1, 8)]
+    for n, code in enumerate(codes):
+        # Two requests a day: pages end between requests of one day too.
+        requested = date(2022, 10, 10 + n // 2)
+        scene.record(
+            code, penalty("P1"), repair_request("F1", "P1", requested_on=requested)
+        )
+        if n % 3 == 0:
+            scene.record(code, repair_grant("F1"))
+    scene.project()
+
+    whole = scene.repairs.repairs(RepairQuery(limit=None, **filters), REQUESTED).rows
+    paged: list[RepairRow] = []
+    after = None
+    while True:
+        query = RepairQuery(limit=2, after=after, **filters)
+        page = scene.repairs.repairs(query, REQUESTED)
+        paged += page.rows
+        if page.next_key is None:
+            break
+        after = page.next_key
+
+    assert whole
+    assert paged == whole
+    keys = [(row.requested_on, row.position) for row in whole]
+    assert keys == sorted(keys, reverse=True)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 
+from application.commands import Actor, RecordCommand
 from projections.errors import InvalidCursor
 from projections.paging import PageKey, PageQuery, decode_cursor, encode_cursor
-from tests.factories import licence, uscc
-from tests.view_scene import Scene
+from tests.factories import Body, commitment, fields_of, licence, uscc
+from tests.view_scene import OFFICER, Scene
 
 
 @pytest.fixture
@@ -92,3 +94,54 @@ def test_every_page_reports_the_position_it_reflects(scene: Scene) -> None:
 
     assert scene.public.licences(PageQuery()).position == position
     assert scene.public.serious_list(PageQuery()).position == position
+
+
+TAX = Actor(department="tax", actor="zhao")
+LISTS: dict[str, tuple[Callable[..., Body], str]] = {
+    "licences": (licence, "decided_on"),
+    "commitments": (commitment, "made_on"),
+}
+
+
+def record_as(scene: Scene, actor: Actor, code: str, body: Body) -> None:
+    scene.ledger.record(RecordCommand(code, str(body["type"]), fields_of(body), actor))
+
+
+@pytest.mark.parametrize("column", LISTS)
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"department": "tax"},
+        {"since": date(2022, 10, 3)},
+        {"subject_code": uscc(2)},
+        {"department": "market-regulation", "since": date(2022, 10, 2)},
+    ],
+)
+def test_filtered_pages_join_up_to_the_whole_filtered_list(
+    scene: Scene, column: str, filters: dict[str, Any]
+) -> None:
+    make, dated_on = LISTS[column]
+    codes = [scene.register(uscc(n)) for n in (1, 2)]
+    for n in range(12):
+        # Three rows a day: pages end between rows of one day too.
+        day = date(2022, 10, 1 + n % 4)
+        body = make(f"R{n}", **{dated_on: day})
+        record_as(scene, TAX if n % 3 == 0 else OFFICER, codes[n % 2], body)
+    scene.project()
+    read = getattr(scene.public, column)
+
+    whole = read(PageQuery(limit=None, **filters)).rows
+    paged: list[Any] = []
+    after = None
+    while True:
+        page = read(PageQuery(limit=2, after=after, **filters))
+        paged += page.rows
+        if page.next_key is None:
+            break
+        after = page.next_key
+
+    assert whole
+    assert paged == whole
+    keys = [(getattr(row, dated_on), row.position) for row in whole]
+    assert keys == sorted(keys, reverse=True)

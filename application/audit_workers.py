@@ -1,0 +1,93 @@
+"""Hashing pages of stored events in worker processes, results in log order.
+
+The workers are forked, so each starts with the very mapper (transcodings and
+event classes) of the process that verifies: nothing about decoding is rebuilt
+or sent. Only pages go out and facts come back; at most a few pages are in
+flight, so memory stays bounded however large the store.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from application.audit_event_log import LogRow
+from application.audit_hashing import Facts, PageHasher
+
+HashedPage = tuple[Sequence[LogRow], list[Facts]]
+
+# Below this many events, starting processes costs more than it saves.
+MIN_EVENTS_FOR_WORKERS = 20_000
+MAX_WORKERS = 8
+
+_worker_hasher: PageHasher | None = None
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def default_workers(events: int) -> int:
+    """One worker per core this process may use, for a store worth it."""
+    if events < MIN_EVENTS_FOR_WORKERS or not can_fork():
+        return 0
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_WORKERS)
+
+
+def hashed_pages(
+    pages: Iterator[Sequence[LogRow]], hasher: PageHasher, workers: int
+) -> Iterator[HashedPage]:
+    """Each page with its facts, in order; ``workers`` 0 hashes in this process.
+
+    The workers are forked before ``pages`` is first read: forking copies only
+    the calling thread, and a lock a reading thread held would stay held in the
+    child. A worker that dies fails the pass (``BrokenProcessPool``).
+    """
+    if workers <= 0 or not can_fork():
+        for page in pages:
+            yield page, hasher(page)
+        return
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_install,
+        initargs=(hasher,),
+    ) as pool:
+        pool.submit(_started).result()  # the first task forks every worker
+        pending: deque[tuple[Sequence[LogRow], Future[list[Facts]]]] = deque()
+        try:
+            for page in pages:
+                pending.append((page, pool.submit(_hash, page)))
+                if len(pending) > 2 * workers:
+                    done, facts = pending.popleft()
+                    yield done, facts.result()
+            while pending:
+                done, facts = pending.popleft()
+                yield done, facts.result()
+        finally:
+            for _, facts in pending:
+                facts.cancel()
+
+
+def _started() -> None:
+    """Nothing: a first task, so that the pool starts its workers."""
+
+
+def _install(hasher: PageHasher) -> None:
+    global _worker_hasher  # noqa: PLW0603 - one per worker process, set once
+    _worker_hasher = hasher
+    # What the worker was forked with lives as long as it: never scan it again.
+    gc.freeze()
+
+
+def _hash(page: Sequence[LogRow]) -> list[Facts]:
+    assert _worker_hasher is not None, "not a worker process"
+    return _worker_hasher(page)
