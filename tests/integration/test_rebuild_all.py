@@ -1,6 +1,7 @@
-"""Rebuilding every view in one pass over the log gives what the in-process
-runners built and what rebuilding each view alone gives; an interrupted or
-failed rebuild leaves every live view as it was. On SQLite and PostgreSQL."""
+"""Rebuilding every view in one pass over the log (in this process, or with a
+share of the views in a worker process) gives what the in-process runners built
+and what rebuilding each view alone gives; an interrupted or failed rebuild, or
+a failing worker, leaves every live view as it was. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from infrastructure.bootstrap import Services, build_services
 from infrastructure.settings import Settings
 from infrastructure.views.read_models import PROJECTIONS
 from infrastructure.views.rebuild import RebuildTarget, rebuild, rebuild_all
+from infrastructure.views.rebuild_workers import RebuildWorkerFailed, WorkerProcesses
 from infrastructure.views.tracked import SqlTrackedView
 from projections.paging import PageQuery
 from tests.factories import FixedClock, listing, uscc
@@ -138,3 +140,43 @@ def test_a_swap_that_fails_part_way_swaps_no_view(
     assert snapshots(services) == before
     assert positions(services) == at
     assert services.read_models.public.serious_list(PageQuery()).rows
+
+
+def test_views_rebuilt_in_two_processes_equal_the_runners(services: Services) -> None:
+    some_history(services)
+    head = every_kind_of_fact(services)
+    caught_up(services)
+    built_by_runners = snapshots(services)
+    progress: list[int] = []
+
+    position = rebuild_all(
+        services.ledger,
+        every_view(services),
+        progress.append,
+        batch_size=7,
+        split=WorkerProcesses(services.settings, processes=2),
+    )
+
+    assert position == head
+    assert snapshots(services) == built_by_runners
+    assert sum(progress) == head
+
+
+def test_a_failing_worker_fails_the_rebuild_and_swaps_no_view(
+    services: Services, tmp_path: Path
+) -> None:
+    some_history(services)
+    caught_up(services)
+    before = snapshots(services)
+    (tmp_path / "a-file").write_text("")
+    # The worker cannot open a store under a file: it fails on start.
+    unusable = Settings(database_url=f"sqlite:///{tmp_path / 'a-file' / 'x.db'}")
+
+    with pytest.raises(RebuildWorkerFailed, match="indicators, repairs"):
+        rebuild_all(
+            services.ledger,
+            every_view(services),
+            split=WorkerProcesses(unusable, processes=2),
+        )
+
+    assert snapshots(services) == before
