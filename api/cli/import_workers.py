@@ -2,26 +2,34 @@
 
 One process is bound by Python's per-event work (validation, deciding, hashing,
 encoding); several use several cores. A subject's lines all go to one worker, in
-file order, so its events are decided in the order the file gives them.
+file order, so its events are decided in the order the file gives them: each
+worker is a pool of one process, and a chunk's share for it waits its turn.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
-import queue
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
-from multiprocessing.context import SpawnProcess
-from multiprocessing.queues import Queue
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from api.schemas.batch import BatchLineResult
 
 Lines = list[tuple[int, str]]
-# Per chunk of lines, the answer for each: (line, result) or an error message.
-Answer = tuple[int, list[tuple[int, BatchLineResult]]] | tuple[int, str]
+Setup = Callable[[], tuple[Any, Callable[[], None]]]
 LoadChunk = Callable[[Any, Lines], list[BatchLineResult]]
+# Chunks handed out and not yet answered, per worker: bounds memory.
 BACKLOG = 4
+
+_context: Any = None
+
+
+class ImportWorkerFailed(RuntimeError):
+    pass
 
 
 def worker_for(raw_line: str, workers: int) -> int:
@@ -34,91 +42,53 @@ def worker_for(raw_line: str, workers: int) -> int:
     return zlib.crc32(subject.encode()) % workers
 
 
-def _work(
-    setup: Callable[[], tuple[Any, Callable[[], None]]],
-    load_chunk: LoadChunk,
-    inbox: Queue[tuple[int, Lines] | None],
-    outbox: Queue[Answer],
-) -> None:
-    try:
-        context, close = setup()
-    except Exception as error:
-        outbox.put((-1, f"worker could not start: {error}"))
-        return
-    try:
-        while (job := inbox.get()) is not None:
-            number, lines = job
-            try:
-                results = load_chunk(context, lines)
-            except Exception as error:
-                outbox.put((number, f"{type(error).__name__}: {error}"))
-                continue
-            outbox.put((number, list(zip((n for n, _ in lines), results, strict=True))))
-    finally:
-        close()
+def _start(setup: Setup) -> None:
+    global _context
+    _context, close = setup()
+    # Spawned workers leave through sys.exit, so this runs when the pool ends.
+    atexit.register(close)
+
+
+def _load(load_chunk: LoadChunk, lines: Lines) -> list[tuple[int, BatchLineResult]]:
+    results = load_chunk(_context, lines)
+    return list(zip((number for number, _ in lines), results, strict=True))
 
 
 def load_in_workers(
-    chunks: Iterator[Lines],
-    workers: int,
-    setup: Callable[[], tuple[Any, Callable[[], None]]],
-    load_chunk: LoadChunk,
+    chunks: Iterator[Lines], workers: int, setup: Setup, load_chunk: LoadChunk
 ) -> Iterator[list[tuple[int, BatchLineResult]]]:
-    """Each chunk's results (in no particular order between chunks) as workers
-    finish them; a worker's failure stops the import with its message."""
+    """Each chunk's results, share by share in file order, as workers finish
+    them; a worker's failure stops the import with its message."""
     spawn = multiprocessing.get_context("spawn")
-    inboxes: list[Queue[tuple[int, Lines] | None]] = [
-        spawn.Queue(BACKLOG) for _ in range(workers)
+    pools = [
+        ProcessPoolExecutor(1, mp_context=spawn, initializer=_start, initargs=(setup,))
+        for _ in range(workers)
     ]
-    outbox: Queue[Answer] = spawn.Queue()
-    processes: list[SpawnProcess] = [
-        spawn.Process(target=_work, args=(setup, load_chunk, inbox, outbox))
-        for inbox in inboxes
-    ]
-    for process in processes:
-        process.start()
-    pending = 0
+    pending: deque[Future[list[tuple[int, BatchLineResult]]]] = deque()
     try:
-        for number, chunk in enumerate(chunks):
-            parts: list[Lines] = [[] for _ in range(workers)]
+        for chunk in chunks:
+            shares: list[Lines] = [[] for _ in range(workers)]
             for line in chunk:
-                parts[worker_for(line[1], workers)].append(line)
-            for inbox, part in zip(inboxes, parts, strict=True):
-                if part:
-                    inbox.put((number, part))
-                    pending += 1
-            while pending and (pending > workers * BACKLOG or not outbox.empty()):
-                yield _answered(_next(outbox, processes))
-                pending -= 1
+                shares[worker_for(line[1], workers)].append(line)
+            for pool, share in zip(pools, shares, strict=True):
+                if share:
+                    pending.append(pool.submit(_load, load_chunk, share))
+            while len(pending) > workers * BACKLOG or (pending and pending[0].done()):
+                yield _answered(pending.popleft())
         while pending:
-            yield _answered(_next(outbox, processes))
-            pending -= 1
+            yield _answered(pending.popleft())
     finally:
-        for inbox in inboxes:
-            inbox.put(None)
-        for process in processes:
-            process.join(timeout=30)
-            if process.is_alive():
-                process.terminate()
+        for pool in pools:
+            pool.shutdown(cancel_futures=True)
 
 
-class ImportWorkerFailed(RuntimeError):
-    pass
-
-
-def _next(outbox: Queue[Answer], processes: list[SpawnProcess]) -> Answer:
-    while True:
-        try:
-            return outbox.get(timeout=1.0)
-        except queue.Empty:
-            dead = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
-            if dead:
-                msg = f"an import worker died (exit code {dead[0]})"
-                raise ImportWorkerFailed(msg) from None
-
-
-def _answered(answer: Answer) -> list[tuple[int, BatchLineResult]]:
-    _, body = answer
-    if isinstance(body, str):
-        raise ImportWorkerFailed(body)
-    return body
+def _answered(
+    future: Future[list[tuple[int, BatchLineResult]]],
+) -> list[tuple[int, BatchLineResult]]:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        msg = f"an import worker stopped: {error}"
+        raise ImportWorkerFailed(msg) from None
+    except Exception as error:
+        raise ImportWorkerFailed(f"{type(error).__name__}: {error}") from None

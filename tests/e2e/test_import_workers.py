@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from api.cli.import_workers import worker_for
+from api.cli.import_workers import (
+    ImportWorkerFailed,
+    Lines,
+    load_in_workers,
+    worker_for,
+)
 from api.cli.main import main
+from api.schemas.batch import BatchLineResult
 from application.commands import Actor
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
@@ -99,3 +106,18 @@ def test_workers_must_be_a_positive_number(
     with pytest.raises(SystemExit):
         main(["import", str(source), "--department", "tax", "--workers", "0"])
     assert "not a positive whole number" in capsys.readouterr().err
+
+
+def unusable_store() -> tuple[object, Callable[[], None]]:
+    raise RuntimeError("no store here")
+
+
+def nothing_loaded(context: object, lines: Lines) -> list[BatchLineResult]:
+    return []
+
+
+def test_a_worker_that_cannot_start_fails_the_import_rather_than_hang() -> None:
+    chunks = iter([[(1, json.dumps({"subject": code})) for code in SUBJECTS]])
+
+    with pytest.raises(ImportWorkerFailed, match="import worker stopped"):
+        list(load_in_workers(chunks, 2, unusable_store, nothing_loaded))
