@@ -27,9 +27,8 @@ import time
 from pathlib import Path
 from uuid import UUID
 
-from common import report
+from common import Dot, report
 from eventsourcing.application import Application
-from eventsourcing.domain import Aggregate, event
 
 from application.commands import Actor
 from domain.codes import parse_subject_code
@@ -43,12 +42,6 @@ CLI = str(Path(sys.executable).with_name("credit-ledger"))
 OFFICER = Actor(department="market-regulation", actor="bench")
 RAW_BATCH = 500
 TARGET = 15_000
-
-
-class Dot(Aggregate):
-    @event("Ticked")
-    def tick(self) -> None:
-        pass
 
 
 def raw_batched_rate(database_url: str, events: int) -> float:

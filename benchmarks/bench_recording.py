@@ -37,9 +37,8 @@ from uuid import UUID
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
-from common import percentile, report
+from common import Dot, percentile, report
 from eventsourcing.application import Application
-from eventsourcing.domain import Aggregate, event
 
 from application.commands import Actor, RecordCommand
 from application.group_commit import GroupCommitter
@@ -52,12 +51,6 @@ from tests.services import HOST, KafkaBroker, PostgresServer, free_port
 CLI = str(Path(sys.executable).with_name("credit-ledger"))
 DECIDED = date.today() - timedelta(days=3)
 STARTUP_TIMEOUT = 30.0
-
-
-class Dot(Aggregate):
-    @event("Ticked")
-    def tick(self) -> None:
-        pass
 
 
 class RawAppend(Application[UUID]):

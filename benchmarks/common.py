@@ -11,11 +11,21 @@ import statistics
 import sys
 from pathlib import Path
 
+from eventsourcing.domain import Aggregate, event
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 RESULT_PREFIX = "RESULT\t"
+
+
+class Dot(Aggregate):
+    """A trivial aggregate: what the raw-store baselines save."""
+
+    @event("Ticked")
+    def tick(self) -> None:
+        pass
 
 
 def report(figure: str, value: str, baseline: str, ratio: float, target: str) -> None:
