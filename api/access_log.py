@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.bearer import bearer_token
 from application.access import AccessRecord
+from application.keys import Principal
 from infrastructure.bootstrap import Services
 from infrastructure.log_masking import mask_sensitive
 
@@ -46,25 +47,38 @@ class AccessLogMiddleware:
             token = bearer_token(scope)
             if token or scope["method"] not in SAFE_METHODS or status in REFUSALS:
                 services: Services = scope["app"].state.services
-                await run_in_threadpool(_record, services, scope, token, status)
+                principal = None
+                if token:
+                    # The key was checked for this request moments ago, so the
+                    # cache answers; only a miss goes to the store, off the loop.
+                    principal = services.keys.recently_authenticated(
+                        token
+                    ) or await run_in_threadpool(services.keys.authenticate, token)
+                # Appending only queues the record (the log is written behind).
+                services.access_log.append(
+                    _access_record(services, scope, token, principal, status)
+                )
 
 
-def _record(services: Services, scope: Scope, token: str | None, status: int) -> None:
-    principal = services.keys.authenticate(token) if token else None
+def _access_record(
+    services: Services,
+    scope: Scope,
+    token: str | None,
+    principal: Principal | None,
+    status: int,
+) -> AccessRecord:
     claimed = _CLAIMED_KEY_ID.match(token or "")
     path = scope["path"]
     if scope.get("query_string"):
         path += "?" + unquote_plus(scope["query_string"].decode("latin-1"))
-    services.access_log.append(
-        AccessRecord(
-            at=services.clock.now(),
-            key_id=principal.key_id
-            if principal
-            else (claimed.group(1) if claimed else None),
-            department=principal.actor.department if principal else None,
-            actor=principal.actor.actor if principal else None,
-            method=scope["method"],
-            path=mask_sensitive(path),
-            status=status,
-        )
+    return AccessRecord(
+        at=services.clock.now(),
+        key_id=principal.key_id
+        if principal
+        else (claimed.group(1) if claimed else None),
+        department=principal.actor.department if principal else None,
+        actor=principal.actor.actor if principal else None,
+        method=scope["method"],
+        path=mask_sensitive(path),
+        status=status,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -55,11 +56,12 @@ from domain import events as ev
 from domain.codes import SubjectKind, parse_subject_code
 from domain.errors import DomainError, InvalidRecord, SubjectAlreadyRegistered
 from domain.rules import CreditRules, Provenance
-from domain.subject import CreditSubject, subject_id
+from domain.subject import CreditSubject, SubjectSnapshot, subject_id
 
 MAX_CONFLICT_RETRIES = 8
 SnapshotRecorderFactory = Callable[[InfrastructureFactory], AggregateRecorder]
 SNAPSHOT_INTERVAL = 100
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,37 @@ class CreditLedger(Application[UUID]):
             processing.events.extend(subject.collect_events())
             processing.aggregates[subject.id] = subject
         recordings = self._record(processing)
-        self._take_snapshots(processing)
         self._notify(recordings)
+        self._snapshot_crossed(subjects, processing.events)
         return recordings
+
+    def _snapshot_crossed(
+        self, subjects: Sequence[CreditSubject], stored: Sequence[Any]
+    ) -> None:
+        """Snapshots of the subjects whose new events crossed a multiple of the
+        interval, taken from memory at their stored version.
+
+        The library would load each one again from the store at that exact
+        version (a read of up to an interval of events inside the commit); and a
+        snapshot is only a shortcut, so failing to write one must not turn events
+        already committed into an error for their callers.
+        """
+        first_new: dict[UUID, int] = {}
+        for event in stored:
+            first_new.setdefault(event.originator_id, event.originator_version)
+        due = [
+            SubjectSnapshot.take(subject)
+            for subject in subjects
+            if subject.id in first_new
+            and (first_new[subject.id] - 1) // SNAPSHOT_INTERVAL
+            < subject.version // SNAPSHOT_INTERVAL
+        ]
+        if not due or self.snapshots is None:
+            return
+        try:
+            self.snapshots.put(due)
+        except Exception:
+            logger.exception("snapshots of %d subjects not written", len(due))
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

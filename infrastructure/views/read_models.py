@@ -76,11 +76,12 @@ class ReadModels:
             ledger.rules.inspection,
         )
         self.runners = [
-            ProjectionRunner(ledger, projection, poll_interval=poll_interval)
-            for projection in (
+            ProjectionRunner(
+                ledger,
                 PublicViewsProjection(self.public),
                 RepairHistoryProjection(self.repairs),
                 IndicatorProjection(self.indicators),
+                poll_interval=poll_interval,
             )
         ]
 
@@ -99,8 +100,9 @@ class ReadModels:
     def lag(self) -> dict[str, int]:
         head = self.ledger.head_position()
         return {
-            runner.view.view_name: head - runner.view.position(self.ledger.name)
+            view.view_name: head - view.position(self.ledger.name)
             for runner in self.runners
+            for view in runner.views
         }
 
     def close(self) -> None:

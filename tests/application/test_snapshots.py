@@ -91,7 +91,8 @@ def test_a_subject_loaded_from_a_snapshot_equals_its_full_replay(
     snapshots = list(ledger.snapshots.get(subject_id(CODE))) if ledger.snapshots else []
     loaded = ledger.load(CODE)
 
-    assert [s.originator_version for s in snapshots] == [100, 200]
+    # Taken of the state each save left once it crossed a multiple of the interval.
+    assert [s.originator_version for s in snapshots] == [101, 211]
     assert state_of(loaded) == state_of(replayed(ledger))
     assert loaded.records["C3"].status == "breached"
     assert loaded.records["C3"].content["made_on"] == date(2024, 6, 1)
@@ -114,6 +115,25 @@ def test_a_subject_whose_head_is_a_snapshot_loads_whole_and_records_on(
     assert state_of(loaded) == expected
     last = list(ledger.events.get(subject_id(CODE)))[-1]
     assert last.previous_hash == loaded.head_hash  # type: ignore[attr-defined]
+    assert state_of(ledger.load(CODE)) == state_of(replayed(ledger))
+
+
+def test_a_snapshot_that_cannot_be_written_fails_no_committed_command(
+    ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger.register_subject(CODE, "示例", ACTOR)
+    assert ledger.snapshots is not None
+
+    def refuse(*_: object) -> None:
+        raise OSError("snapshot table unavailable")
+
+    monkeypatch.setattr(ledger.snapshots, "put", refuse)
+    outcomes = ledger.record_many([commitment(n) for n in range(SNAPSHOT_INTERVAL)])
+    monkeypatch.undo()
+
+    assert all(not isinstance(o, Exception) for o in outcomes)
+    assert ledger.snapshots.recorder.select_events(subject_id(CODE)) == []
+    assert ledger.load(CODE).version == SNAPSHOT_INTERVAL + 1
     assert state_of(ledger.load(CODE)) == state_of(replayed(ledger))
 
 
