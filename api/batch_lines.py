@@ -42,7 +42,8 @@ def command_from_line(
             detail="The line does not match the schema",
             errors=validation_errors(e.errors()),
         )
-    event_type = body.model_dump()["type"]
+    fields = body.model_dump()
+    event_type = fields.pop("type")
     if REQUIRED_SCOPE[event_type] not in scopes:
         return BatchLineResult(
             line=0,
@@ -52,13 +53,13 @@ def command_from_line(
     return RecordCommand(
         subject_code=subject,
         event_type=event_type,
-        fields=body.fields(),
+        fields=fields,
         actor=actor,
         request_key=key,
     )
 
 
-def line_result(number: int, outcome: Any) -> BatchLineResult:
+def line_result(number: int, outcome: Any, with_event: bool = True) -> BatchLineResult:
     if isinstance(outcome, Exception):
         answer = json.loads(bytes(problem_for(outcome).body))
         return BatchLineResult(
@@ -67,6 +68,8 @@ def line_result(number: int, outcome: Any) -> BatchLineResult:
             detail=answer["detail"],
             problem=answer["type"],
         )
+    if not with_event:
+        return BatchLineResult(line=number, status=201)
     return BatchLineResult(line=number, status=201, event=command_result(outcome))
 
 
@@ -75,8 +78,11 @@ def record_lines(
     lines: Sequence[tuple[int, Any]],
     actor: Actor,
     scopes: frozenset[str],
+    with_events: bool = True,
 ) -> list[BatchLineResult]:
-    """Validate numbered lines, store the valid ones together, answer each line."""
+    """Validate numbered lines, store the valid ones together, answer each line
+    (an accepted one with its events unless ``with_events`` is false, for callers
+    that only count them)."""
     results: dict[int, BatchLineResult] = {}
     commands: list[tuple[int, RecordCommand]] = []
     for number, item in lines:
@@ -88,5 +94,5 @@ def record_lines(
             commands.append((number, command))
     outcomes = ledger.record_many([c for _, c in commands]) if commands else []
     for (number, _), outcome in zip(commands, outcomes, strict=True):
-        results[number] = line_result(number, outcome)
+        results[number] = line_result(number, outcome, with_events)
     return [results[number] for number, _ in lines]

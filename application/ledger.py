@@ -76,6 +76,8 @@ class _Replay:
 
 # What deciding one command gave: new events, an earlier result, or a refusal.
 Decision = list[ev.SubjectEvent] | _Replay | Exception
+# Events read from the store for a batch, by subject and version, with positions.
+_ReadEvents = dict[tuple[UUID, int], tuple[ev.SubjectEvent, int]]
 
 
 class CreditLedger(Application[UUID]):
@@ -264,8 +266,7 @@ class CreditLedger(Application[UUID]):
     def _decide_and_store(
         self, commands: Sequence[RecordCommand]
     ) -> list[CommandResult | Exception]:
-        loaded: dict[str, CreditSubject] = {}
-        fresh: set[str] = set()
+        loaded, fresh, read = self._check_out_all(commands)
         outcomes: list[Decision] = []
         for command in commands:
             try:
@@ -288,7 +289,8 @@ class CreditLedger(Application[UUID]):
         }
         recorded.update(
             self._stored_answers(
-                [d for d in outcomes if isinstance(d, _Replay) and not d.in_batch]
+                [d for d in outcomes if isinstance(d, _Replay) and not d.in_batch],
+                read,
             )
         )
 
@@ -304,10 +306,37 @@ class CreditLedger(Application[UUID]):
 
         return [result(decision) for decision in outcomes]
 
+    def _check_out_all(
+        self, commands: Sequence[RecordCommand]
+    ) -> tuple[dict[str, CreditSubject], set[str], _ReadEvents]:
+        """The subjects the commands decide on: kept ones, and the rest read from
+        the store together (so ``fresh``, and their events are at hand to answer
+        replays). Unknown ones are left to ``_decide``."""
+        loaded: dict[str, CreditSubject] = {}
+        missing: set[str] = set()
+        for command in commands:
+            if command.event_type not in DECIDERS:
+                continue
+            try:
+                code = self._code(command)
+            except DomainError:
+                continue
+            if code in loaded or code in missing:
+                continue
+            kept = self._decided.take(code)
+            if kept is not None:
+                loaded[code] = kept
+            else:
+                missing.add(code)
+        stored, read = self._get_many(missing) if missing else ({}, {})
+        loaded.update(stored)
+        return loaded, set(stored), read
+
     def _stored_answers(
-        self, replays: list[_Replay]
+        self, replays: list[_Replay], read: _ReadEvents
     ) -> dict[tuple[UUID, int], RecordedEvent]:
-        """The stored events of earlier requests, read once per subject."""
+        """The stored events of earlier requests: those read for this batch
+        already, the rest read together."""
         ranges: dict[UUID, tuple[int, int]] = {}
         for r in replays:
             low, high = ranges.get(r.subject_id, (r.first_version, r.last_version))
@@ -316,12 +345,18 @@ class CreditLedger(Application[UUID]):
                 max(high, r.last_version),
             )
         answers: dict[tuple[UUID, int], RecordedEvent] = {}
+        unread: dict[UUID, tuple[int, int]] = {}
         for originator_id, (first, last) in ranges.items():
-            positions = self.positions.positions_of(originator_id)
-            for e in self.events.get(originator_id, gt=first - 1, lte=last):
-                answers[(originator_id, e.originator_version)] = recorded_event(
-                    e,  # type: ignore[arg-type]
-                    positions[e.originator_version],
+            keys = [(originator_id, v) for v in range(first, last + 1)]
+            if all(key in read for key in keys):
+                answers.update((key, recorded_event(*read[key])) for key in keys)
+            else:
+                unread[originator_id] = (first, last)
+        if unread:
+            for stored, position in self.positions.stored_in_ranges(unread):
+                event: Any = self.mapper.to_domain_event(stored)
+                answers[(event.originator_id, event.originator_version)] = (
+                    recorded_event(event, position)
                 )
         return answers
 
@@ -461,6 +496,36 @@ class CreditLedger(Application[UUID]):
             msg = f"Subject {code} is not registered"
             raise SubjectNotFound(msg)
         return subject
+
+    def _get_many(
+        self, codes: set[str]
+    ) -> tuple[dict[str, CreditSubject], _ReadEvents]:
+        """The stored subjects among ``codes``, read in one go rather than one
+        by one as the repository would, and the events read to rebuild them."""
+        ids = {subject_id(code): code for code in codes}
+        snapshots = self.snapshots
+        stored = self.positions.stored_subjects(
+            list(ids), snapshots.recorder if snapshots is not None else None
+        )
+        subjects: dict[str, CreditSubject] = {}
+        read: _ReadEvents = {}
+        for originator_id, (snapshot, events) in stored.items():
+            subject: Any = None
+            if snapshot is not None and snapshots is not None:
+                start: Any = snapshots.mapper.to_domain_event(snapshot)
+                subject = start.mutate(None)
+            # As the repository's projector, without its runtime protocol check
+            # of every event (a noticeable share of loading).
+            for stored_event, position in events:
+                event: Any = self.mapper.to_domain_event(stored_event)
+                subject = event.mutate(subject)
+                read[(originator_id, stored_event.originator_version)] = (
+                    event,
+                    position,
+                )
+            if isinstance(subject, CreditSubject):
+                subjects[ids[originator_id]] = subject
+        return subjects, read
 
     @staticmethod
     def _check_version(subject: CreditSubject, expected: int | None) -> None:

@@ -67,12 +67,17 @@ class WorkingDayDeadline:
     fallback_used: bool
 
 
+_KEPT_DEADLINES = 100_000
+
+
 class WorkingDayCalendar:
     def __init__(self, tables: Mapping[int, YearTable]) -> None:
         for year, table in tables.items():
             if year != table.year:
                 raise ValueError(f"table for {table.year} filed under year {year}")
         self._tables: dict[int, YearTable] = dict(tables)
+        # Deadlines already counted: a bulk import asks for the same few thousand.
+        self._deadlines: dict[tuple[date, int], WorkingDayDeadline] = {}
 
     @property
     def covered_years(self) -> tuple[int, ...]:
@@ -93,13 +98,20 @@ class WorkingDayCalendar:
         """The n-th working day strictly after ``start`` (``start`` itself if n=0)."""
         if n < 0:
             raise ValueError(f"number of working days must not be negative, got {n}")
+        known = self._deadlines.get((start, n))
+        if known is not None:
+            return known
         day, remaining, fallback_used = start, n, False
         while remaining:
             day += _ONE_DAY
             fallback_used = fallback_used or not self.covers(day)
             if self.is_working_day(day):
                 remaining -= 1
-        return WorkingDayDeadline(due_on=day, fallback_used=fallback_used)
+        deadline = WorkingDayDeadline(due_on=day, fallback_used=fallback_used)
+        if len(self._deadlines) >= _KEPT_DEADLINES:
+            self._deadlines.clear()
+        self._deadlines[(start, n)] = deadline
+        return deadline
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end]; 0 when ``end`` is not after ``start``."""

@@ -8,6 +8,7 @@ from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from json.encoder import encode_basestring as _encode_string
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from uuid import UUID, uuid5
@@ -92,12 +93,51 @@ def _typed(hint: Any, raw: Any) -> Any:
 
 
 def canonical_bytes(event: Any) -> bytes:
-    return json.dumps(
-        event_document(event),
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
+    """``json.dumps(event_document(event), sort_keys=True, ensure_ascii=False,
+    separators=(",", ":"))``, written field by field: plain values go straight
+    through the encoder's own string function, anything else through ``json.dumps``
+    itself, so the bytes are the same (JSON text composes) at a fraction of the cost
+    of building the document and sorting it for every event hashed."""
+    parts = []
+    for prefix, name in _sorted_fields(type(event)):
+        value: Any = getattr(event, name) if name else type(event).__name__
+        kind = type(value)
+        if kind is str:
+            text = _encode_string(value)
+        elif value is None:
+            text = "null"
+        elif value is True:
+            text = "true"
+        elif value is False:
+            text = "false"
+        elif kind is int:
+            text = int.__repr__(value)
+        elif kind is date or kind is datetime:
+            text = '"' + value.isoformat() + '"'
+        else:
+            text = _dumps(_plain(value))
+        parts.append(prefix + text)
+    return ("{" + ",".join(parts) + "}").encode()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+_SORTED_FIELDS: dict[type[Any], tuple[tuple[str, str], ...]] = {}
+
+
+def _sorted_fields(event_class: type[Any]) -> tuple[tuple[str, str], ...]:
+    """Each document key in sorted order, encoded with its colon, and the field
+    it comes from ("" for the type name)."""
+    known = _SORTED_FIELDS.get(event_class)
+    if known is None:
+        names, _ = _document_fields(event_class)
+        keys = {name: name for name in names} | {"type": ""}
+        known = _SORTED_FIELDS[event_class] = tuple(
+            (_encode_string(key) + ":", keys[key]) for key in sorted(keys)
+        )
+    return known
 
 
 def event_id(event: SubjectEvent) -> UUID:

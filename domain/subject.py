@@ -619,7 +619,9 @@ class CreditSubject(Aggregate):
     # Evolution -------------------------------------------------------------
 
     def evolve(self, event: ev.SubjectEvent) -> None:
-        self._apply(event)
+        # The evolution registered for the event's type, called without binding
+        # the singledispatchmethod (which builds a new wrapper on every access).
+        _EVOLUTIONS.dispatch(type(event))(self, event)
         self._head_event = event
         self._head_hash = None
         receipt = self.receipts.get(event.request_key)
@@ -769,6 +771,9 @@ class CreditSubject(Aggregate):
         record = self.records[record_id]
         record.status = status
         record.closed_on = on
+
+
+_EVOLUTIONS = vars(CreditSubject)["_apply"].dispatcher
 
 
 class SubjectSnapshot(Snapshot):

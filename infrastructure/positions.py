@@ -1,5 +1,5 @@
 """Position and time lookups straight from the recorders' tables, one indexed
-query each.
+query each (on PostgreSQL, many subjects' events in one query too).
 
 An event's time is read from the head of its stored JSON, where the transcoder
 writes the timestamp first, so finding the version as of a moment neither
@@ -17,7 +17,8 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg import sql
 
-from application.positions import PositionIndex, ScanningPositionIndex
+from application.positions import OneByOneReads, PositionIndex, ScanningPositionIndex
+from infrastructure.pg_bulk_reads import PostgresBulkReads
 
 TIMESTAMP_PREFIX = b'{"timestamp":{"_type_":"datetime_iso","_data_":"'
 HEAD_BYTES = len(TIMESTAMP_PREFIX) + 40
@@ -47,11 +48,12 @@ def times_from_heads(
     yield from ((version, at) for version, at in times if at is not None)
 
 
-class SQLitePositionIndex:
+class SQLitePositionIndex(OneByOneReads):
     def __init__(
         self, recorder: SQLiteApplicationRecorder, mapper: Mapper[UUID]
     ) -> None:
-        self._recorder = recorder
+        super().__init__(recorder)
+        self._sqlite = recorder
         self._scanning = ScanningPositionIndex(recorder, mapper)
         self._statement = (
             f"SELECT originator_version, rowid FROM {recorder.events_table_name} "
@@ -64,7 +66,7 @@ class SQLitePositionIndex:
         )
 
     def recorded_times(self, originator_id: UUID) -> Iterator[tuple[int, datetime]]:
-        with self._recorder.datastore.transaction(commit=False) as c:
+        with self._sqlite.datastore.transaction(commit=False) as c:
             c.execute(self._times, (originator_id.hex,))
             rows = [(int(version), bytes(head)) for version, head in c.fetchall()]
         return times_from_heads(
@@ -72,16 +74,17 @@ class SQLitePositionIndex:
         )
 
     def positions_of(self, originator_id: UUID) -> dict[int, int]:
-        with self._recorder.datastore.transaction(commit=False) as c:
+        with self._sqlite.datastore.transaction(commit=False) as c:
             c.execute(self._statement, (originator_id.hex,))
             return {int(row[0]): int(row[1]) for row in c.fetchall()}
 
 
-class PostgresPositionIndex:
+class PostgresPositionIndex(PostgresBulkReads):
     def __init__(
         self, recorder: PostgresApplicationRecorder, mapper: Mapper[UUID]
     ) -> None:
-        self._recorder = recorder
+        super().__init__(recorder)
+        self._postgres = recorder
         self._scanning = ScanningPositionIndex(recorder, mapper)
         self._statement = sql.SQL(
             "SELECT originator_version, notification_id FROM {}.{} "
@@ -100,7 +103,7 @@ class PostgresPositionIndex:
         )
 
     def recorded_times(self, originator_id: UUID) -> Iterator[tuple[int, datetime]]:
-        with self._recorder.datastore.transaction(commit=False) as c:
+        with self._postgres.datastore.transaction(commit=False) as c:
             c.execute(self._times, (originator_id,))
             rows = [
                 (int(row["originator_version"]), bytes(row["head"]))
@@ -111,7 +114,7 @@ class PostgresPositionIndex:
         )
 
     def positions_of(self, originator_id: UUID) -> dict[int, int]:
-        with self._recorder.datastore.transaction(commit=False) as c:
+        with self._postgres.datastore.transaction(commit=False) as c:
             c.execute(self._statement, (originator_id,))
             return {
                 int(row["originator_version"]): int(row["notification_id"])

@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     total = sum(1 for _ in args.file.open("rb"))
     # A line's text is kept until it is answered, for the rejects file.
     raws: dict[int, str] = {}
-    chunks = _remembering(_chunks(args.file), raws)
+    # Split among the workers, a chunk still gives each one CHUNK lines to store.
+    chunks = _remembering(_chunks(args.file, CHUNK * args.workers), raws)
     try:
         if args.workers == 1:
             answered = _in_process(services.ledger, chunks, actor)
@@ -124,13 +125,13 @@ def _worker_setup() -> tuple[CreditLedger, Callable[[], None]]:
     return services.ledger, services.close
 
 
-def _chunks(path: Path) -> Iterator[list[tuple[int, str]]]:
+def _chunks(path: Path, size: int = CHUNK) -> Iterator[list[tuple[int, str]]]:
     chunk: list[tuple[int, str]] = []
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             if line.strip():
                 chunk.append((number, line.rstrip("\n")))
-            if len(chunk) >= CHUNK:
+            if len(chunk) >= size:
                 yield chunk
                 chunk = []
     if chunk:
@@ -150,4 +151,4 @@ def _load_chunk(
             digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
             item["idempotency_key"] = f"import:{digest}"
         lines.append((number, item))
-    return record_lines(ledger, lines, actor, SCOPES)
+    return record_lines(ledger, lines, actor, SCOPES, with_events=False)

@@ -8,13 +8,13 @@ worker is a pool of one process, and a chunk's share for it waits its turn.
 
 from __future__ import annotations
 
-import atexit
 import multiprocessing
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.util import Finalize
 from typing import Any
 
 from api.schemas.batch import BatchLineResult
@@ -42,11 +42,14 @@ def worker_for(raw_line: str, workers: int) -> int:
     return zlib.crc32(subject.encode()) % workers
 
 
-def _start(setup: Setup) -> None:
+def _start(setup: Setup, setting_up: Any) -> None:
     global _context
-    _context, close = setup()
-    # Spawned workers leave through sys.exit, so this runs when the pool ends.
-    atexit.register(close)
+    # Setting up creates the store's tables if missing; PostgreSQL refuses such
+    # statements run at once by two workers ("tuple concurrently updated").
+    with setting_up:
+        _context, close = setup()
+    # Run as the worker process leaves (forked workers skip atexit handlers).
+    Finalize(None, close, exitpriority=10)
 
 
 def _load(load_chunk: LoadChunk, lines: Lines) -> list[tuple[int, BatchLineResult]]:
@@ -59,9 +62,15 @@ def load_in_workers(
 ) -> Iterator[list[tuple[int, BatchLineResult]]]:
     """Each chunk's results, share by share in file order, as workers finish
     them; a worker's failure stops the import with its message."""
-    spawn = multiprocessing.get_context("spawn")
+    # Workers fork from a server that imported the code once, rather than each
+    # importing it anew (a second or more each, on cores the import shares).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([setup.__module__])
+    setting_up = context.Lock()
     pools = [
-        ProcessPoolExecutor(1, mp_context=spawn, initializer=_start, initargs=(setup,))
+        ProcessPoolExecutor(
+            1, mp_context=context, initializer=_start, initargs=(setup, setting_up)
+        )
         for _ in range(workers)
     ]
     pending: deque[Future[list[tuple[int, BatchLineResult]]]] = deque()

@@ -129,6 +129,17 @@ def test_with_year_replaces_an_existing_table() -> None:
     assert replaced.is_working_day(date(2022, 10, 3))
 
 
+def test_a_deadline_asked_again_is_the_same_and_a_new_table_counts_anew() -> None:
+    start = date(2022, 9, 29)
+    first = CALENDAR.add_working_days(start, 3)
+
+    again = CALENDAR.add_working_days(start, 3)
+    blank = CALENDAR.with_year(YearTable(2022, frozenset(), frozenset(), "blank"))
+
+    assert again == first == WorkingDayDeadline(date(2022, 10, 9), False)
+    assert blank.add_working_days(start, 3).due_on == date(2022, 10, 4)
+
+
 def test_table_filed_under_the_wrong_year_is_refused() -> None:
     with pytest.raises(ValueError, match="table for 2022 filed under year 2023"):
         WorkingDayCalendar({2023: TABLE_2022})

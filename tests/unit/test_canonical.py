@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from uuid import uuid4
 
 from eventsourcing.utils import get_topic
 
@@ -11,11 +15,13 @@ from domain.calendar import WorkingDayCalendar
 from domain.canonical import (
     GENESIS_HASH,
     SUBJECT_TOPIC,
+    canonical_bytes,
     event_document,
     event_from_document,
     event_hash,
 )
 from domain.codes import parse_subject_code
+from domain.events import RecordCorrected
 from domain.rules import CreditRules, Provenance
 from domain.subject import CreditSubject
 
@@ -100,3 +106,43 @@ def test_changing_any_field_changes_the_hash() -> None:
 
 def test_the_subject_topic_constant_names_the_aggregate_class() -> None:
     assert get_topic(CreditSubject) == SUBJECT_TOPIC
+
+
+def documented_bytes(event: object) -> bytes:
+    """The canonical form as defined: the sorted, compact JSON of the document."""
+    document = event_document(event)
+    text = json.dumps(
+        document, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return text.encode()
+
+
+def test_canonical_bytes_are_the_sorted_compact_json_of_the_document() -> None:
+    events = busy_subject().collect_events()
+
+    assert [canonical_bytes(e) for e in events] == [documented_bytes(e) for e in events]
+
+
+def test_canonical_bytes_of_unusual_values_are_those_of_the_document() -> None:
+    class Grade(StrEnum):
+        ODD = 'quote " backslash \\ newline \n'
+
+    event = RecordCorrected(
+        originator_id=uuid4(),
+        originator_version=2**70,
+        timestamp=datetime(2024, 6, 10, 2, 0, tzinfo=UTC),
+        subject_code=Grade.ODD,
+        department="部门\u2028\x00\x1f",
+        actor="😀",
+        request_key="\\",
+        request_digest="",
+        previous_hash=GENESIS_HASH,
+        record_id="R1",
+        changes={
+            "b": [1, 2.5, None, True, date(2024, 1, 2)],
+            "a": {"z": Decimal("1.10"), "k": Grade.ODD, "u": uuid4()},
+        },
+        reason="r",
+    )
+
+    assert canonical_bytes(event) == documented_bytes(event)

@@ -1,0 +1,47 @@
+"""The command line imports only the module of the command it runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from api.cli.main import COMMAND_MODULES, build_parser
+
+
+def command_names(parser: object) -> set[str]:
+    [commands] = [
+        action
+        for action in parser._subparsers._group_actions  # type: ignore[attr-defined]
+        if action.dest == "command"
+    ]
+    return set(commands.choices)
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_MODULES))
+def test_each_command_is_registered_by_its_own_module(name: str) -> None:
+    assert command_names(build_parser(name)) == {name}
+
+
+def test_the_full_parser_knows_every_command() -> None:
+    assert command_names(build_parser()) == set(COMMAND_MODULES)
+
+
+def test_running_a_command_leaves_the_other_commands_unimported() -> None:
+    probe = (
+        "import sys\n"
+        "from api.cli.main import main\n"
+        "try:\n"
+        "    main(['calendar', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('api.cli.')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+
+    loaded = result.stdout.strip().splitlines()[-1]
+    assert "api.cli.calendar" in loaded
+    assert "api.cli.serve" not in loaded and "api.cli.audit" not in loaded
