@@ -95,6 +95,7 @@ class CreditLedger(Application[UUID]):
         env: EnvType | None = None,
         position_index: PositionIndexFactory = ScanningPositionIndex,
         snapshot_recorder: SnapshotRecorderFactory | None = None,
+        subject_cache: SubjectCache | None = None,
     ) -> None:
         # Read while the library's constructor builds the snapshot store.
         self._snapshot_recorder = snapshot_recorder
@@ -103,7 +104,7 @@ class CreditLedger(Application[UUID]):
         self.clock = clock
         self.timezone = timezone
         self.positions: PositionIndex = position_index(self.recorder, self.mapper)
-        self._decided = SubjectCache()
+        self._decided = subject_cache or SubjectCache()
         # Called with the new head position after every commit (wakes projections).
         self.commit_listeners: list[Callable[[int], None]] = []
 

@@ -12,6 +12,12 @@ careful client does. Afterwards it checks that:
 - the Kafka-fed views equal a rebuild from the store, row by row;
 - the API's resident memory did not grow over its longest life (flat memory).
 It prints the figures and exits 1 if any check fails.
+
+Each client writes to its own ``SUBJECTS_PER_CLIENT`` subjects in turn, as a
+county's many enterprises with a few records each. The API keeps decided-upon
+subjects in memory up to a number of events; that bound is set small here
+(``CACHE_EVENTS``) so the cache is full within seconds, and any growth after
+that is a leak, not the cache filling.
 """
 
 from __future__ import annotations
@@ -41,6 +47,12 @@ from tests.services import HOST, KafkaBroker, PostgresServer, free_port
 TOPIC = "soak"
 SOAK = Actor(department="market-regulation", actor="soak")
 FLAT_MEMORY_KIB = 20 * 1024
+SUBJECTS_PER_CLIENT = 100
+CACHE_EVENTS = 2_000
+
+
+def subject_code(client: int, n: int) -> str:
+    return uscc(1 + client * SUBJECTS_PER_CLIENT + n % SUBJECTS_PER_CLIENT)
 
 
 def rss_kib(pid: int) -> int | None:
@@ -95,11 +107,11 @@ class Api:
 def client(
     api: Api, key: str, number: int, stop: threading.Event, acked: dict[str, int]
 ) -> None:
-    code = uscc(number + 1)
     headers = {"Authorization": f"Bearer {key}"}
     http = httpx.Client(timeout=10)
     n = 0
     while not stop.is_set():
+        code = subject_code(number, n)
         request_key = f"soak-{number}-{n}"
         body = as_json(information(f"I{number}-{n}"))
         while True:
@@ -179,6 +191,7 @@ def main() -> int:
     chaos = random.Random(20221020)
     # The per-key rate limit would measure itself, not the service under faults.
     os.environ["CREDIT_LEDGER_RATE_LIMIT_PER_SECOND"] = "0"
+    os.environ["CREDIT_LEDGER_SUBJECT_CACHE_EVENTS"] = str(CACHE_EVENTS)
     postgres, broker = PostgresServer(), KafkaBroker()
     postgres.start()
     broker.start()
@@ -196,9 +209,10 @@ def main() -> int:
             )
             keys.close()
             for number in range(clients):
-                line.ledger.register_subject(
-                    uscc(number + 1), f"耐久测试{number}", SOAK
-                )
+                for n in range(SUBJECTS_PER_CLIENT):
+                    line.ledger.register_subject(
+                        subject_code(number, n), f"耐久测试{number}-{n}", SOAK
+                    )
             line.relay()
             consumer = line.consumer()
             api = Api(line)

@@ -12,6 +12,7 @@ from application.audit import AuditLog
 from application.clock import Clock, SystemClock
 from application.keys import ApiKeyStore, KeyService
 from application.ledger import CreditLedger
+from application.subject_cache import SubjectCache
 from domain.calendar import WorkingDayCalendar
 from domain.grading import Grade, GradeRules, InspectionPolicy
 from domain.publicity import DEFAULT_PUBLICITY_POLICY, policy_from_json
@@ -110,6 +111,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         env=settings.event_store_env(),
         position_index=position_index_for,
         snapshot_recorder=snapshot_recorder,
+        subject_cache=SubjectCache(max_events=settings.subject_cache_events),
     )
     audit, access_log = build_audit(settings, ledger, clock)
     read_models = ReadModels(ledger)

@@ -8,6 +8,8 @@ from urllib.parse import unquote, urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from application.subject_cache import DEFAULT_MAX_EVENTS
+
 DEFAULT_DATABASE_URL = "sqlite:///./var/credit-ledger.sqlite3"
 POSTGRES_RECORDER_TOPIC = "infrastructure.pg_recorder:BinaryArrayApplicationRecorder"
 
@@ -46,6 +48,8 @@ class Settings(BaseSettings):
     checkpoint_interval_seconds: float = Field(default=300.0, ge=0)
     rate_limit_per_second: float = Field(default=100.0, ge=0)
     rate_limit_burst: int = Field(default=200, ge=1)
+    # Events held by the subjects a process keeps in memory between commands.
+    subject_cache_events: int = Field(default=DEFAULT_MAX_EVENTS, ge=0)
 
     @field_validator(
         "repair_serious_cooldown_days", "repair_max_in_window", mode="before"
