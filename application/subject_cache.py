@@ -17,8 +17,8 @@ from collections import OrderedDict
 
 from domain.subject import CreditSubject
 
-DEFAULT_MAX_SUBJECTS = 10_000
-DEFAULT_MAX_EVENTS = 100_000
+DEFAULT_MAX_SUBJECTS = 50_000
+DEFAULT_MAX_EVENTS = 500_000
 
 
 class SubjectCache:
