@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.synchronize import Lock as ProcessLock
 from multiprocessing.util import Finalize
 from typing import Any
 
@@ -42,7 +43,7 @@ def worker_for(raw_line: str, workers: int) -> int:
     return zlib.crc32(subject.encode()) % workers
 
 
-def _start(setup: Setup, setting_up: Any) -> None:
+def _start(setup: Setup, setting_up: ProcessLock) -> None:
     global _context
     # Setting up creates the store's tables if missing; PostgreSQL refuses such
     # statements run at once by two workers ("tuple concurrently updated").
