@@ -13,7 +13,11 @@ suite starts it, in the same run:
   command, start-up included;
 - rerun: the same file imported again (every line is answered from its stored
   receipt, nothing is written), which is what resuming an interrupted import
-  costs for the part already done.
+  costs for the part already done;
+- batch endpoint: the same lines, each given an idempotency key, sent to
+  ``POST /v1/events:batch`` of ``credit-ledger serve`` (one uvicorn worker,
+  views fed in the API's process) in NDJSON bodies of ``BATCH_LINES`` lines by
+  one client, then sent again (all replayed).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ import time
 from pathlib import Path
 from uuid import UUID
 
+import httpx
+from bench_recording import served
 from common import Dot, report
 from eventsourcing.application import Application
 
@@ -41,6 +47,7 @@ from tests.services import PostgresServer
 CLI = str(Path(sys.executable).with_name("credit-ledger"))
 OFFICER = Actor(department="market-regulation", actor="bench")
 RAW_BATCH = 500
+BATCH_LINES = 1_000
 TARGET = 15_000
 
 
@@ -105,6 +112,32 @@ def timed_import(database_url: str, source: Path, workers: int) -> float:
     return seconds
 
 
+def batch_bodies(source: Path) -> list[bytes]:
+    """The file as NDJSON request bodies, each line with a key of its own."""
+    lines = [
+        json.dumps({"idempotency_key": f"bench:{n}", **json.loads(line)})
+        for n, line in enumerate(source.read_text(encoding="utf-8").splitlines())
+    ]
+    return [
+        "\n".join(lines[start : start + BATCH_LINES]).encode()
+        for start in range(0, len(lines), BATCH_LINES)
+    ]
+
+
+def timed_batches(url: str, key: str, bodies: list[bytes]) -> float:
+    headers = {
+        "Authorization": f"Bearer {key}",
+        "Content-Type": "application/x-ndjson",
+    }
+    with httpx.Client(base_url=url, headers=headers, timeout=300) as http:
+        started = time.perf_counter()
+        for body in bodies:
+            response = http.post("/v1/events:batch", content=body)
+            if response.status_code != 200 or response.json()["rejected"]:
+                raise RuntimeError(f"batch refused: {response.text[:2000]}")
+        return time.perf_counter() - started
+
+
 def main() -> None:
     lines = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     subjects = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000
@@ -135,6 +168,25 @@ def main() -> None:
                     rate / raw,
                     f">= {TARGET:,}",
                 )
+            url = postgres.make_database()
+            register(url, subjects)
+            bodies = batch_bodies(source)
+            with served(url, Path(tmp)) as (api, key):
+                seconds = timed_batches(api, key, bodies)
+                rate = lines / seconds
+                again = lines / timed_batches(api, key, bodies)
+            print(
+                f"POST /v1/events:batch, {BATCH_LINES} lines a request: {lines:,} "
+                f"lines in {seconds:.1f} s = {rate:,.0f}/s; resent (all replayed) "
+                f"{again:,.0f}/s"
+            )
+            report(
+                "POST /v1/events:batch PostgreSQL (lines/s)",
+                f"{rate:,.0f}",
+                f"raw save, {RAW_BATCH}/tx: {raw:,.0f}/s",
+                rate / raw,
+                f">= {TARGET:,}",
+            )
         finally:
             postgres.close()
 
