@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from uuid import UUID
 
@@ -138,6 +140,29 @@ def timed_batches(url: str, key: str, bodies: list[bytes]) -> float:
         return time.perf_counter() - started
 
 
+def registered(postgres: PostgresServer, subjects: int) -> str:
+    """A fresh database with the subjects registered; its URL."""
+    url = postgres.make_database()
+    register(url, subjects)
+    return url
+
+
+def first_and_again(lines: int, timed: Callable[[], float]) -> tuple[float, float]:
+    """Lines/s of a run and of the same run again (every line replayed)."""
+    first = lines / timed()
+    return first, lines / timed()
+
+
+def report_rate(figure: str, rate: float, raw: float) -> None:
+    report(
+        f"{figure} (lines/s)",
+        f"{rate:,.0f}",
+        f"raw save, {RAW_BATCH}/tx: {raw:,.0f}/s",
+        rate / raw,
+        f">= {TARGET:,}",
+    )
+
+
 def main() -> None:
     lines = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     subjects = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000
@@ -151,42 +176,25 @@ def main() -> None:
             raw = raw_batched_rate(postgres.make_database(), lines)
             print(f"raw Application.save, {RAW_BATCH} per transaction: {raw:,.0f}/s")
             for workers in sorted({1, workers_per_core}):
-                url = postgres.make_database()
-                register(url, subjects)
-                seconds = timed_import(url, source, workers)
-                rate = lines / seconds
-                again = lines / timed_import(url, source, workers)
+                url = registered(postgres, subjects)
+                rate, again = first_and_again(
+                    lines, partial(timed_import, url, source, workers)
+                )
                 print(
                     f"import, {workers} worker(s): {lines:,} lines over {subjects:,} "
-                    f"subjects in {seconds:.1f} s = {rate:,.0f}/s; "
-                    f"rerun (all replayed) {again:,.0f}/s"
+                    f"subjects = {rate:,.0f}/s; rerun (all replayed) {again:,.0f}/s"
                 )
-                report(
-                    f"import PostgreSQL, {workers} worker(s) (lines/s)",
-                    f"{rate:,.0f}",
-                    f"raw save, {RAW_BATCH}/tx: {raw:,.0f}/s",
-                    rate / raw,
-                    f">= {TARGET:,}",
-                )
-            url = postgres.make_database()
-            register(url, subjects)
+                report_rate(f"import PostgreSQL, {workers} worker(s)", rate, raw)
             bodies = batch_bodies(source)
-            with served(url, Path(tmp)) as (api, key):
-                seconds = timed_batches(api, key, bodies)
-                rate = lines / seconds
-                again = lines / timed_batches(api, key, bodies)
+            with served(registered(postgres, subjects), Path(tmp)) as (api, key):
+                rate, again = first_and_again(
+                    lines, partial(timed_batches, api, key, bodies)
+                )
             print(
-                f"POST /v1/events:batch, {BATCH_LINES} lines a request: {lines:,} "
-                f"lines in {seconds:.1f} s = {rate:,.0f}/s; resent (all replayed) "
-                f"{again:,.0f}/s"
+                f"POST /v1/events:batch, {BATCH_LINES} lines a request: "
+                f"{rate:,.0f}/s; resent (all replayed) {again:,.0f}/s"
             )
-            report(
-                "POST /v1/events:batch PostgreSQL (lines/s)",
-                f"{rate:,.0f}",
-                f"raw save, {RAW_BATCH}/tx: {raw:,.0f}/s",
-                rate / raw,
-                f">= {TARGET:,}",
-            )
+            report_rate("POST /v1/events:batch PostgreSQL", rate, raw)
         finally:
             postgres.close()
 
