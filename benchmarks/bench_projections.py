@@ -15,10 +15,11 @@ server started the way the test suite starts it), in the same run:
   process (one pass over the log for every view) and in 2 processes sharing the
   views out (the command's default here), in events/s and as the time 1M
   events would take; ``--per-view`` also rebuilds each view alone;
-- latency: with the in-process runners started, ``samples`` times a listing is
-  committed and the time until the serious-dishonesty list shows it is taken
-  (from the commit, as the ledger's commit listeners see it), beside the time
-  to read the same event back from the notification log.
+- latency: with the in-process runners started and other events recorded
+  meanwhile at half the recording load (see ``recording_load.py``), ``samples``
+  times a listing is committed and the time until the serious-dishonesty list
+  shows it is taken (from its commit, as the ledger's commit listeners see it),
+  beside the time to read the same event back from the notification log.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from common import median, percentile, report
+from recording_load import HALF_RECORDING_LOAD, CommitTimes, recording_load
 
 from application.commands import Actor, RecordCommand
 from application.dispatch import DECIDERS
@@ -183,31 +185,31 @@ def measure_latency(store: str, services: Services, samples: int) -> None:
     ledger = services.ledger
     views = services.read_models
     public = views.public
-    committed: list[float] = []
-    # First in line: the moment the commit is done, before any runner wakes.
-    ledger.commit_listeners.insert(0, lambda _: committed.append(time.perf_counter()))
+    commits = CommitTimes(ledger)
     views.start()
     visible: list[float] = []
     read_back: list[float] = []
     # Codes no earlier run used: each run moves the head past its own codes.
     first = LATENCY_SERIALS + ledger.head_position()
     try:
-        for n in range(samples):
-            code = uscc(first + n)
-            ledger.register_subject(code, f"latency {n}", OFFICER)
-            body = listing("S1")
-            command = RecordCommand(code, "Listed", fields_of(body), OFFICER)
-            position = ledger.record(command).primary.position
-            public.wait(ledger.name, position, timeout=10)
-            rows = public.serious_list(PageQuery(limit=1, subject_code=code)).rows
-            assert rows, "the listing did not show"
-            visible.append(time.perf_counter() - committed[-1])
-            started = time.perf_counter()
-            [notification] = ledger.recorder.select_notifications(position, 1)
-            ledger.mapper.to_domain_event(notification)
-            read_back.append(time.perf_counter() - started)
+        with recording_load(ledger, HALF_RECORDING_LOAD, first + samples) as load:
+            for n in range(samples):
+                code = uscc(first + n)
+                ledger.register_subject(code, f"latency {n}", OFFICER)
+                body = listing("S1")
+                command = RecordCommand(code, "Listed", fields_of(body), OFFICER)
+                position = ledger.record(command).primary.position
+                public.wait(ledger.name, position, timeout=10)
+                rows = public.serious_list(PageQuery(limit=1, subject_code=code)).rows
+                assert rows, "the listing did not show"
+                visible.append(time.perf_counter() - commits.of(position))
+                started = time.perf_counter()
+                [notification] = ledger.recorder.select_notifications(position, 1)
+                ledger.mapper.to_domain_event(notification)
+                read_back.append(time.perf_counter() - started)
     finally:
         views.stop()
+    print(f"{store}: recording meanwhile at {load.reached:,.0f} events/s")
     p50, p99 = percentile(visible, 50) * 1e3, percentile(visible, 99) * 1e3
     base50 = median(read_back) * 1e3
     base99 = percentile(read_back, 99) * 1e3
