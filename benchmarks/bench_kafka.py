@@ -11,10 +11,11 @@ suite starts them. In the same run, on fresh databases and topics:
   each event into all views), beside a raw fetch of the same records (no
   decoding) and the in-process runners building the same views from the store;
 - lag: with ``credit-ledger relay`` and ``credit-ledger project --source kafka``
-  running as processes, ``samples`` times a listing is committed and the time
-  until the serious-dishonesty list shows it is taken (from the commit, as the
-  ledger's commit listeners see it), beside the same with the in-process
-  runners of the embedded default on another database.
+  running as processes and other events recorded meanwhile at half the
+  recording load (see ``recording_load.py``), ``samples`` times a listing is
+  committed and the time until the serious-dishonesty list shows it is taken
+  (from its commit, as the ledger's commit listeners see it), beside the same
+  with the in-process runners of the embedded default on another database.
 """
 
 from __future__ import annotations
