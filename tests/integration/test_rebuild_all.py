@@ -5,20 +5,19 @@ a failing worker, leaves every live view as it was. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from infrastructure.bootstrap import Services, build_services
+from infrastructure.bootstrap import Services
 from infrastructure.settings import Settings
 from infrastructure.views.read_models import PROJECTIONS
 from infrastructure.views.rebuild import RebuildTarget, rebuild, rebuild_all
 from infrastructure.views.rebuild_workers import RebuildWorkerFailed, WorkerProcesses
 from infrastructure.views.tracked import SqlTrackedView
 from projections.paging import PageQuery
-from tests.factories import FixedClock, listing, uscc
+from tests.factories import listing, uscc
 from tests.view_history import caught_up, every_kind_of_fact, record, some_history
 from tests.view_scene import OFFICER
 
@@ -27,22 +26,6 @@ Snapshots = dict[str, dict[str, list[tuple[Any, ...]]]]
 
 class Interrupted(Exception):
     pass
-
-
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
-def services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Services]:
-    if request.param == "sqlite":
-        database_url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    else:
-        database_url = request.getfixturevalue("postgres_server").make_database()
-    built = build_services(Settings(database_url=database_url), FixedClock())
-    built.read_models.start()
-    try:
-        yield built
-    finally:
-        built.close()
 
 
 def every_view(services: Services) -> list[RebuildTarget]:

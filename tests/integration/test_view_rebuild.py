@@ -3,37 +3,17 @@ view keeps serving and keeps up with writes; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from infrastructure.bootstrap import Services, build_services
-from infrastructure.settings import Settings
+from infrastructure.bootstrap import Services
 from infrastructure.views.read_models import PROJECTIONS
 from infrastructure.views.rebuild import rebuild
 from projections.paging import PageQuery
-from tests.factories import FixedClock, listing, uscc
+from tests.factories import listing, uscc
 from tests.view_history import caught_up, record, some_history
 from tests.view_scene import OFFICER
 
 ALL = PageQuery(limit=None)
-
-
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
-def services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Services]:
-    if request.param == "sqlite":
-        database_url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    else:
-        database_url = request.getfixturevalue("postgres_server").make_database()
-    built = build_services(Settings(database_url=database_url), FixedClock())
-    built.read_models.start()
-    try:
-        yield built
-    finally:
-        built.close()
 
 
 @pytest.mark.parametrize("name", sorted(PROJECTIONS))
