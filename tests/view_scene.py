@@ -3,7 +3,9 @@ record through the ledger, then let the runners project what was stored."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from application.commands import Actor, RecordCommand
@@ -13,11 +15,27 @@ from domain.rules import CreditRules
 from infrastructure.views.public_views import SqlPublicViews
 from infrastructure.views.read_models import ReadModels
 from infrastructure.views.repair_views import SqlRepairHistory
+from projections.paging import Page, PageKey
 from tests.factories import Body, FixedClock, fields_of, uscc
 
 OFFICER = Actor(department="market-regulation", actor="wang")
 REVIEWER = Actor(department="credit-office", actor="li")
 REVIEW_TYPES = frozenset({"Repaired", "RepairRejected", "RecordCorrected"})
+
+
+R = TypeVar("R")
+
+
+def every_page(read: Callable[[PageKey | None], Page[R]]) -> list[R]:
+    """The rows of every page in turn, each page read after the last one's key."""
+    rows: list[R] = []
+    after: PageKey | None = None
+    while True:
+        page = read(after)
+        rows += page.rows
+        if page.next_key is None:
+            return rows
+        after = page.next_key
 
 
 def memory_ledger(clock: FixedClock) -> CreditLedger:

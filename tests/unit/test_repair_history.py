@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from projections.repair_view import RepairQuery, RepairRow
+from projections.repair_view import RepairQuery
 from tests.factories import (
     penalty,
     repair_grant,
@@ -16,7 +16,7 @@ from tests.factories import (
     repair_request,
     uscc,
 )
-from tests.view_scene import Scene
+from tests.view_scene import Scene, every_page
 
 REQUESTED = date(2022, 10, 18)
 DUE = date(2022, 11, 1)  # ten working days later (Monday-Friday fallback)
@@ -168,15 +168,11 @@ def test_filtered_repair_pages_join_up_to_the_whole_filtered_list(
     scene.project()
 
     whole = scene.repairs.repairs(RepairQuery(limit=None, **filters), REQUESTED).rows
-    paged: list[RepairRow] = []
-    after = None
-    while True:
-        query = RepairQuery(limit=2, after=after, **filters)
-        page = scene.repairs.repairs(query, REQUESTED)
-        paged += page.rows
-        if page.next_key is None:
-            break
-        after = page.next_key
+    paged = every_page(
+        lambda after: scene.repairs.repairs(
+            RepairQuery(limit=2, after=after, **filters), REQUESTED
+        )
+    )
 
     assert whole
     assert paged == whole

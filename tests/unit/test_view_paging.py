@@ -12,7 +12,7 @@ from application.commands import Actor, RecordCommand
 from projections.errors import InvalidCursor
 from projections.paging import PageKey, PageQuery, decode_cursor, encode_cursor
 from tests.factories import Body, commitment, fields_of, licence, uscc
-from tests.view_scene import OFFICER, Scene
+from tests.view_scene import OFFICER, Scene, every_page
 
 
 @pytest.fixture
@@ -48,14 +48,10 @@ def test_pages_follow_each_other_newest_first_without_repeats(scene: Scene) -> N
         scene.record(code, licence(f"L{day}", decided_on=decided, valid_from=decided))
     scene.project()
 
-    seen: list[str] = []
-    query = PageQuery(limit=3)
-    while True:
-        page = scene.public.licences(query)
-        seen += [row.record_id for row in page.rows]
-        if page.next_key is None:
-            break
-        query = PageQuery(limit=3, after=page.next_key)
+    rows = every_page(
+        lambda after: scene.public.licences(PageQuery(limit=3, after=after))
+    )
+    seen = [row.record_id for row in rows]
 
     assert seen == [f"L{day}" for day in range(7, 0, -1)]
 
@@ -132,14 +128,7 @@ def test_filtered_pages_join_up_to_the_whole_filtered_list(
     read = getattr(scene.public, column)
 
     whole = read(PageQuery(limit=None, **filters)).rows
-    paged: list[Any] = []
-    after = None
-    while True:
-        page = read(PageQuery(limit=2, after=after, **filters))
-        paged += page.rows
-        if page.next_key is None:
-            break
-        after = page.next_key
+    paged = every_page(lambda after: read(PageQuery(limit=2, after=after, **filters)))
 
     assert whole
     assert paged == whole
