@@ -92,7 +92,9 @@ def record_lines(
             results[number] = command
         else:
             commands.append((number, command))
-    outcomes = ledger.record_many([c for _, c in commands]) if commands else []
+    outcomes = (
+        ledger.record_many([c for _, c in commands], with_events) if commands else []
+    )
     for (number, _), outcome in zip(commands, outcomes, strict=True):
         results[number] = line_result(number, outcome, with_events)
     return [results[number] for number, _ in lines]

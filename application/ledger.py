@@ -23,6 +23,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     Recording,
+    Transcoder,
 )
 from eventsourcing.utils import EnvType
 
@@ -36,6 +37,7 @@ from application.errors import (
     UnknownEventType,
     VersionMismatch,
 )
+from application.msgspec_transcoder import MsgspecJSONTranscoder
 from application.positions import (
     PositionIndex,
     PositionIndexFactory,
@@ -78,6 +80,12 @@ class _Replay:
 Decision = list[ev.SubjectEvent] | _Replay | Exception
 # Events read from the store for a batch, by subject and version, with positions.
 _ReadEvents = dict[tuple[UUID, int], tuple[ev.SubjectEvent, int]]
+
+
+def _counted(decision: Decision) -> CommandResult | Exception:
+    if isinstance(decision, Exception):
+        return decision
+    return CommandResult([], replayed=isinstance(decision, _Replay))
 
 
 class CreditLedger(Application[UUID]):
@@ -172,6 +180,11 @@ class CreditLedger(Application[UUID]):
         except Exception:
             logger.exception("snapshots of %d subjects not written", len(due))
 
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = MsgspecJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
@@ -249,23 +262,25 @@ class CreditLedger(Application[UUID]):
         return outcome
 
     def record_many(
-        self, commands: Sequence[RecordCommand]
+        self, commands: Sequence[RecordCommand], with_events: bool = True
     ) -> list[CommandResult | Exception]:
         """Decide every command, then store all that succeeded in one transaction.
 
         A rule broken by one command never fails the others; a concurrent writer
         makes the whole batch decide again on fresh state (where an If-Match
-        version then no longer matches, that command alone is refused).
+        version then no longer matches, that command alone is refused). Without
+        ``with_events``, for callers that only count what was stored, a result
+        says whether it was a replay but lists no events (none are read back).
         """
         for _ in range(MAX_CONFLICT_RETRIES):
             try:
-                return self._decide_and_store(commands)
+                return self._decide_and_store(commands, with_events)
             except IntegrityError:
                 continue
         raise ConcurrentWriteConflict("too many concurrent writers")
 
     def _decide_and_store(
-        self, commands: Sequence[RecordCommand]
+        self, commands: Sequence[RecordCommand], with_events: bool
     ) -> list[CommandResult | Exception]:
         loaded, fresh, read = self._check_out_all(commands)
         outcomes: list[Decision] = []
@@ -282,6 +297,8 @@ class CreditLedger(Application[UUID]):
         touched = [s for s in loaded.values() if s.pending_events]
         recordings = self.save(*touched) if touched else []
         self._decided.put_back(list(loaded.values()))
+        if not with_events:
+            return [_counted(decision) for decision in outcomes]
         recorded = {
             (r.domain_event.originator_id, r.domain_event.originator_version): (
                 recorded_event(r.domain_event, r.notification.id)  # type: ignore[arg-type]
@@ -395,7 +412,12 @@ class CreditLedger(Application[UUID]):
     def _decide_on(
         self, subject: CreditSubject, command: RecordCommand, decider: Decider
     ) -> Decision:
-        provenance = self.provenance(command.actor, command.request_key, command.digest)
+        earlier = subject.receipts.get(command.request_key or "")
+        provenance = self.provenance(
+            command.actor,
+            command.request_key,
+            command.digest_as(earlier.digest if earlier is not None else None),
+        )
         receipt = subject.receipt_for(provenance)
         if receipt is not None:
             stored_version = subject.version - len(subject.pending_events)

@@ -191,3 +191,19 @@ def test_a_rerun_by_the_ledger_that_kept_the_subjects_gives_the_same_answers(
 
     assert [r.events for r in again] == [r.events for r in first]
     assert all(r.replayed for r in again)
+
+
+def test_a_chunk_only_counted_is_stored_the_same_and_says_which_lines_replayed(
+    store: Store,
+) -> None:
+    ledger = store.ledger()
+    counted = results(ledger.record_many(chunk()[:10], with_events=False))
+    head = ledger.head_position()
+
+    again = results(store.ledger().record_many(chunk()[:12], with_events=False))
+
+    assert [(r.events, r.replayed) for r in counted] == [([], False)] * 10
+    assert [r.replayed for r in again] == [True] * 10 + [False] * 2
+    assert [r.events for r in again] == [[]] * 12
+    assert store.ledger().head_position() == head + 2
+    assert ledger.load(SUBJECTS[3]).version == 2

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from application.commands import Actor, RecordCommand
+from application.commands import DIGEST_FORMAT, Actor, RecordCommand
 from application.errors import (
     ConcurrentWriteConflict,
     SubjectNotFound,
@@ -234,6 +234,49 @@ def test_the_same_key_for_another_request_is_refused(ledger: CreditLedger) -> No
         ledger.record(command(licence("L2"), key="k-1"))
 
     assert types(ledger) == ["SubjectRegistered", "LicencePublished"]
+
+
+class RecordedBeforeDigestFormats(RecordCommand):
+    """A request as the ledger digested it before digests named their format."""
+
+    @property
+    def digest(self) -> str:  # type: ignore[override]
+        return self.legacy_digest()
+
+
+def before_digest_formats(body: Body, key: str) -> RecordCommand:
+    plain = command(body, key=key)
+    return RecordedBeforeDigestFormats(
+        plain.subject_code, plain.event_type, plain.fields, OFFICER, key
+    )
+
+
+def test_a_retry_of_a_request_recorded_before_digest_formats_is_replayed(
+    ledger: CreditLedger,
+) -> None:
+    first = ledger.record(before_digest_formats(licence("L1"), "k-1"))
+    head = ledger.head_position()
+
+    retry = ledger.record(command(licence("L1"), key="k-1"))
+
+    assert first.primary.version == 2
+    assert retry.replayed
+    assert retry.events == first.events
+    assert ledger.head_position() == head
+    with pytest.raises(IdempotencyKeyReused, match="k-1"):
+        ledger.record(command(licence("L2"), key="k-1"))
+
+
+def test_a_digest_names_its_format_and_differs_between_requests() -> None:
+    one, other = command(licence("L1"), key="k"), command(licence("L2"), key="k")
+
+    assert one.digest.startswith(DIGEST_FORMAT)
+    assert one.digest == command(licence("L1"), key="k").digest
+    assert one.digest != other.digest
+    assert one.digest_as(None) == one.digest
+    assert one.digest_as(one.legacy_digest()) == one.legacy_digest()
+    assert one.digest_as(other.legacy_digest()) == one.digest
+    assert one.digest_as(other.digest) == one.digest
 
 
 def test_the_same_request_twice_in_one_batch_is_stored_once_and_answered_twice(

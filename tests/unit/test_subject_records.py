@@ -10,7 +10,7 @@ import pytest
 
 from domain.canonical import GENESIS_HASH, event_hash
 from domain.errors import IdempotencyKeyReused, InvalidRecord, RuleViolation
-from domain.events import RecordCorrected
+from domain.events import LicencePublished, RecordCorrected
 from domain.rules import Provenance
 from tests.factories import (
     commitment,
@@ -191,3 +191,25 @@ def test_an_unused_request_key_has_no_receipt() -> None:
     desk = Desk()
 
     assert desk.subject.receipt_for(keyed(desk, "fresh", "digest")) is None
+
+
+def test_an_event_is_only_triggered_with_exactly_its_fields() -> None:
+    desk = Desk()
+    version = desk.subject.version
+    fields = {k: v for k, v in licence("L1").items() if k != "type"}
+    del fields["licence_no"]
+
+    with pytest.raises(
+        TypeError, match=r"missing \[.*'licence_no'.*\], unexpected \[\]"
+    ):
+        desk.subject._trigger(LicencePublished, desk.provenance("k"), **fields)
+    with pytest.raises(TypeError, match=r"unexpected \['colour'\]"):
+        desk.subject._trigger(
+            RecordCorrected,
+            desk.provenance("k"),
+            record_id="L1",
+            changes={},
+            reason="r",
+            colour="red",
+        )
+    assert desk.subject.version == version
