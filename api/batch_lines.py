@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from api.problems import problem_for, validation_errors
+from api.problem_details import error_problem, validation_errors
 from api.schemas.batch import BatchLineResult
 from api.schemas.events import EventBody, EventIn
 from api.translate import command_result
@@ -61,7 +60,7 @@ def command_from_line(
 
 def line_result(number: int, outcome: Any, with_event: bool = True) -> BatchLineResult:
     if isinstance(outcome, Exception):
-        answer = json.loads(bytes(problem_for(outcome).body))
+        answer, _ = error_problem(outcome)
         return BatchLineResult(
             line=number,
             status=answer["status"],

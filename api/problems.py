@@ -9,38 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from application.errors import (
-    ApplicationError,
-    ConcurrentWriteConflict,
-    SubjectNotFound,
-    UnknownEventType,
-    VersionMismatch,
+from api.problem_details import (
+    error_problem,
+    problem_body,
+    validation_errors,
 )
-from domain.errors import (
-    DomainError,
-    DuplicateRecord,
-    InvalidRecord,
-    InvalidSubjectCode,
-    UnknownRecord,
-    UnknownRepair,
-)
+from application.errors import ApplicationError
+from domain.errors import DomainError
 
-PROBLEM_TYPE_BASE = "https://credit-ledger.example/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-
-STATUS_BY_ERROR: list[tuple[type[Exception], int]] = [
-    (InvalidSubjectCode, 422),
-    (InvalidRecord, 422),
-    (UnknownRecord, 404),
-    (UnknownRepair, 404),
-    (DuplicateRecord, 409),
-    (SubjectNotFound, 404),
-    (UnknownEventType, 422),
-    (VersionMismatch, 412),
-    (ConcurrentWriteConflict, 409),
-    (DomainError, 409),
-    (ApplicationError, 409),
-]
 
 
 def problem(
@@ -51,50 +28,19 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body = {
-        "type": PROBLEM_TYPE_BASE + kind,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        **extra,
-    }
     return JSONResponse(
-        body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+        problem_body(status, title, detail, kind, **extra),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
     )
 
 
 def problem_for(error: Exception) -> JSONResponse:
-    status = next(s for cls, s in STATUS_BY_ERROR if isinstance(error, cls))
-    headers: dict[str, str] = {}
-    extra: dict[str, Any] = {}
-    if isinstance(error, VersionMismatch):
-        extra["current_version"] = error.current_version
-        headers["ETag"] = f'"{error.current_version}"'
-    if isinstance(error, ConcurrentWriteConflict):
-        headers["Retry-After"] = "1"
-    return problem(
-        status,
-        getattr(error, "title", "Request refused"),
-        str(error),
-        _kebab(type(error).__name__),
-        headers,
-        **extra,
+    body, headers = error_problem(error)
+    return JSONResponse(
+        body, status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
-
-
-def _kebab(name: str) -> str:
-    return "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
-
-
-def validation_errors(errors: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
-            "message": e.get("msg", ""),
-            "type": e.get("type", ""),
-        }
-        for e in errors
-    ]
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -1,10 +1,6 @@
-"""Maps application results to response schemas and header values to arguments."""
+"""Maps application results to response schemas."""
 
 from __future__ import annotations
-
-from datetime import datetime
-
-from fastapi import HTTPException
 
 from api.schemas.inspection import InspectionTermsPublic
 from api.schemas.subjects import (
@@ -15,23 +11,6 @@ from api.schemas.subjects import (
     SubjectStatePublic,
 )
 from application.results import CommandResult, SubjectState
-
-
-def parse_if_match(value: str | None) -> int | None:
-    if value is None:
-        return None
-    text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
-        raise HTTPException(422, f"If-Match must be a subject version, not {value!r}")
-    return int(text)
-
-
-def require_timezone(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise HTTPException(
-            422, "as_of must be an RFC 3339 instant with a time zone offset"
-        )
-    return value
 
 
 def command_result(result: CommandResult) -> CommandResultPublic:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import fields, is_dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from json.encoder import encode_basestring as _encode_string
+from operator import attrgetter
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from uuid import UUID, uuid5
@@ -96,26 +98,55 @@ def _typed(hint: Any, raw: Any) -> Any:
 
 def canonical_bytes(event: Any) -> bytes:
     """``json.dumps(event_document(event), sort_keys=True, ensure_ascii=False,
-    separators=(",", ":"))``: an event of plain values (the usual case) is
-    written by msgspec, whose JSON of text, whole numbers, booleans and null is
-    the same to the byte; anything else goes field by field."""
-    event_class = type(event)
-    fields_in_order = _sorted_fields(event_class)
-    document: dict[str, Any] = {}
-    for _, name, key in fields_in_order:
-        value: Any = getattr(event, name) if name else event_class.__name__
-        kind = type(value)
-        if kind is date or kind is datetime:
-            value = value.isoformat()
-        elif kind is UUID:
-            value = str(value)
-        elif kind not in _AS_IS:
-            return _bytes_field_by_field(event, fields_in_order)
-        document[key] = value
+    separators=(",", ":"))``. An event of plain values, dates and UUIDs once its
+    times are ISO text (the usual case) is written by msgspec, whose sorted JSON
+    of those is the same to the byte; anything else goes field by field."""
+    layout = _layout(type(event))
+    document = dict(zip(layout.keys, layout.values_of(event), strict=True))
+    for key in layout.time_keys:
+        value = document[key]
+        if type(value) is datetime:
+            document[key] = value.isoformat()
+    if not set(map(type, document.values())) <= _WRITTEN_ALIKE:
+        return _bytes_field_by_field(event, _sorted_fields(type(event)))
+    document["type"] = layout.type_name
     return _canonical_encoder.encode(document)
 
 
-_canonical_encoder = msgspec.json.Encoder()
+_canonical_encoder = msgspec.json.Encoder(order="sorted")
+# Written by msgspec as by json.dumps of the document (a time is not: "Z").
+_WRITTEN_ALIKE = frozenset({str, int, bool, type(None), date, UUID})
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """An event class's document keys, a getter of their values in that order,
+    and the keys whose type allows a time."""
+
+    keys: tuple[str, ...]
+    values_of: Callable[[Any], tuple[Any, ...]]
+    time_keys: tuple[str, ...]
+    type_name: str
+
+
+_LAYOUTS: dict[type[Any], _Layout] = {}
+
+
+def _layout(event_class: type[Any]) -> _Layout:
+    known = _LAYOUTS.get(event_class)
+    if known is None:
+        names, type_name = _document_fields(event_class)
+        hints = get_type_hints(event_class)
+        times = tuple(name for name in names if _allows_time(hints[name]))
+        known = _LAYOUTS[event_class] = _Layout(
+            names, attrgetter(*names), times, type_name
+        )
+    return known
+
+
+def _allows_time(hint: Any) -> bool:
+    options = get_args(hint) if get_origin(hint) in (Union, UnionType) else (hint,)
+    return datetime in options
 
 
 def _bytes_field_by_field(

@@ -20,7 +20,7 @@ from api.schemas.batch import BatchLineResult
 from application.commands import Actor
 from application.keys import SCOPES
 from application.ledger import CreditLedger
-from infrastructure.bootstrap import build_services
+from infrastructure.ledger_setup import build_ledger
 from infrastructure.settings import Settings
 
 CHUNK = 500
@@ -65,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {args.file} is not a file", file=sys.stderr)
         return 2
     actor = Actor(department=args.department, actor=args.actor)
-    services = build_services(Settings())
+    # Workers each build their own ledger; in-process, this one records.
+    ledger = build_ledger(Settings()) if args.workers == 1 else None
     _collect_rarely()
     accepted = rejected = 0
     rejects = args.rejects.open("w", encoding="utf-8") if args.rejects else None
@@ -75,8 +76,8 @@ def run(args: argparse.Namespace) -> int:
     # Split among the workers, a chunk still gives each one CHUNK lines to store.
     chunks = _remembering(_chunks(args.file, CHUNK * args.workers), raws)
     try:
-        if args.workers == 1:
-            answered = _in_process(services.ledger, chunks, actor)
+        if ledger is not None:
+            answered = _in_process(ledger, chunks, actor)
         else:
             answered = load_in_workers(
                 chunks, args.workers, _worker_setup, partial(_load_chunk, actor=actor)
@@ -101,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error}; run the import again to finish it", file=sys.stderr)
         return 2
     finally:
-        services.close()
+        if ledger is not None:
+            ledger.close()
         if rejects is not None:
             rejects.close()
     print(f"{accepted} accepted, {rejected} rejected, {accepted + rejected} lines")
@@ -123,9 +125,9 @@ def _remembering(chunks: Iterator[Lines], raws: dict[int, str]) -> Iterator[Line
 
 
 def _worker_setup() -> tuple[CreditLedger, Callable[[], None]]:
-    services = build_services(Settings())
+    ledger = build_ledger(Settings())
     _collect_rarely()
-    return services.ledger, services.close
+    return ledger, ledger.close
 
 
 def _collect_rarely() -> None:

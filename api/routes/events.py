@@ -11,10 +11,11 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.batch_lines import record_lines
 from api.deps import CommitterDep, LedgerDep, PrincipalDep, check_scope
+from api.request_values import parse_if_match
 from api.schemas.batch import BatchLineResult, BatchResult
 from api.schemas.events import EventBody, EventIn
 from api.schemas.subjects import CommandResultPublic
-from api.translate import command_result, parse_if_match
+from api.translate import command_result
 from application.commands import RecordCommand
 from application.dispatch import RECORD_SCOPE, REQUIRED_SCOPE, REVIEW_SCOPE
 from application.group_commit import result_of

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Query, Response
 
 from api.deps import AuditorDep, LedgerDep, PrincipalDep, RecorderDep, ServicesDep
 from api.read_your_writes import MinPosition, await_store_position, report_position
+from api.request_values import parse_if_match, require_timezone
 from api.schemas.subjects import (
     CommandResultPublic,
     HistoryPublic,
@@ -18,12 +19,7 @@ from api.schemas.subjects import (
     SubjectPublic,
     SubjectStatePublic,
 )
-from api.translate import (
-    command_result,
-    parse_if_match,
-    require_timezone,
-    state_public,
-)
+from api.translate import command_result, state_public
 
 router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
 

@@ -146,3 +146,20 @@ def test_canonical_bytes_of_unusual_values_are_those_of_the_document() -> None:
     )
 
     assert canonical_bytes(event) == documented_bytes(event)
+
+
+def test_canonical_bytes_of_values_of_unexpected_types_are_those_of_the_document() -> (
+    None
+):
+    event = busy_subject().collect_events()[1]
+    odd = event_from_document(event_document(event))
+    # Decoded events are plain objects: the values are set as they were stored.
+    odd.__dict__.update(
+        decided_on=datetime(2024, 6, 3, 8, 30, tzinfo=UTC),
+        content=uuid4(),
+        authority=date(2024, 6, 3),
+        fine_amount=Decimal("10.50"),
+    )
+
+    assert canonical_bytes(odd) == documented_bytes(odd)
+    assert canonical_bytes(event) == documented_bytes(event)

@@ -6,7 +6,7 @@ import pytest
 
 from domain.calendar import WorkingDayCalendar
 from domain.grading import Grade
-from infrastructure.bootstrap import build_rules
+from infrastructure.ledger_setup import build_rules
 from infrastructure.settings import Settings
 
 

@@ -1,0 +1,85 @@
+"""What an error says as RFC 9457 problem details, without the HTTP framework
+(the import command answers its lines with them and needs nothing else of it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from application.errors import (
+    ApplicationError,
+    ConcurrentWriteConflict,
+    SubjectNotFound,
+    UnknownEventType,
+    VersionMismatch,
+)
+from domain.errors import (
+    DomainError,
+    DuplicateRecord,
+    InvalidRecord,
+    InvalidSubjectCode,
+    UnknownRecord,
+    UnknownRepair,
+)
+
+PROBLEM_TYPE_BASE = "https://credit-ledger.example/problems/"
+
+STATUS_BY_ERROR: list[tuple[type[Exception], int]] = [
+    (InvalidSubjectCode, 422),
+    (InvalidRecord, 422),
+    (UnknownRecord, 404),
+    (UnknownRepair, 404),
+    (DuplicateRecord, 409),
+    (SubjectNotFound, 404),
+    (UnknownEventType, 422),
+    (VersionMismatch, 412),
+    (ConcurrentWriteConflict, 409),
+    (DomainError, 409),
+    (ApplicationError, 409),
+]
+
+
+def problem_body(
+    status: int, title: str, detail: str, kind: str, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "type": PROBLEM_TYPE_BASE + kind,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+
+
+def error_problem(error: Exception) -> tuple[dict[str, Any], dict[str, str]]:
+    """The problem body a refusal is answered with, and its response headers."""
+    status = next(s for cls, s in STATUS_BY_ERROR if isinstance(error, cls))
+    headers: dict[str, str] = {}
+    extra: dict[str, Any] = {}
+    if isinstance(error, VersionMismatch):
+        extra["current_version"] = error.current_version
+        headers["ETag"] = f'"{error.current_version}"'
+    if isinstance(error, ConcurrentWriteConflict):
+        headers["Retry-After"] = "1"
+    body = problem_body(
+        status,
+        getattr(error, "title", "Request refused"),
+        str(error),
+        _kebab(type(error).__name__),
+        **extra,
+    )
+    return body, headers
+
+
+def _kebab(name: str) -> str:
+    return "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
+
+
+def validation_errors(errors: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+            "message": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
+        for e in errors
+    ]

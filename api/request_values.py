@@ -1,0 +1,24 @@
+"""Header and query values turned into the arguments the ledger takes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import HTTPException
+
+
+def parse_if_match(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise HTTPException(422, f"If-Match must be a subject version, not {value!r}")
+    return int(text)
+
+
+def require_timezone(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise HTTPException(
+            422, "as_of must be an RFC 3339 instant with a time zone offset"
+        )
+    return value
