@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import gc
-import hashlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from api.batch_lines import record_lines
-from api.cli.import_workers import ImportWorkerFailed, Lines, load_in_workers
-from api.schemas.batch import BatchLineResult
+from api.cli.import_workers import (
+    Answers,
+    ImportWorkerFailed,
+    InModule,
+    Lines,
+    load_in_workers,
+)
 from application.commands import Actor
-from application.keys import SCOPES
-from application.ledger import CreditLedger
-from infrastructure.ledger_setup import build_ledger
-from infrastructure.settings import Settings
 
+# Where the lines are recorded; imported by the worker processes' server (or
+# here, with one worker), never by the process that hands lines to workers.
+LOADING = "api.cli.import_loading"
 CHUNK = 500
 
 
@@ -45,7 +46,8 @@ def register(commands: Any) -> None:
         type=positive_int,
         default=1,
         help="processes to import with (default 1); each subject's lines always go "
-        "to the same one, in file order. More than the machine's cores gains nothing",
+        "to the same one, in file order. One per core, and one more to use the "
+        "time a worker waits on the database, is about as many as help",
     )
     parser.set_defaults(func=run)
 
@@ -65,78 +67,63 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {args.file} is not a file", file=sys.stderr)
         return 2
     actor = Actor(department=args.department, actor=args.actor)
-    # Workers each build their own ledger; in-process, this one records.
-    ledger = build_ledger(Settings()) if args.workers == 1 else None
-    _collect_rarely()
     accepted = rejected = 0
     rejects = args.rejects.open("w", encoding="utf-8") if args.rejects else None
-    total = sum(1 for _ in args.file.open("rb"))
+    with args.file.open("rb") as counted:
+        total = sum(1 for _ in counted)
     # A line's text is kept until it is answered, for the rejects file.
     raws: dict[int, str] = {}
     # Split among the workers, a chunk still gives each one CHUNK lines to store.
     chunks = _remembering(_chunks(args.file, CHUNK * args.workers), raws)
     try:
-        if ledger is not None:
-            answered = _in_process(ledger, chunks, actor)
-        else:
-            answered = load_in_workers(
-                chunks, args.workers, _worker_setup, partial(_load_chunk, actor=actor)
-            )
         with tqdm(total=total, unit="line", file=sys.stderr) as progress:
-            for results in answered:
-                for number, result in results:
+            for answers in _answered(chunks, args.workers, actor):
+                for number, refusal in answers:
                     raw = raws.pop(number, "")
-                    if result.status < 300:
+                    if refusal is None:
                         accepted += 1
                         continue
                     rejected += 1
                     if rejects is not None:
-                        answer = {
-                            "line": number,
-                            "error": result.model_dump(),
-                            "raw": raw,
-                        }
-                        rejects.write(json.dumps(answer, ensure_ascii=False) + "\n")
-                progress.update(len(results))
+                        _write_reject(rejects, number, refusal, raw)
+                progress.update(len(answers))
     except ImportWorkerFailed as error:
         print(f"error: {error}; run the import again to finish it", file=sys.stderr)
         return 2
     finally:
-        if ledger is not None:
-            ledger.close()
         if rejects is not None:
             rejects.close()
     print(f"{accepted} accepted, {rejected} rejected, {accepted + rejected} lines")
     return 0 if rejected == 0 else 1
 
 
-def _in_process(
-    ledger: CreditLedger, chunks: Iterator[Lines], actor: Actor
-) -> Iterator[list[tuple[int, BatchLineResult]]]:
-    for chunk in chunks:
-        results = _load_chunk(ledger, chunk, actor)
-        yield list(zip((number for number, _ in chunk), results, strict=True))
+def _answered(chunks: Iterator[Lines], workers: int, actor: Actor) -> Iterator[Answers]:
+    load_chunk = partial(InModule(LOADING, "load_chunk"), actor=actor)
+    if workers > 1:
+        yield from load_in_workers(
+            chunks, workers, InModule(LOADING, "open_ledger"), load_chunk, [LOADING]
+        )
+        return
+    ledger, close = InModule(LOADING, "open_ledger")()
+    try:
+        for chunk in chunks:
+            refusals = load_chunk(ledger, chunk)
+            yield list(zip((number for number, _ in chunk), refusals, strict=True))
+    finally:
+        close()
+
+
+def _write_reject(
+    rejects: TextIO, number: int, refusal: dict[str, Any], raw: str
+) -> None:
+    answer = {"line": number, "error": refusal, "raw": raw}
+    rejects.write(json.dumps(answer, ensure_ascii=False) + "\n")
 
 
 def _remembering(chunks: Iterator[Lines], raws: dict[int, str]) -> Iterator[Lines]:
     for chunk in chunks:
         raws.update(chunk)
         yield chunk
-
-
-def _worker_setup() -> tuple[CreditLedger, Callable[[], None]]:
-    ledger = build_ledger(Settings())
-    _collect_rarely()
-    return ledger, ledger.close
-
-
-def _collect_rarely() -> None:
-    """An import keeps the subjects it decides on, so every collection of the
-    older generations scans more of them: what start-up built is set aside and
-    the young are collected in larger steps (collecting took a tenth of an
-    import's time; cycles are still collected, less often)."""
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 10)
 
 
 def _chunks(path: Path, size: int = CHUNK) -> Iterator[list[tuple[int, str]]]:
@@ -150,19 +137,3 @@ def _chunks(path: Path, size: int = CHUNK) -> Iterator[list[tuple[int, str]]]:
                 chunk = []
     if chunk:
         yield chunk
-
-
-def _load_chunk(
-    ledger: CreditLedger, chunk: list[tuple[int, str]], actor: Actor
-) -> list[BatchLineResult]:
-    lines: list[tuple[int, Any]] = []
-    for number, raw in chunk:
-        try:
-            item = json.loads(raw)
-        except json.JSONDecodeError as e:
-            item = f"malformed JSON: {e}"
-        if isinstance(item, dict) and "idempotency_key" not in item:
-            digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-            item["idempotency_key"] = f"import:{digest}"
-        lines.append((number, item))
-    return record_lines(ledger, lines, actor, SCOPES, with_events=False)

@@ -8,21 +8,24 @@ worker is a pool of one process, and a chunk's share for it waits its turn.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from multiprocessing.synchronize import Lock as ProcessLock
 from multiprocessing.util import Finalize
 from typing import Any
 
-from api.schemas.batch import BatchLineResult
-
 Lines = list[tuple[int, str]]
+# A refused line's problem, as the rejects file gives it.
+Refusal = dict[str, Any]
+Answers = list[tuple[int, Refusal | None]]
 Setup = Callable[[], tuple[Any, Callable[[], None]]]
-LoadChunk = Callable[[Any, Lines], list[BatchLineResult]]
+LoadChunk = Callable[[Any, Lines], list[Refusal | None]]
 # Chunks handed out and not yet answered, per worker: bounds memory.
 BACKLOG = 4
 
@@ -31,6 +34,18 @@ _context: Any = None
 
 class ImportWorkerFailed(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class InModule:
+    """A function named by its module, imported where it is called: the
+    process that hands lines to workers need not import what records them."""
+
+    module: str
+    name: str
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(self.module), self.name)(*args, **kwargs)
 
 
 def worker_for(raw_line: str, workers: int) -> int:
@@ -53,20 +68,24 @@ def _start(setup: Setup, setting_up: ProcessLock) -> None:
     Finalize(None, close, exitpriority=10)
 
 
-def _load(load_chunk: LoadChunk, lines: Lines) -> list[tuple[int, BatchLineResult]]:
+def _load(load_chunk: LoadChunk, lines: Lines) -> Answers:
     results = load_chunk(_context, lines)
     return list(zip((number for number, _ in lines), results, strict=True))
 
 
 def load_in_workers(
-    chunks: Iterator[Lines], workers: int, setup: Setup, load_chunk: LoadChunk
-) -> Iterator[list[tuple[int, BatchLineResult]]]:
-    """Each chunk's results, share by share in file order, as workers finish
+    chunks: Iterator[Lines],
+    workers: int,
+    setup: Setup,
+    load_chunk: LoadChunk,
+    preload: Sequence[str] = (),
+) -> Iterator[Answers]:
+    """Each chunk's answers, share by share in file order, as workers finish
     them; a worker's failure stops the import with its message."""
-    # Workers fork from a server that imported the code once, rather than each
-    # importing it anew (a second or more each, on cores the import shares).
+    # Workers fork from a server that imported the code once (``preload``, or
+    # the setup's module), rather than each importing it anew.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([setup.__module__])
+    context.set_forkserver_preload(list(preload) or [setup.__module__])
     setting_up = context.Lock()
     pools = [
         ProcessPoolExecutor(
@@ -74,7 +93,7 @@ def load_in_workers(
         )
         for _ in range(workers)
     ]
-    pending: deque[Future[list[tuple[int, BatchLineResult]]]] = deque()
+    pending: deque[Future[Answers]] = deque()
     try:
         for chunk in chunks:
             shares: list[Lines] = [[] for _ in range(workers)]
@@ -92,9 +111,7 @@ def load_in_workers(
             pool.shutdown(cancel_futures=True)
 
 
-def _answered(
-    future: Future[list[tuple[int, BatchLineResult]]],
-) -> list[tuple[int, BatchLineResult]]:
+def _answered(future: Future[Answers]) -> Answers:
     try:
         return future.result()
     except BrokenProcessPool as error:

@@ -11,11 +11,11 @@ import pytest
 from api.cli.import_workers import (
     ImportWorkerFailed,
     Lines,
+    Refusal,
     load_in_workers,
     worker_for,
 )
 from api.cli.main import main
-from api.schemas.batch import BatchLineResult
 from application.commands import Actor
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
@@ -112,7 +112,7 @@ def unusable_store() -> tuple[object, Callable[[], None]]:
     raise RuntimeError("no store here")
 
 
-def nothing_loaded(context: object, lines: Lines) -> list[BatchLineResult]:
+def nothing_loaded(context: object, lines: Lines) -> list[Refusal | None]:
     return []
 
 

@@ -45,3 +45,17 @@ def test_running_a_command_leaves_the_other_commands_unimported() -> None:
     loaded = result.stdout.strip().splitlines()[-1]
     assert "api.cli.calendar" in loaded
     assert "api.cli.serve" not in loaded and "api.cli.audit" not in loaded
+
+
+def test_the_import_command_leaves_recording_to_the_processes_that_record() -> None:
+    probe = (
+        "import sys\n"
+        "import api.cli.import_file\n"
+        "heavy = ('api.cli.import_loading', 'application.ledger', 'fastapi')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "[]"
