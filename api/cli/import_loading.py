@@ -10,6 +10,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
+
 from api.batch_lines import record_lines
 from api.cli.import_workers import Lines, Refusal
 from application.commands import Actor
@@ -34,16 +36,30 @@ def _collect_rarely() -> None:
     gc.set_threshold(10_000, 20, 10)
 
 
+def _parsed(raw: str) -> Any:
+    """The line's value, or why it is not JSON. msgspec parses it in C; what
+    msgspec refuses (a number too large for it, NaN) is parsed as Python's json
+    parses it, which alone decides what is malformed."""
+    try:
+        return _decoder.decode(raw)
+    except msgspec.DecodeError:
+        pass
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as e:
+        return f"malformed JSON: {e}"
+
+
+_decoder = msgspec.json.Decoder()
+
+
 def load_chunk(
     ledger: CreditLedger, chunk: Lines, actor: Actor
 ) -> list[Refusal | None]:
     """Each line's refusal, or None for a line stored (or stored before)."""
     lines: list[tuple[int, Any]] = []
     for number, raw in chunk:
-        try:
-            item = json.loads(raw)
-        except json.JSONDecodeError as e:
-            item = f"malformed JSON: {e}"
+        item = _parsed(raw)
         if isinstance(item, dict) and "idempotency_key" not in item:
             digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
             item["idempotency_key"] = f"import:{digest}"
