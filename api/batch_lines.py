@@ -41,7 +41,9 @@ def command_from_line(
             detail="The line does not match the schema",
             errors=validation_errors(e.errors()),
         )
-    fields = body.model_dump()
+    # The validated values as they are (plain text, dates, lists of text): what
+    # model_dump() would copy out of them one by one.
+    fields = dict(vars(body))
     event_type = fields.pop("type")
     if REQUIRED_SCOPE[event_type] not in scopes:
         return BatchLineResult(

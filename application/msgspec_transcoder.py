@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoding
+
+from application.transcodings import DateAsISO
 
 # Written by msgspec as JSON writes them (a subclass, such as an enum, is not).
 _PLAIN = frozenset({str, int, bool, type(None)})
@@ -28,13 +30,29 @@ class MsgspecJSONTranscoder(JSONTranscoder):
         super().__init__()
         self._fast_encoder = msgspec.json.Encoder()
         self._fast_decoder = msgspec.json.Decoder()
+        # The names of the transcodings that store a type as its ISO text: the
+        # dates and times of every event, tagged here without calling them.
+        self._iso_names: dict[type, str] = {}
+
+    def register(self, transcoding: Transcoding) -> None:
+        super().register(transcoding)
+        self._iso_names.pop(transcoding.type, None)
+        if type(transcoding) in (DateAsISO, DatetimeAsISO):
+            self._iso_names[transcoding.type] = transcoding.name
 
     def encode(self, obj: Any) -> bytes:
         if type(obj) is dict:
             tagged = dict(obj)
+            iso_names = self._iso_names
             try:
                 for key, value in obj.items():
-                    if type(value) not in _PLAIN:
+                    kind = type(value)
+                    if kind in _PLAIN:
+                        continue
+                    name = iso_names.get(kind)
+                    if name is not None:
+                        tagged[key] = {"_type_": name, "_data_": value.isoformat()}
+                    else:
                         tagged[key] = self._tagged(value)
             except _NotPlain:
                 return super().encode(obj)

@@ -3,14 +3,61 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import pytest
+
+from api.batch_lines import command_from_line, event_adapter
 from api.cli.import_loading import load_chunk
-from application.commands import Actor
+from application.commands import Actor, RecordCommand
+from application.keys import SCOPES
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
-from tests.factories import FixedClock, as_json, information, uscc
+from tests.factories import (
+    Body,
+    FixedClock,
+    as_json,
+    breach,
+    commitment,
+    correction,
+    delisting,
+    expiry,
+    fulfilment,
+    information,
+    licence,
+    listing,
+    penalty,
+    red_list_revocation,
+    red_listing,
+    repair_grant,
+    repair_rejection,
+    repair_request,
+    revocation,
+    uscc,
+)
 
 OFFICER = Actor(department="tax", actor="import")
+EVERY_TYPE = [
+    factory()
+    for factory in (
+        licence,
+        penalty,
+        information,
+        commitment,
+        fulfilment,
+        breach,
+        listing,
+        delisting,
+        red_listing,
+        red_list_revocation,
+        expiry,
+        repair_request,
+        repair_grant,
+        repair_rejection,
+        correction,
+        revocation,
+    )
+]
 
 
 def test_each_line_is_stored_or_refused_with_its_reason() -> None:
@@ -42,3 +89,26 @@ def test_each_line_is_stored_or_refused_with_its_reason() -> None:
         "SubjectRegistered",
         "InformationRecorded",
     ]
+
+
+@pytest.mark.parametrize("body", EVERY_TYPE, ids=lambda b: str(b["type"]))
+def test_a_lines_fields_are_its_validated_values_as_model_dump_gives_them(
+    body: Body,
+) -> None:
+    line = {"subject": uscc(1), **as_json(body)}
+
+    command = command_from_line(line, OFFICER, SCOPES)
+
+    assert isinstance(command, RecordCommand)
+    dumped = event_adapter.validate_python(as_json(body)).model_dump()
+    del dumped["type"]
+    assert command.fields == dumped
+    assert kinds(command.fields) == kinds(dumped)
+
+
+def kinds(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: kinds(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [kinds(v) for v in value]
+    return type(value)

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.persistence import JSONTranscoder, Transcoding
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +17,7 @@ from application.commands import Actor, RecordCommand
 from application.ledger import CreditLedger
 from application.msgspec_transcoder import MsgspecJSONTranscoder
 from application.results import CommandResult
+from application.transcodings import DateAsISO
 from domain.records import CreditRecord, RecordKind
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
@@ -130,3 +131,31 @@ def test_state_objects_and_enums_go_through_the_library_path(
         "kind": "penalty",
         "id": UUID(int=7),
     }
+
+
+class DateAsOrdinal(Transcoding):
+    type = date
+    name = "date_ordinal"
+
+    def encode(self, obj: date) -> int:
+        return obj.toordinal()
+
+    def decode(self, data: int) -> date:
+        return date.fromordinal(data)
+
+
+def test_a_date_transcoding_registered_later_is_the_one_used() -> None:
+    fast, library = MsgspecJSONTranscoder(), JSONTranscoder()
+    for transcoder in (fast, library):
+        transcoder.register(DateAsISO())
+        transcoder.register(DateAsOrdinal())
+    state = {"on": date(2024, 1, 2)}
+
+    written = fast.encode(state)
+
+    assert (
+        written
+        == library.encode(state)
+        == b'{"on":{"_type_":"date_ordinal","_data_":738887}}'
+    )
+    assert fast.decode(written) == state
