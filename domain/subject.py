@@ -600,27 +600,32 @@ class CreditSubject(Aggregate):
         """What the library's ``trigger_event`` does, with the event's fields
         set in one go rather than by its frozen dataclass's ``__init__``, one
         ``object.__setattr__`` at a time (a tenth of deciding a bulk import);
-        the fields are still checked to be exactly the event's."""
-        event = object.__new__(event_class)
-        event.__dict__.update(
-            f,
-            originator_id=self.id,
-            originator_version=self.version + 1,
-            timestamp=p.recorded_at,
-            subject_code=self.code,
-            previous_hash=self.head_hash,
-            department=p.department,
-            actor=p.actor,
-            request_key=p.request_key,
-            request_digest=p.request_digest,
-        )
-        if event.__dict__.keys() != _field_names(event_class):
-            given, needed = set(event.__dict__), _field_names(event_class)
+        the fields are still checked to be exactly the event's, and are set in
+        the order the class declares them, as ``__init__`` would: the stored
+        state is written in that order, and starts with the timestamp that
+        ``as_of`` reads from its head."""
+        given = {
+            **f,
+            "originator_id": self.id,
+            "originator_version": self.version + 1,
+            "timestamp": p.recorded_at,
+            "subject_code": self.code,
+            "previous_hash": self.head_hash,
+            "department": p.department,
+            "actor": p.actor,
+            "request_key": p.request_key,
+            "request_digest": p.request_digest,
+        }
+        names = _field_names(event_class)
+        if given.keys() != _field_set(event_class):
             msg = (
                 f"Can't construct event {event_class.__name__}: missing "
-                f"{sorted(needed - given)}, unexpected {sorted(given - needed)}"
+                f"{sorted(set(names) - given.keys())}, "
+                f"unexpected {sorted(given.keys() - set(names))}"
             )
             raise TypeError(msg)
+        event = object.__new__(event_class)
+        event.__dict__.update({name: given[name] for name in names})
         event.mutate(self)
         self._pending_events.append(event)
 
@@ -888,8 +893,13 @@ def _is_date_field(name: str, original: Any) -> bool:
 
 
 @cache
-def _field_names(event_class: type[ev.SubjectEvent]) -> frozenset[str]:
-    return frozenset(f.name for f in dataclass_fields(event_class))
+def _field_names(event_class: type[ev.SubjectEvent]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclass_fields(event_class))
+
+
+@cache
+def _field_set(event_class: type[ev.SubjectEvent]) -> frozenset[str]:
+    return frozenset(_field_names(event_class))
 
 
 def _with_defaults(fields: dict[str, Any], **defaults: Any) -> dict[str, Any]:

@@ -12,6 +12,9 @@ from domain.canonical import GENESIS_HASH, event_hash
 from domain.errors import IdempotencyKeyReused, InvalidRecord, RuleViolation
 from domain.events import LicencePublished, RecordCorrected
 from domain.rules import Provenance
+from infrastructure.bootstrap import build_services
+from infrastructure.positions import HEAD_BYTES, time_from_head
+from infrastructure.settings import Settings
 from tests.factories import (
     commitment,
     correction,
@@ -213,3 +216,22 @@ def test_an_event_is_only_triggered_with_exactly_its_fields() -> None:
             colour="red",
         )
     assert desk.subject.version == version
+
+
+def test_a_triggered_event_is_stored_as_its_class_writes_it_timestamp_first() -> None:
+    desk = Desk()
+    events = [
+        *desk.do(licence("L1")),
+        *desk.do(penalty("P1")),
+        *desk.do(correction("L1", changes={"content": "c2"})),
+        *desk.do(red_listing("R1")),
+        *desk.do(listing("S1")),
+    ]
+    mapper = build_services(Settings(database_url="memory://")).ledger.mapper
+
+    for event in events:
+        constructed = type(event)(**vars(event))
+        stored = mapper.to_stored_event(event).state
+        assert stored == mapper.to_stored_event(constructed).state
+        assert list(vars(event)) == list(vars(constructed))
+        assert time_from_head(stored[:HEAD_BYTES]) == event.timestamp
