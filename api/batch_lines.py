@@ -60,7 +60,7 @@ def command_from_line(
     )
 
 
-def line_result(number: int, outcome: Any, with_event: bool = True) -> BatchLineResult:
+def line_result(number: int, outcome: Any) -> BatchLineResult:
     if isinstance(outcome, Exception):
         answer, _ = error_problem(outcome)
         return BatchLineResult(
@@ -69,8 +69,6 @@ def line_result(number: int, outcome: Any, with_event: bool = True) -> BatchLine
             detail=answer["detail"],
             problem=answer["type"],
         )
-    if not with_event:
-        return BatchLineResult(line=number, status=201)
     return BatchLineResult(line=number, status=201, event=command_result(outcome))
 
 
@@ -79,23 +77,43 @@ def record_lines(
     lines: Sequence[tuple[int, Any]],
     actor: Actor,
     scopes: frozenset[str],
-    with_events: bool = True,
 ) -> list[BatchLineResult]:
     """Validate numbered lines, store the valid ones together, answer each line
-    (an accepted one with its events unless ``with_events`` is false, for callers
-    that only count them)."""
-    results: dict[int, BatchLineResult] = {}
+    (an accepted one with its events)."""
+    results, commands = _commands_of(lines, actor, scopes)
+    outcomes = ledger.record_many([c for _, c in commands]) if commands else []
+    for (number, _), outcome in zip(commands, outcomes, strict=True):
+        results[number] = line_result(number, outcome)
+    return [results[number] for number, _ in lines]
+
+
+def refused_lines(
+    ledger: CreditLedger,
+    lines: Sequence[tuple[int, Any]],
+    actor: Actor,
+    scopes: frozenset[str],
+) -> list[BatchLineResult | None]:
+    """What ``record_lines`` does, for callers that only count: each line's
+    refusal, or None for a line stored (or stored before), and no events."""
+    refusals, commands = _commands_of(lines, actor, scopes)
+    outcomes = ledger.record_many([c for _, c in commands], False) if commands else []
+    for (number, _), outcome in zip(commands, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            refusals[number] = line_result(number, outcome)
+    return [refusals.get(number) for number, _ in lines]
+
+
+def _commands_of(
+    lines: Sequence[tuple[int, Any]], actor: Actor, scopes: frozenset[str]
+) -> tuple[dict[int, BatchLineResult], list[tuple[int, RecordCommand]]]:
+    """The lines refused for their shape or scope, and the others' commands."""
+    refusals: dict[int, BatchLineResult] = {}
     commands: list[tuple[int, RecordCommand]] = []
     for number, item in lines:
         command = command_from_line(item, actor, scopes)
         if isinstance(command, BatchLineResult):
             command.line = number
-            results[number] = command
+            refusals[number] = command
         else:
             commands.append((number, command))
-    outcomes = (
-        ledger.record_many([c for _, c in commands], with_events) if commands else []
-    )
-    for (number, _), outcome in zip(commands, outcomes, strict=True):
-        results[number] = line_result(number, outcome, with_events)
-    return [results[number] for number, _ in lines]
+    return refusals, commands

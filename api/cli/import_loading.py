@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from api.batch_lines import record_lines
+from api.batch_lines import refused_lines
 from api.cli.import_workers import Lines, Refusal
 from application.commands import Actor
 from application.keys import SCOPES
@@ -64,5 +64,5 @@ def load_chunk(
             digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
             item["idempotency_key"] = f"import:{digest}"
         lines.append((number, item))
-    results = record_lines(ledger, lines, actor, SCOPES, with_events=False)
-    return [None if r.status < 300 else r.model_dump() for r in results]
+    refusals = refused_lines(ledger, lines, actor, SCOPES)
+    return [None if r is None else r.model_dump() for r in refusals]
