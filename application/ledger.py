@@ -82,6 +82,14 @@ Decision = list[ev.SubjectEvent] | _Replay | Exception
 _ReadEvents = dict[tuple[UUID, int], tuple[ev.SubjectEvent, int]]
 
 
+def _crosses_interval(first_new_version: int, subject: CreditSubject) -> bool:
+    """Whether the subject's new events, from ``first_new_version`` to its
+    version, reach a multiple of the snapshot interval."""
+    return (first_new_version - 1) // SNAPSHOT_INTERVAL < (
+        subject.version // SNAPSHOT_INTERVAL
+    )
+
+
 def _counted(decision: Decision) -> CommandResult | Exception:
     if isinstance(decision, Exception):
         return decision
@@ -144,17 +152,19 @@ class CreditLedger(Application[UUID]):
         """What the library's save does, without its checks of each object
         against runtime protocols (a noticeable share of a bulk import)."""
         processing = ProcessingEvent[UUID]()
+        crossed = []
         for subject in subjects:
-            processing.events.extend(subject.collect_events())
+            events = subject.collect_events()
+            processing.events.extend(events)
             processing.aggregates[subject.id] = subject
+            if events and _crosses_interval(events[0].originator_version, subject):
+                crossed.append(subject)
         recordings = self._record(processing)
         self._notify(recordings)
-        self._snapshot_crossed(subjects, processing.events)
+        self._snapshot(crossed)
         return recordings
 
-    def _snapshot_crossed(
-        self, subjects: Sequence[CreditSubject], stored: Sequence[Any]
-    ) -> None:
+    def _snapshot(self, subjects: Sequence[CreditSubject]) -> None:
         """Snapshots of the subjects whose new events crossed a multiple of the
         interval, taken from memory at their stored version.
 
@@ -163,16 +173,7 @@ class CreditLedger(Application[UUID]):
         snapshot is only a shortcut, so failing to write one must not turn events
         already committed into an error for their callers.
         """
-        first_new: dict[UUID, int] = {}
-        for event in stored:
-            first_new.setdefault(event.originator_id, event.originator_version)
-        due = [
-            SubjectSnapshot.take(subject)
-            for subject in subjects
-            if subject.id in first_new
-            and (first_new[subject.id] - 1) // SNAPSHOT_INTERVAL
-            < subject.version // SNAPSHOT_INTERVAL
-        ]
+        due = [SubjectSnapshot.take(subject) for subject in subjects]
         if not due or self.snapshots is None:
             return
         try:
