@@ -19,6 +19,14 @@ def command_names(parser: object) -> set[str]:
     return set(commands.choices)
 
 
+def last_line_printed_by(probe: str) -> str:
+    """What a fresh interpreter running ``probe`` printed last."""
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
 @pytest.mark.parametrize("name", sorted(COMMAND_MODULES))
 def test_each_command_is_registered_by_its_own_module(name: str) -> None:
     assert command_names(build_parser(name)) == {name}
@@ -38,11 +46,8 @@ def test_running_a_command_leaves_the_other_commands_unimported() -> None:
         "    pass\n"
         "print(sorted(m for m in sys.modules if m.startswith('api.cli.')))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
+    loaded = last_line_printed_by(probe)
 
-    loaded = result.stdout.strip().splitlines()[-1]
     assert "api.cli.calendar" in loaded
     assert "api.cli.serve" not in loaded and "api.cli.audit" not in loaded
 
@@ -54,8 +59,4 @@ def test_the_import_command_leaves_recording_to_the_processes_that_record() -> N
         "heavy = ('api.cli.import_loading', 'application.ledger', 'fastapi')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
-
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert last_line_printed_by(probe) == "[]"
