@@ -617,11 +617,14 @@ class CreditSubject(Aggregate):
             "request_digest": p.request_digest,
         }
         names = _field_names(event_class)
-        if given.keys() != _field_set(event_class):
+        if given.keys() != _field_set(event_class) or not f.keys().isdisjoint(
+            ENVELOPE_FIELDS
+        ):
             msg = (
                 f"Can't construct event {event_class.__name__}: missing "
                 f"{sorted(set(names) - given.keys())}, "
-                f"unexpected {sorted(given.keys() - set(names))}"
+                f"unexpected {sorted(given.keys() - set(names))}, "
+                f"set by the subject {sorted(f.keys() & ENVELOPE_FIELDS)}"
             )
             raise TypeError(msg)
         event = object.__new__(event_class)

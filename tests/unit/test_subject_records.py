@@ -215,6 +215,15 @@ def test_an_event_is_only_triggered_with_exactly_its_fields() -> None:
             reason="r",
             colour="red",
         )
+    with pytest.raises(TypeError, match=r"set by the subject \['actor'\]"):
+        desk.subject._trigger(
+            RecordCorrected,
+            desk.provenance("k"),
+            record_id="L1",
+            changes={},
+            reason="r",
+            actor="someone else",
+        )
     assert desk.subject.version == version
 
 
