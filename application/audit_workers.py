@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from application.audit_event_log import LogRow
 from application.audit_hashing import Facts, PageHasher
+from application.cores import usable_cores
 
 HashedPage = tuple[Sequence[LogRow], list[Facts]]
 
@@ -35,11 +35,7 @@ def default_workers(events: int) -> int:
     """One worker per core this process may use, for a store worth it."""
     if events < MIN_EVENTS_FOR_WORKERS or not can_fork():
         return 0
-    if hasattr(os, "sched_getaffinity"):
-        cores = len(os.sched_getaffinity(0))
-    else:
-        cores = os.cpu_count() or 1
-    return min(cores, MAX_WORKERS)
+    return min(usable_cores(), MAX_WORKERS)
 
 
 def hashed_pages(

@@ -20,11 +20,14 @@ from api.cli.import_workers import (
     load_in_workers,
 )
 from application.commands import Actor
+from application.cores import usable_cores
 
 # Where the lines are recorded; imported by the worker processes' server (or
 # here, with one worker), never by the process that hands lines to workers.
 LOADING = "api.cli.import_loading"
 CHUNK = 500
+# Below this many lines, starting worker processes costs more than it saves.
+MIN_LINES_FOR_WORKERS = 10_000
 
 
 def register(commands: Any) -> None:
@@ -44,10 +47,11 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--workers",
         type=positive_int,
-        default=1,
-        help="processes to import with (default 1); each subject's lines always go "
-        "to the same one, in file order. One per core, and one more to use the "
-        "time a worker waits on the database, is about as many as help",
+        default=None,
+        help="processes to import with (default: one per core for a file of "
+        f"{MIN_LINES_FOR_WORKERS:,} lines or more, else 1); each subject's lines "
+        "always go to the same one, in file order. One per core, and one more to "
+        "use the time a worker waits on the database, is about as many as help",
     )
     parser.set_defaults(func=run)
 
@@ -71,13 +75,16 @@ def run(args: argparse.Namespace) -> int:
     rejects = args.rejects.open("w", encoding="utf-8") if args.rejects else None
     with args.file.open("rb") as counted:
         total = sum(1 for _ in counted)
+    workers = args.workers or (usable_cores() if total >= MIN_LINES_FOR_WORKERS else 1)
+    processes = f"{workers} worker processes" if workers > 1 else "this process"
+    print(f"importing {total:,} lines with {processes}", file=sys.stderr)
     # A line's text is kept until it is answered, for the rejects file.
     raws: dict[int, str] = {}
     # Split among the workers, a chunk still gives each one CHUNK lines to store.
-    chunks = _remembering(_chunks(args.file, CHUNK * args.workers), raws)
+    chunks = _remembering(_chunks(args.file, CHUNK * workers), raws)
     try:
         with tqdm(total=total, unit="line", file=sys.stderr) as progress:
-            for answers in _answered(chunks, args.workers, actor):
+            for answers in _answered(chunks, workers, actor):
                 for number, refusal in answers:
                     raw = raws.pop(number, "")
                     if refusal is None:

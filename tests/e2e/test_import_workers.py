@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from api.cli import import_file
 from api.cli.import_workers import (
     ImportWorkerFailed,
     Lines,
@@ -17,6 +18,7 @@ from api.cli.import_workers import (
 )
 from api.cli.main import main
 from application.commands import Actor
+from application.cores import usable_cores
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
 from tests.factories import as_json, commitment, fulfilment, information, uscc
@@ -121,3 +123,26 @@ def test_a_worker_that_cannot_start_fails_the_import_rather_than_hang() -> None:
 
     with pytest.raises(ImportWorkerFailed, match="import worker stopped"):
         list(load_in_workers(chunks, 2, unusable_store, nothing_loaded))
+
+
+def test_without_workers_given_a_large_file_uses_one_per_core(
+    database: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = source_file(tmp_path)
+    command = ["import", str(source), "--department", "tax"]
+
+    monkeypatch.setattr(import_file, "MIN_LINES_FOR_WORKERS", 26)
+    small = main(command)
+    small_err = capsys.readouterr().err
+    monkeypatch.setattr(import_file, "MIN_LINES_FOR_WORKERS", 25)
+    large = main(command)
+    large_err = capsys.readouterr().err
+
+    assert (small, large) == (1, 1)
+    assert "importing 25 lines with this process" in small_err
+    cores = usable_cores()
+    expected = f"{cores} worker processes" if cores > 1 else "this process"
+    assert f"importing 25 lines with {expected}" in large_err
