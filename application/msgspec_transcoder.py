@@ -88,8 +88,21 @@ class MsgspecJSONTranscoder(JSONTranscoder):
             return value
         for key, item in value.items():
             if type(item) in _CONTAINERS:
-                value[key] = self._revived(item)
+                tagged = self._tagged_text(item)
+                value[key] = self._revived(item) if tagged is _NOT_TAGGED else tagged
         return self._decode_obj(value)
+
+    def _tagged_text(self, item: Any) -> Any:
+        """A tagged text value (every date and time of an event) decoded at
+        once; anything else is left to ``_revived``."""
+        if type(item) is dict and len(item) == 2:
+            name, data = item.get("_type_"), item.get("_data_")
+            if type(data) is str and type(name) is str:
+                transcoding = self.names.get(name)
+                if transcoding is not None:
+                    return transcoding.decode(data)
+        return _NOT_TAGGED
 
 
 _CONTAINERS = frozenset({dict, list})
+_NOT_TAGGED = object()

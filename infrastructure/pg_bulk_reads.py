@@ -2,7 +2,8 @@
 
 A bulk import decides on hundreds of subjects per chunk; read one by one, each
 costs a round trip (two with its snapshot), which took more time than deciding.
-States come back in binary, as in :mod:`infrastructure.pg_recorder`.
+States come back in binary, as in :mod:`infrastructure.pg_recorder`, and the ids go
+out in binary (as text, psycopg quotes each element of an array with a regex).
 """
 
 from __future__ import annotations
@@ -23,19 +24,19 @@ from application.positions import OneByOneReads, StoredSubject
 
 _IN_RANGES = (
     "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, "
-    "e.state FROM {table} AS e JOIN unnest(%s::{id_type}[], %s::bigint[], "
-    "%s::bigint[]) AS r(id, first, last) ON e.originator_id = r.id "
+    "e.state FROM {table} AS e JOIN unnest(%b::{id_type}[], %b::bigint[], "
+    "%b::bigint[]) AS r(id, first, last) ON e.originator_id = r.id "
     "AND e.originator_version BETWEEN r.first AND r.last"
 )
 _AFTER = (
     "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, "
-    "e.state FROM {table} AS e JOIN unnest(%s::{id_type}[], %s::bigint[]) "
+    "e.state FROM {table} AS e JOIN unnest(%b::{id_type}[], %b::bigint[]) "
     "AS r(id, after) ON e.originator_id = r.id AND e.originator_version > r.after "
     "ORDER BY e.originator_id, e.originator_version"
 )
 _LATEST = (
     "SELECT DISTINCT ON (originator_id) originator_id, originator_version, topic, "
-    "state FROM {table} WHERE originator_id = ANY(%s::{id_type}[]) "
+    "state FROM {table} WHERE originator_id = ANY(%b::{id_type}[]) "
     "ORDER BY originator_id, originator_version DESC"
 )
 
