@@ -16,9 +16,10 @@ suite starts it, in the same run:
   receipt, nothing is written), which is what resuming an interrupted import
   costs for the part already done;
 - batch endpoint: the same lines, each given an idempotency key, sent to
-  ``POST /v1/events:batch`` of ``credit-ledger serve`` (one uvicorn worker,
-  views fed in the API's process) in NDJSON bodies of ``BATCH_LINES`` lines by
-  one client, then sent again (all replayed).
+  ``POST /v1/events:batch`` of ``credit-ledger serve`` (one uvicorn worker) in
+  NDJSON bodies of ``BATCH_LINES`` lines by one client, then sent again (all
+  replayed): embedded (views fed in the API's process), and with a Kafka broker
+  configured as in production (views fed by consumer processes, not run here).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from domain.subject import CreditSubject
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
 from tests.factories import FixedClock, as_json, information, licence, uscc
-from tests.services import PostgresServer
+from tests.services import KafkaBroker, PostgresServer
 
 CLI = str(Path(sys.executable).with_name("credit-ledger"))
 OFFICER = Actor(department="market-regulation", actor="bench")
@@ -168,7 +169,15 @@ def main() -> None:
     lines = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     subjects = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
     cores = os.cpu_count() or 1
-    postgres = PostgresServer()
+    postgres, kafka = PostgresServer(), KafkaBroker()
+
+    def broker() -> str:
+        """A broker configured, as in production: the views are then fed by
+        consumer processes (not started here), not in the API's process."""
+        if kafka.base_dir is None:
+            kafka.start()
+        return kafka.bootstrap
+
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         source = Path(tmp) / "events.ndjson"
         write_lines(source, lines, subjects)
@@ -187,16 +196,22 @@ def main() -> None:
                 )
                 report_rate(f"import PostgreSQL, {workers} worker(s)", rate, raw)
             bodies = batch_bodies(source)
-            with served(registered(postgres, subjects), Path(tmp)) as (api, key):
-                rate, again = first_and_again(
-                    lines, partial(timed_batches, api, key, bodies)
+            for layout, bootstrap in (("embedded", None), ("+ Kafka", broker)):
+                database = registered(postgres, subjects)
+                served_at = served(
+                    database, Path(tmp), bootstrap() if bootstrap else None
                 )
-            print(
-                f"POST /v1/events:batch, {BATCH_LINES} lines a request: "
-                f"{rate:,.0f}/s; resent (all replayed) {again:,.0f}/s"
-            )
-            report_rate("POST /v1/events:batch PostgreSQL", rate, raw)
+                with served_at as (api, key):
+                    rate, again = first_and_again(
+                        lines, partial(timed_batches, api, key, bodies)
+                    )
+                print(
+                    f"POST /v1/events:batch, PostgreSQL {layout}, {BATCH_LINES} lines "
+                    f"a request: {rate:,.0f}/s; resent (all replayed) {again:,.0f}/s"
+                )
+                report_rate(f"POST /v1/events:batch PostgreSQL {layout}", rate, raw)
         finally:
+            kafka.close()
             postgres.close()
 
 
