@@ -10,8 +10,8 @@ from typing import Any
 import msgspec
 
 # Marks a digest of the request's sorted, compact JSON as msgspec writes it.
-# Receipts from before it hold the hex digest of ``json.dumps`` (about a tenth of
-# an import line to compute), so a retry that crosses the upgrade still matches.
+# Receipts from before it hold the hex digest of ``json.dumps`` (which cost about
+# a tenth of an import line); ``digest_as`` still matches a retry of such a request.
 DIGEST_FORMAT = "v2:"
 _digest_encoder = msgspec.json.Encoder(order="sorted", enc_hook=str)
 
