@@ -1,4 +1,5 @@
-"""Every error becomes RFC 9457 application/problem+json, mapped in one place."""
+"""Every error becomes an RFC 9457 application/problem+json response; what each says
+is mapped in one place, :mod:`api.problem_details`."""
 
 from __future__ import annotations
 
