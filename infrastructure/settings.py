@@ -14,8 +14,11 @@ DEFAULT_DATABASE_URL = "sqlite:///./var/credit-ledger.sqlite3"
 POSTGRES_RECORDER_TOPIC = "infrastructure.pg_recorder:BinaryArrayApplicationRecorder"
 
 
+SETTINGS_PREFIX = "CREDIT_LEDGER_"
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CREDIT_LEDGER_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=SETTINGS_PREFIX, extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
     kafka_bootstrap: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from functools import partial
@@ -107,11 +108,13 @@ def run(args: argparse.Namespace) -> int:
 def _answered(chunks: Iterator[Lines], workers: int, actor: Actor) -> Iterator[Answers]:
     load_chunk = partial(InModule(LOADING, "load_chunk"), actor=actor)
     if workers > 1:
-        yield from load_in_workers(
-            chunks, workers, InModule(LOADING, "open_ledger"), load_chunk, [LOADING]
-        )
+        setup = partial(InModule(LOADING, "open_ledger"), dict(os.environ))
+        yield from load_in_workers(chunks, workers, setup, load_chunk, [LOADING])
         return
-    ledger, close = InModule(LOADING, "open_ledger")()
+    try:
+        ledger, close = InModule(LOADING, "open_ledger")()
+    except Exception as error:
+        raise ImportWorkerFailed(f"{type(error).__name__}: {error}") from None
     try:
         for chunk in chunks:
             refusals = load_chunk(ledger, chunk)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import msgspec
@@ -18,10 +19,23 @@ from application.commands import Actor
 from application.keys import SCOPES
 from application.ledger import CreditLedger
 from infrastructure.ledger_setup import build_ledger
-from infrastructure.settings import Settings
+from infrastructure.settings import SETTINGS_PREFIX, Settings
 
 
-def open_ledger() -> tuple[CreditLedger, Callable[[], None]]:
+def open_ledger(
+    environment: Mapping[str, str] | None = None,
+) -> tuple[CreditLedger, Callable[[], None]]:
+    """The ledger the settings name. A worker is given the environment of the
+    command that started it, whose ``CREDIT_LEDGER_*`` settings replace its own:
+    it forks from a server that may have started under other settings, in a
+    process that imports more than once (multiprocessing already hands over the
+    working directory, against which the default store's path is relative)."""
+    if environment is not None:
+        for name in [n for n in os.environ if n.startswith(SETTINGS_PREFIX)]:
+            del os.environ[name]
+        os.environ.update(
+            (k, v) for k, v in environment.items() if k.startswith(SETTINGS_PREFIX)
+        )
     ledger = build_ledger(Settings())
     _collect_rarely()
     return ledger, ledger.close

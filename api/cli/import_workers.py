@@ -29,11 +29,20 @@ LoadChunk = Callable[[Any, Lines], list[Refusal | None]]
 # Chunks handed out and not yet answered, per worker: bounds memory.
 BACKLOG = 4
 
-_context: Any = None
+# What this worker process loads with, set once by ``_start``: the context the
+# setup gave, or why there is none.
+_worker: dict[str, Any] = {}
 
 
 class ImportWorkerFailed(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class _NotStarted:
+    """Why this worker has no context to load with."""
+
+    error: Exception
 
 
 @dataclass(frozen=True)
@@ -59,17 +68,25 @@ def worker_for(raw_line: str, workers: int) -> int:
 
 
 def _start(setup: Setup, setting_up: ProcessLock) -> None:
-    global _context
     # Setting up creates the store's tables if missing; PostgreSQL refuses such
     # statements run at once by two workers ("tuple concurrently updated").
     with setting_up:
-        _context, close = setup()
+        try:
+            _worker["context"], close = setup()
+        except Exception as error:
+            # Kept for the first chunk to raise: an initializer that raises only
+            # breaks the pool, and the reason (an unreachable store, say) is lost.
+            _worker["context"] = _NotStarted(error)
+            return
     # Run as the worker process leaves (forked workers skip atexit handlers).
     Finalize(None, close, exitpriority=10)
 
 
 def _load(load_chunk: LoadChunk, lines: Lines) -> Answers:
-    results = load_chunk(_context, lines)
+    context = _worker["context"]
+    if isinstance(context, _NotStarted):
+        raise context.error
+    results = load_chunk(context, lines)
     return list(zip((number for number, _ in lines), results, strict=True))
 
 

@@ -118,11 +118,31 @@ def nothing_loaded(context: object, lines: Lines) -> list[Refusal | None]:
     return []
 
 
-def test_a_worker_that_cannot_start_fails_the_import_rather_than_hang() -> None:
+def test_a_worker_that_cannot_start_fails_the_import_saying_why() -> None:
     chunks = iter([[(1, json.dumps({"subject": code})) for code in SUBJECTS]])
 
-    with pytest.raises(ImportWorkerFailed, match="import worker stopped"):
+    with pytest.raises(ImportWorkerFailed, match="RuntimeError: no store here"):
         list(load_in_workers(chunks, 2, unusable_store, nothing_loaded))
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_import_into_a_store_that_cannot_open_says_why(
+    workers: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = source_file(tmp_path)
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", f"sqlite:///{blocked}/x.sqlite3")
+
+    code = main(["import", str(source), "--department", "tax", "--workers", workers])
+
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 2
+    assert error.startswith("error: ") and "Traceback" not in error
+    assert "run the import again" in error
 
 
 def test_without_workers_given_a_large_file_uses_one_per_core(
@@ -146,3 +166,32 @@ def test_without_workers_given_a_large_file_uses_one_per_core(
     cores = usable_cores()
     expected = f"{cores} worker processes" if cores > 1 else "this process"
     assert f"importing 25 lines with {expected}" in large_err
+
+
+def test_workers_record_where_the_command_runs_with_its_settings(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each import runs in its own directory on the default store (./var/...),
+    # in this one process: the workers' server started under the first.
+    monkeypatch.delenv("CREDIT_LEDGER_DATABASE_URL", raising=False)
+    for name in ("first", "second"):
+        here = tmp_path / name
+        here.mkdir()
+        monkeypatch.chdir(here)
+        services = build_services(Settings())
+        for code in SUBJECTS:
+            services.ledger.register_subject(code, "Import Co.", Actor("tax", "li"))
+        services.close()
+
+        source = source_file(here)
+        main(["import", str(source), "--department", "tax", "--workers", "2"])
+
+        summary = capsys.readouterr().out.strip().splitlines()[-1]
+        assert summary == "24 accepted, 1 rejected, 25 lines"
+        services = build_services(Settings())
+        try:
+            assert len(services.ledger.history(SUBJECTS[0])) == 5
+        finally:
+            services.close()
