@@ -155,6 +155,12 @@ def first_and_again(lines: int, timed: Callable[[], float]) -> tuple[float, floa
     return first, lines / timed()
 
 
+def show(figure: str, rate: float, again: float, raw: float) -> None:
+    """A run's figure and its rerun's (every line replayed), and the result row."""
+    print(f"{figure}: {rate:,.0f} lines/s; sent again (all replayed) {again:,.0f}/s")
+    report_rate(figure, rate, raw)
+
+
 def report_rate(figure: str, rate: float, raw: float) -> None:
     report(
         f"{figure} (lines/s)",
@@ -185,16 +191,16 @@ def main() -> None:
             postgres.start()
             raw = raw_batched_rate(postgres.make_database(), lines)
             print(f"raw Application.save, {RAW_BATCH} per transaction: {raw:,.0f}/s")
+            print(
+                f"{lines:,} lines over {subjects:,} subjects; the batch endpoint is "
+                f"sent them {BATCH_LINES:,} a request"
+            )
             for workers in sorted({1, cores, cores + 1}):
                 url = registered(postgres, subjects)
                 rate, again = first_and_again(
                     lines, partial(timed_import, url, source, workers)
                 )
-                print(
-                    f"import, {workers} worker(s): {lines:,} lines over {subjects:,} "
-                    f"subjects = {rate:,.0f}/s; rerun (all replayed) {again:,.0f}/s"
-                )
-                report_rate(f"import PostgreSQL, {workers} worker(s)", rate, raw)
+                show(f"import PostgreSQL, {workers} worker(s)", rate, again, raw)
             bodies = batch_bodies(source)
             for layout, bootstrap in (("embedded", None), ("+ Kafka", broker)):
                 database = registered(postgres, subjects)
@@ -205,11 +211,7 @@ def main() -> None:
                     rate, again = first_and_again(
                         lines, partial(timed_batches, api, key, bodies)
                     )
-                print(
-                    f"POST /v1/events:batch, PostgreSQL {layout}, {BATCH_LINES} lines "
-                    f"a request: {rate:,.0f}/s; resent (all replayed) {again:,.0f}/s"
-                )
-                report_rate(f"POST /v1/events:batch PostgreSQL {layout}", rate, raw)
+                show(f"POST /v1/events:batch PostgreSQL {layout}", rate, again, raw)
         finally:
             kafka.close()
             postgres.close()
