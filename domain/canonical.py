@@ -108,7 +108,7 @@ def canonical_bytes(event: Any) -> bytes:
         if type(value) is datetime:
             document[key] = value.isoformat()
     if not set(map(type, document.values())) <= _WRITTEN_ALIKE:
-        return _bytes_field_by_field(event, _sorted_fields(type(event)))
+        return _bytes_field_by_field(event, layout.sorted_fields)
     document["type"] = layout.type_name
     return _canonical_encoder.encode(document)
 
@@ -121,12 +121,15 @@ _WRITTEN_ALIKE = frozenset({str, int, bool, type(None), date, UUID})
 @dataclass(frozen=True)
 class _Layout:
     """An event class's document keys, a getter of their values in that order,
-    and the keys whose type allows a time."""
+    the keys whose type allows a time, and (for writing field by field) each key
+    in sorted order, encoded with its colon, with the field it comes from ("" for
+    the type name)."""
 
     keys: tuple[str, ...]
     values_of: Callable[[Any], tuple[Any, ...]]
     time_keys: tuple[str, ...]
     type_name: str
+    sorted_fields: tuple[tuple[str, str], ...]
 
 
 _LAYOUTS: dict[type[Any], _Layout] = {}
@@ -138,8 +141,12 @@ def _layout(event_class: type[Any]) -> _Layout:
         names, type_name = _document_fields(event_class)
         hints = get_type_hints(event_class)
         times = tuple(name for name in names if _allows_time(hints[name]))
+        fields_of = {name: name for name in names} | {"type": ""}
+        sorted_fields = tuple(
+            (_encode_string(key) + ":", fields_of[key]) for key in sorted(fields_of)
+        )
         known = _LAYOUTS[event_class] = _Layout(
-            names, attrgetter(*names), times, type_name
+            names, attrgetter(*names), times, type_name, sorted_fields
         )
     return known
 
@@ -150,13 +157,13 @@ def _allows_time(hint: Any) -> bool:
 
 
 def _bytes_field_by_field(
-    event: Any, fields_in_order: tuple[tuple[str, str, str], ...]
+    event: Any, sorted_fields: tuple[tuple[str, str], ...]
 ) -> bytes:
     """Plain values go straight through the encoder's own string function,
     anything else through ``json.dumps`` itself, so the bytes are the same (JSON
     text composes) without building the document and sorting it."""
     parts = []
-    for prefix, name, _ in fields_in_order:
+    for prefix, name in sorted_fields:
         value: Any = getattr(event, name) if name else type(event).__name__
         kind = type(value)
         if kind is str:
@@ -179,22 +186,6 @@ def _bytes_field_by_field(
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-_SORTED_FIELDS: dict[type[Any], tuple[tuple[str, str, str], ...]] = {}
-
-
-def _sorted_fields(event_class: type[Any]) -> tuple[tuple[str, str, str], ...]:
-    """Each document key in sorted order: encoded with its colon, the field it
-    comes from ("" for the type name), and as it is."""
-    known = _SORTED_FIELDS.get(event_class)
-    if known is None:
-        names, _ = _document_fields(event_class)
-        keys = {name: name for name in names} | {"type": ""}
-        known = _SORTED_FIELDS[event_class] = tuple(
-            (_encode_string(key) + ":", keys[key], key) for key in sorted(keys)
-        )
-    return known
 
 
 def event_id(event: SubjectEvent) -> UUID:
