@@ -29,16 +29,14 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    return JSONResponse(
-        problem_body(status, title, detail, kind, **extra),
-        status_code=status,
-        media_type=PROBLEM_MEDIA_TYPE,
-        headers=headers,
-    )
+    return _response(problem_body(status, title, detail, kind, **extra), headers)
 
 
 def problem_for(error: Exception) -> JSONResponse:
-    body, headers = error_problem(error)
+    return _response(*error_problem(error))
+
+
+def _response(body: dict[str, Any], headers: dict[str, str] | None) -> JSONResponse:
     return JSONResponse(
         body, status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
