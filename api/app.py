@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.access_log import AccessLogMiddleware
+from api.batch_workers import batch_workers_for
 from api.limits import BodySizeLimit
 from api.problems import install_problem_handlers
 from api.rate_limit import RateLimit
@@ -53,6 +54,7 @@ def create_app(
     built = services or build_services(settings, clock)
 
     committer = GroupCommitter(built.ledger)
+    batch_workers = batch_workers_for(settings, built)
     signer = CheckpointScheduler(built.audit, settings.checkpoint_interval_seconds)
     expiry = ExpiryScheduler(
         built.ledger, built.read_models, settings.expiry_interval_seconds
@@ -64,11 +66,15 @@ def create_app(
         signer.start()
         built.read_models.start()
         expiry.start()
+        if batch_workers is not None:
+            batch_workers.start_in_background()
         yield
         expiry.stop()
         built.read_models.stop()
         signer.stop()
         committer.stop()
+        if batch_workers is not None:
+            batch_workers.close()
         if services is None:
             built.close()
 
@@ -80,6 +86,7 @@ def create_app(
     )
     app.state.services = built
     app.state.committer = committer
+    app.state.batch_workers = batch_workers
     app.state.expiry = expiry
     install_problem_handlers(app)
     for module in (

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from pydantic import TypeAdapter, ValidationError
 
+from api.line_workers import Lines
 from api.problem_details import error_problem, validation_errors
 from api.schemas.batch import BatchLineResult
 from api.schemas.events import EventBody, EventIn
@@ -18,13 +22,38 @@ from application.ledger import CreditLedger
 event_adapter: TypeAdapter[EventBody] = TypeAdapter(EventIn)
 
 
+@dataclass(frozen=True)
+class MalformedLine:
+    """A line that is not JSON, and why."""
+
+    detail: str
+
+
+def parsed_line(raw: str) -> Any:
+    """The line's value, or why it is not JSON. msgspec parses it in C; what
+    msgspec refuses (a number too large for it, NaN) is parsed as Python's json
+    parses it, which alone decides what is malformed."""
+    try:
+        return _decoder.decode(raw)
+    except msgspec.DecodeError:
+        pass
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as e:
+        return MalformedLine(f"malformed JSON: {e}")
+
+
+_decoder = msgspec.json.Decoder()
+
+
 def command_from_line(
     item: Any, actor: Actor, scopes: frozenset[str]
 ) -> RecordCommand | BatchLineResult:
     """One batch or import line as a command, or the reason it is refused."""
+    if isinstance(item, MalformedLine):
+        return BatchLineResult(line=0, status=422, detail=item.detail)
     if not isinstance(item, dict):
-        detail = item if isinstance(item, str) else "Each line must be an object"
-        return BatchLineResult(line=0, status=422, detail=detail)
+        return BatchLineResult(line=0, status=422, detail="Each line must be an object")
     fields = dict(item)
     subject = fields.pop("subject", None)
     key = fields.pop("idempotency_key", None)
@@ -85,6 +114,21 @@ def record_lines(
     for (number, _), outcome in zip(commands, outcomes, strict=True):
         results[number] = line_result(number, outcome)
     return [results[number] for number, _ in lines]
+
+
+def answered_lines(
+    ledger: CreditLedger, lines: Lines, actor: Actor, scopes: frozenset[str]
+) -> list[tuple[int, bytes]]:
+    """``record_lines`` for JSON lines: each line's status and its result as
+    JSON, ready to be joined into a batch's answer (here or in a worker)."""
+    items = [(number, parsed_line(raw)) for number, raw in lines]
+    return [
+        (result.status, _result_json(result))
+        for result in record_lines(ledger, items, actor, scopes)
+    ]
+
+
+_result_json = BatchLineResult.__pydantic_serializer__.to_json
 
 
 def refused_lines(

@@ -135,6 +135,13 @@ class CreditLedger(Application[UUID]):
                 listener(head)
         return recordings
 
+    def stored_elsewhere(self) -> None:
+        """Another process stored events for this one (batch workers): what
+        follows this ledger's commits is told, as after its own."""
+        head = self.head_position()
+        for listener in self.commit_listeners:
+            listener(head)
+
     def construct_snapshot_store(self) -> EventStore[UUID]:
         recorder = (
             self._snapshot_recorder(self.factory)

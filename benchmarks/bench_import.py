@@ -16,10 +16,14 @@ suite starts it, in the same run:
   receipt, nothing is written), which is what resuming an interrupted import
   costs for the part already done;
 - batch endpoint: the same lines, each given an idempotency key, sent to
-  ``POST /v1/events:batch`` of ``credit-ledger serve`` (one uvicorn worker) in
-  NDJSON bodies of ``BATCH_LINES`` lines by one client, then sent again (all
-  replayed): embedded (views fed in the API's process), and with a Kafka broker
-  configured as in production (views fed by consumer processes, not run here).
+  ``POST /v1/events:batch`` of ``credit-ledger serve`` in NDJSON bodies of
+  ``BATCH_LINES`` lines, then sent again (all replayed). The service records
+  them in its batch worker processes (one per core), measured from its start
+  (the first batch waits for them to be set up): embedded (views fed in the
+  API's process) by one client; with a Kafka broker configured as in production
+  (views fed by consumer processes, not run here) by one client and by two at
+  once; and, for comparison, with Kafka and no batch workers (every line
+  recorded in the API's own process, as before they existed).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from uuid import UUID
@@ -53,6 +58,14 @@ OFFICER = Actor(department="market-regulation", actor="bench")
 RAW_BATCH = 500
 BATCH_LINES = 1_000
 TARGET = 15_000
+# How the batch endpoint is measured: the figure's name, whether Kafka is
+# configured, clients sending at once, and further settings of the service.
+BATCH_LAYOUTS: list[tuple[str, bool, int, dict[str, str]]] = [
+    ("embedded", False, 1, {}),
+    ("+ Kafka", True, 1, {}),
+    ("+ Kafka, 2 clients", True, 2, {}),
+    ("+ Kafka, no batch workers", True, 1, {"batch_workers": "0"}),
+]
 
 
 def raw_batched_rate(database_url: str, events: int) -> float:
@@ -128,18 +141,24 @@ def batch_bodies(source: Path) -> list[bytes]:
     ]
 
 
-def timed_batches(url: str, key: str, bodies: list[bytes]) -> float:
+def timed_batches(url: str, key: str, bodies: list[bytes], clients: int) -> float:
+    """Seconds to send every body, ``clients`` of them at a time."""
     headers = {
         "Authorization": f"Bearer {key}",
         "Content-Type": "application/x-ndjson",
     }
-    with httpx.Client(base_url=url, headers=headers, timeout=300) as http:
-        started = time.perf_counter()
-        for body in bodies:
-            response = http.post("/v1/events:batch", content=body)
-            if response.status_code != 200 or response.json()["rejected"]:
-                raise RuntimeError(f"batch refused: {response.text[:2000]}")
-        return time.perf_counter() - started
+
+    def send(share: list[bytes]) -> None:
+        with httpx.Client(base_url=url, headers=headers, timeout=300) as http:
+            for body in share:
+                response = http.post("/v1/events:batch", content=body)
+                if response.status_code != 200 or response.json()["rejected"]:
+                    raise RuntimeError(f"batch refused: {response.text[:2000]}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(send, [bodies[n::clients] for n in range(clients)]))
+    return time.perf_counter() - started
 
 
 def registered(postgres: PostgresServer, subjects: int) -> str:
@@ -202,14 +221,17 @@ def main() -> None:
                 )
                 show(f"import PostgreSQL, {workers} worker(s)", rate, again, raw)
             bodies = batch_bodies(source)
-            for layout, bootstrap in (("embedded", None), ("+ Kafka", broker)):
+            for layout, with_kafka, clients, settings in BATCH_LAYOUTS:
                 database = registered(postgres, subjects)
                 served_at = served(
-                    database, Path(tmp), bootstrap() if bootstrap else None
+                    database,
+                    Path(tmp),
+                    broker() if with_kafka else None,
+                    **settings,
                 )
                 with served_at as (api, key):
                     rate, again = first_and_again(
-                        lines, partial(timed_batches, api, key, bodies)
+                        lines, partial(timed_batches, api, key, bodies, clients)
                     )
                 show(f"POST /v1/events:batch PostgreSQL {layout}", rate, again, raw)
         finally:

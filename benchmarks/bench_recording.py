@@ -124,15 +124,20 @@ def running(
 
 @contextmanager
 def served(
-    database_url: str, workdir: Path, kafka_bootstrap: str | None = None
+    database_url: str,
+    workdir: Path,
+    kafka_bootstrap: str | None = None,
+    **settings: str,
 ) -> Iterator[tuple[str, str]]:
-    """``credit-ledger serve`` on the database; yields (url, key).
+    """``credit-ledger serve`` on the database, with these further settings;
+    yields (url, key).
 
     With a Kafka broker configured, as in production, the views are fed by
     consumer processes (not started here), so the API does no projection work.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_LEDGER_")}
     env["CREDIT_LEDGER_DATABASE_URL"] = database_url
+    env.update((f"CREDIT_LEDGER_{name.upper()}", v) for name, v in settings.items())
     if kafka_bootstrap is not None:
         env["CREDIT_LEDGER_KAFKA_BOOTSTRAP"] = kafka_bootstrap
     # The per-key rate limit (100/s by default) would measure itself, not recording.

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(default=200, ge=1)
     # Events held by the subjects a process keeps in memory between commands.
     subject_cache_events: int = Field(default=DEFAULT_MAX_EVENTS, ge=0)
+    # Processes that record large batches (unset: one per usable core; 0: none).
+    batch_workers: int | None = Field(default=None, ge=0, le=64)
 
     @field_validator(
         "repair_serious_cooldown_days", "repair_max_in_window", mode="before"

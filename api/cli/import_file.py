@@ -13,11 +13,11 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from api.cli.import_workers import (
+from api.line_workers import (
     Answers,
-    ImportWorkerFailed,
     InModule,
     Lines,
+    LineWorkerFailed,
     load_in_workers,
 )
 from application.commands import Actor
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
                     if rejects is not None:
                         _write_reject(rejects, number, refusal, raw)
                 progress.update(len(answers))
-    except ImportWorkerFailed as error:
+    except LineWorkerFailed as error:
         print(f"error: {error}; run the import again to finish it", file=sys.stderr)
         return 2
     finally:
@@ -114,7 +114,7 @@ def _answered(chunks: Iterator[Lines], workers: int, actor: Actor) -> Iterator[A
     try:
         ledger, close = InModule(LOADING, "open_ledger")()
     except Exception as error:
-        raise ImportWorkerFailed(f"{type(error).__name__}: {error}") from None
+        raise LineWorkerFailed(f"{type(error).__name__}: {error}") from None
     try:
         for chunk in chunks:
             refusals = load_chunk(ledger, chunk)

@@ -4,17 +4,13 @@ handing lines to workers never loads the ledger's code."""
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import json
 import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import msgspec
-
-from api.batch_lines import refused_lines
-from api.cli.import_workers import Lines, Refusal
+from api.batch_lines import parsed_line, refused_lines
+from api.line_workers import Lines, Refusal, collect_rarely
 from application.commands import Actor
 from application.keys import SCOPES
 from application.ledger import CreditLedger
@@ -37,34 +33,8 @@ def open_ledger(
             (k, v) for k, v in environment.items() if k.startswith(SETTINGS_PREFIX)
         )
     ledger = build_ledger(Settings())
-    _collect_rarely()
+    collect_rarely()
     return ledger, ledger.close
-
-
-def _collect_rarely() -> None:
-    """An import keeps the subjects it decides on, so every collection of the
-    older generations scans more of them: what start-up built is set aside and
-    the young are collected in larger steps (collecting took a tenth of an
-    import's time; cycles are still collected, less often)."""
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 10)
-
-
-def _parsed(raw: str) -> Any:
-    """The line's value, or why it is not JSON. msgspec parses it in C; what
-    msgspec refuses (a number too large for it, NaN) is parsed as Python's json
-    parses it, which alone decides what is malformed."""
-    try:
-        return _decoder.decode(raw)
-    except msgspec.DecodeError:
-        pass
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as e:
-        return f"malformed JSON: {e}"
-
-
-_decoder = msgspec.json.Decoder()
 
 
 def load_chunk(
@@ -73,7 +43,7 @@ def load_chunk(
     """Each line's refusal, or None for a line stored (or stored before)."""
     lines: list[tuple[int, Any]] = []
     for number, raw in chunk:
-        item = _parsed(raw)
+        item = parsed_line(raw)
         if isinstance(item, dict) and "idempotency_key" not in item:
             digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
             item["idempotency_key"] = f"import:{digest}"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.batch_lines import record_lines
+from api.batch_lines import answered_lines
+from api.batch_workers import MIN_LINES_FOR_WORKERS, BatchWorkers
 from api.deps import CommitterDep, LedgerDep, PrincipalDep, check_scope
 from api.request_values import parse_if_match
-from api.schemas.batch import BatchLineResult, BatchResult
+from api.schemas.batch import BatchResult
 from api.schemas.events import EventBody, EventIn
 from api.schemas.subjects import CommandResultPublic
 from api.translate import command_result
@@ -85,42 +86,50 @@ async def record_event(
 )
 async def record_batch(
     request: Request, principal: PrincipalDep, ledger: LedgerDep
-) -> BatchResult:
+) -> Response:
     if not principal.scopes & {RECORD_SCOPE, REVIEW_SCOPE}:
         raise HTTPException(403, "This key can record nothing (record or review scope)")
     raw = await request.body()
     lines = list(
         enumerate(parse_batch(raw, request.headers.get("content-type", "")), 1)
     )
-    done: list[BatchLineResult] = []
-    for start in range(0, len(lines), BATCH_CHUNK):
-        done += await run_in_threadpool(
-            record_lines,
-            ledger,
-            lines[start : start + BATCH_CHUNK],
-            principal.actor,
-            principal.scopes,
-        )
-    accepted = sum(1 for r in done if r.status < 300)
-    return BatchResult(accepted=accepted, rejected=len(done) - accepted, results=done)
+    actor, scopes = principal.actor, principal.scopes
+    workers: BatchWorkers | None = request.app.state.batch_workers
+    if workers is not None and len(lines) >= MIN_LINES_FOR_WORKERS:
+        answers = await workers.answers(lines, actor, scopes)
+    else:
+        answers = []
+        for start in range(0, len(lines), BATCH_CHUNK):
+            chunk = lines[start : start + BATCH_CHUNK]
+            answers += await run_in_threadpool(
+                answered_lines, ledger, chunk, actor, scopes
+            )
+    return batch_response(answers)
 
 
-def parse_batch(raw: bytes, content_type: str) -> list[Any]:
+def batch_response(answers: list[tuple[int, bytes]]) -> Response:
+    """The ``BatchResult`` of the lines' answers, already JSON each."""
+    accepted = sum(1 for status, _ in answers if status < 300)
+    results = b",".join(result for _, result in answers)
+    body = b'{"accepted":%d,"rejected":%d,"results":[%s]}' % (
+        accepted,
+        len(answers) - accepted,
+        results,
+    )
+    return Response(body, media_type="application/json")
+
+
+def parse_batch(raw: bytes, content_type: str) -> list[str]:
+    """The body's lines, each one JSON text: an NDJSON line as it is (a
+    malformed one is refused alone, like an import's), an array's items each
+    written anew (a malformed array is refused whole)."""
     try:
         text = raw.decode("utf-8")
         if "ndjson" in content_type or "jsonl" in content_type:
-            return [_ndjson_line(line) for line in text.splitlines() if line.strip()]
+            return [line for line in text.splitlines() if line.strip()]
         data = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise HTTPException(422, f"Malformed batch body: {e}") from None
     if not isinstance(data, list):
         raise HTTPException(422, "A JSON batch body must be an array of events")
-    return data
-
-
-def _ndjson_line(line: str) -> Any:
-    """A malformed line is refused alone (like ``import``), not the whole batch."""
-    try:
-        return json.loads(line)
-    except json.JSONDecodeError as e:
-        return f"malformed JSON: {e}"
+    return [json.dumps(item, ensure_ascii=False) for item in data]

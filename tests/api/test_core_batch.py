@@ -86,6 +86,17 @@ def test_a_malformed_ndjson_line_is_rejected_alone(api: Api) -> None:
     assert len(api.history(code)) == 2
 
 
+def test_an_array_item_that_is_text_is_refused_as_not_an_object(api: Api) -> None:
+    code = api.register()
+    items = [line(code, licence("L1")), "malformed JSON: made up", 7]
+
+    response = post_batch(api, json.dumps(items).encode(), "application/json")
+
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [201, 422, 422]
+    assert {r["detail"] for r in results[1:]} == {"Each line must be an object"}
+
+
 def test_rerunning_a_batch_with_idempotency_keys_stores_nothing_new(api: Api) -> None:
     code = api.register()
     content = ndjson(

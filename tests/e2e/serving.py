@@ -1,15 +1,89 @@
-"""Waiting for a `credit-ledger serve` subprocess to answer, bounded."""
+"""`credit-ledger serve` as a subprocess on an SQLite file, waited for (bounded)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.services import HOST, free_port
+
+CLI = str(Path(sys.executable).with_name("credit-ledger"))
 STARTUP_TIMEOUT = 30.0
+
+
+@dataclass
+class Deployment:
+    workdir: Path
+    env: dict[str, str]
+    url: str
+    headers: dict[str, str]
+    server: subprocess.Popen[bytes]
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [CLI, *args],
+            cwd=self.workdir,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+
+@contextmanager
+def deployed(workdir: Path, **settings: str) -> Iterator[Deployment]:
+    """``serve`` in ``workdir`` on its own SQLite file, with these
+    ``CREDIT_LEDGER_*`` settings, and a key with every recording scope."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_LEDGER_")}
+    env["CREDIT_LEDGER_DATABASE_URL"] = f"sqlite:///{workdir / 'ledger.sqlite3'}"
+    env.update(
+        (f"CREDIT_LEDGER_{name.upper()}", value) for name, value in settings.items()
+    )
+    created = subprocess.run(
+        [
+            *(CLI, "keys", "create", "--department", "market-regulation"),
+            *("--actor", "wang", "--scope", "record", "review", "audit"),
+        ],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    key = created.stdout.strip().splitlines()[-1]
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    log = workdir / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [CLI, "serve", "--host", HOST, "--port", str(port)],
+            cwd=workdir,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_healthy(url, server, log)
+        headers = {"Authorization": f"Bearer {key}"}
+        yield Deployment(workdir, env, url, headers, server)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from api.cli import import_file
-from api.cli.import_workers import (
-    ImportWorkerFailed,
+from api.cli.main import main
+from api.line_workers import (
     Lines,
+    LineWorkerFailed,
     Refusal,
     load_in_workers,
     worker_for,
 )
-from api.cli.main import main
 from application.commands import Actor
 from application.cores import usable_cores
 from infrastructure.bootstrap import build_services
@@ -121,7 +121,7 @@ def nothing_loaded(context: object, lines: Lines) -> list[Refusal | None]:
 def test_a_worker_that_cannot_start_fails_the_import_saying_why() -> None:
     chunks = iter([[(1, json.dumps({"subject": code})) for code in SUBJECTS]])
 
-    with pytest.raises(ImportWorkerFailed, match="RuntimeError: no store here"):
+    with pytest.raises(LineWorkerFailed, match="RuntimeError: no store here"):
         list(load_in_workers(chunks, 2, unusable_store, nothing_loaded))
 
 

@@ -7,84 +7,23 @@ temporary directory; the served process and the CLI commands share it.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.serving import wait_until_healthy
+from tests.e2e.serving import Deployment, deployed
 from tests.factories import as_json, information, licence, uscc
-from tests.services import HOST, free_port
 
-CLI = str(Path(sys.executable).with_name("credit-ledger"))
 # Decisions a few days back are in the past on the server's clock (county time).
 DECIDED = date.today() - timedelta(days=3)
 
 
-@dataclass
-class Deployment:
-    workdir: Path
-    env: dict[str, str]
-    url: str
-    headers: dict[str, str]
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [CLI, *args],
-            cwd=self.workdir,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-
-
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    workdir = tmp_path_factory.mktemp("deployment")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_LEDGER_")}
-    env["CREDIT_LEDGER_DATABASE_URL"] = f"sqlite:///{workdir / 'ledger.sqlite3'}"
-    created = subprocess.run(
-        [
-            *(CLI, "keys", "create", "--department", "market-regulation"),
-            *("--actor", "wang", "--scope", "record", "review", "audit"),
-        ],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    key = created.stdout.strip().splitlines()[-1]
-    port = free_port()
-    url = f"http://{HOST}:{port}"
-    log = workdir / "serve.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [CLI, "serve", "--host", HOST, "--port", str(port)],
-            cwd=workdir,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_until_healthy(url, server, log)
-        yield Deployment(workdir, env, url, {"Authorization": f"Bearer {key}"})
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
+    with deployed(tmp_path_factory.mktemp("deployment")) as served:
+        yield served
 
 
 def test_keys_create_prints_only_the_key_on_its_last_line(

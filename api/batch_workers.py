@@ -1,0 +1,163 @@
+"""``POST /v1/events:batch`` through worker processes, as ``import`` does it.
+
+Recording a line costs about a tenth of a millisecond of Python, so one process
+caps a batch near what one core does, and while it records, the service's other
+requests wait for it. A batch of at least ``MIN_LINES_FOR_WORKERS`` lines is
+therefore recorded by worker processes (one per usable core unless configured),
+each subject's lines always by the same one and in the batch's order; the
+service's own process only splits the body and joins the answers. The workers
+start with the first such batch and live as long as the service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from operator import itemgetter
+
+from fastapi import HTTPException
+from fastapi.concurrency import run_in_threadpool
+
+from api.line_workers import (
+    Answers,
+    InModule,
+    Lines,
+    LineWorkers,
+    LoadLines,
+    collect_rarely,
+)
+from application.clock import SystemClock
+from application.commands import Actor
+from application.cores import usable_cores
+from application.ledger import CreditLedger
+from infrastructure.bootstrap import Services
+from infrastructure.ledger_setup import build_ledger
+from infrastructure.settings import Settings
+
+# What the workers import before they fork, and where their functions are.
+WORKER_MODULE = "api.batch_workers"
+BATCH_LINES = "api.batch_lines"
+# Below this, handing the lines over costs more than it saves.
+MIN_LINES_FOR_WORKERS = 500
+# Lines a worker stores in one transaction, as the service does in-process.
+CHUNK = 500
+RETRY_AFTER_SECONDS = 1
+
+log = logging.getLogger("credit_ledger.batch")
+
+
+def open_ledger(settings: Settings) -> tuple[CreditLedger, Callable[[], None]]:
+    """A worker's ledger, on the service's own settings."""
+    ledger = build_ledger(settings)
+    collect_rarely()
+    return ledger, ledger.close
+
+
+class BatchWorkers:
+    def __init__(self, settings: Settings, ledger: CreditLedger, count: int) -> None:
+        self._settings = settings
+        self._ledger = ledger
+        self.count = count
+        self._workers: LineWorkers | None = None
+        self._lock = threading.Lock()
+
+    def start_in_background(self) -> None:
+        """Sets the workers up while the service answers, so that its first
+        large batch does not wait for them (a second or so)."""
+        warming = threading.Thread(target=self._warm_up, name="batch-workers")
+        warming.daemon = True
+        warming.start()
+
+    async def answers(
+        self, lines: Lines, actor: Actor, scopes: frozenset[str]
+    ) -> list[tuple[int, bytes]]:
+        """Each line's status and result as JSON, in the batch's order."""
+        answer = InModule(BATCH_LINES, "answered_lines")
+        load = partial(answer, actor=actor, scopes=scopes)
+        # In a thread: workers that are not yet running start first.
+        workers = await run_in_threadpool(self._started)
+        answered: Answers = []
+        try:
+            shares = await run_in_threadpool(_submitted, workers, load, lines)
+            for share in shares:
+                part: Answers = await asyncio.wrap_future(share)
+                answered += part
+        except BrokenProcessPool:
+            await run_in_threadpool(self._discard, workers)
+            raise HTTPException(
+                503,
+                "A batch worker stopped; send the batch again (lines with an "
+                "idempotency_key are not stored twice)",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            ) from None
+        except Exception:
+            # The store failed them, say: the next batch starts afresh.
+            await run_in_threadpool(self._discard, workers)
+            raise
+        finally:
+            await run_in_threadpool(self._ledger.stored_elsewhere)
+        answered.sort(key=itemgetter(0))
+        return [answer for _, answer in answered]
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._workers = self._workers, None
+        if workers is not None:
+            workers.close()
+
+    def _started(self) -> LineWorkers:
+        with self._lock:
+            if self._workers is None:
+                setup = partial(InModule(WORKER_MODULE, "open_ledger"), self._settings)
+                self._workers = LineWorkers(self.count, setup, [WORKER_MODULE])
+            return self._workers
+
+    def _warm_up(self) -> None:
+        workers = self._started()
+        try:
+            workers.start()
+        except Exception as error:
+            kind = type(error).__name__
+            log.warning("batch workers could not start (%s): %s", kind, error)
+            self._discard(workers)
+
+    def _discard(self, workers: LineWorkers) -> None:
+        """Leaves these workers (others may already have replaced them)."""
+        with self._lock:
+            if self._workers is workers:
+                self._workers = None
+        workers.close(wait=False)
+
+
+def _submitted(
+    workers: LineWorkers, load: LoadLines, lines: Lines
+) -> list[Future[Answers]]:
+    """The lines handed to the workers a chunk at a time: each worker stores
+    up to ``CHUNK`` of them in one transaction."""
+    step = CHUNK * workers.count
+    return [
+        future
+        for start in range(0, len(lines), step)
+        for future in workers.submit(load, lines[start : start + step])
+    ]
+
+
+def batch_workers_for(settings: Settings, services: Services) -> BatchWorkers | None:
+    """Workers for large batches, unless configured off (0), or the store lives
+    in this process's memory, or the clock is not the system's (a clock the
+    caller sets, as tests do, cannot be shared with other processes)."""
+    count = settings.batch_workers
+    if count is None:
+        count = usable_cores()
+    if (
+        count == 0
+        or settings.store_kind == "memory"
+        or not isinstance(services.clock, SystemClock)
+    ):
+        return None
+    return BatchWorkers(settings, services.ledger, count)

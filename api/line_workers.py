@@ -1,0 +1,220 @@
+"""Lines spread over worker processes, each subject always to the same one.
+
+One process is bound by Python's per-event work (validation, deciding, hashing,
+encoding); several use several cores. A subject's lines all go to one worker, in
+the order given, so its events are decided in that order: each worker is a pool
+of one process, and a chunk's share for it waits its turn. ``credit-ledger
+import`` streams a file through them; ``POST /v1/events:batch`` keeps them for
+the life of the service.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import multiprocessing
+import os
+import threading
+import time
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing.synchronize import Lock as ProcessLock
+from multiprocessing.util import Finalize
+from typing import Any
+
+Lines = list[tuple[int, str]]
+# A refused line's problem, as the rejects file gives it.
+Refusal = dict[str, Any]
+Answers = list[tuple[int, Any]]
+Setup = Callable[[], tuple[Any, Callable[[], None]]]
+LoadLines = Callable[[Any, Lines], list[Any]]
+# Chunks handed out and not yet answered, per worker: bounds an import's memory.
+BACKLOG = 4
+# How often a worker looks whether the process that feeds it is still there.
+ORPHAN_CHECK_SECONDS = 1.0
+
+# What this worker process loads with, set once by ``_start``: the context the
+# setup gave, or why there is none.
+_worker: dict[str, Any] = {}
+
+
+class LineWorkerFailed(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class _NotStarted:
+    """Why this worker has no context to load with."""
+
+    error: Exception
+
+
+@dataclass(frozen=True)
+class InModule:
+    """A function named by its module, imported where it is called: the
+    process that hands lines to workers need not import what records them."""
+
+    module: str
+    name: str
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(self.module), self.name)(*args, **kwargs)
+
+
+def worker_for(raw_line: str, workers: int) -> int:
+    """The worker a line goes to, by its subject (lines without one go to 0)."""
+    start = raw_line.find('"subject"')
+    if start < 0:
+        return 0
+    value = raw_line[start + 9 :].lstrip(" :").split('"', 2)
+    subject = "".join(value[1].split()).upper() if len(value) > 1 else ""
+    return zlib.crc32(subject.encode()) % workers
+
+
+class LineWorkers:
+    """``workers`` processes, each set up once by ``setup`` in a server that
+    imported ``preload`` (the setup's module if none) rather than each
+    importing the code anew."""
+
+    def __init__(self, workers: int, setup: Setup, preload: Sequence[str] = ()) -> None:
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(list(preload) or [setup.__module__])
+        self._setup = setup
+        self._setting_up = self._context.Lock()
+        self._pools = [self._pool() for _ in range(workers)]
+
+    @property
+    def count(self) -> int:
+        return len(self._pools)
+
+    def submit(self, load: LoadLines, lines: Lines) -> list[Future[Answers]]:
+        """Each worker's share of the lines handed to it: the futures of their
+        answers, line by line, in the order of the shares."""
+        shares: list[Lines] = [[] for _ in self._pools]
+        for line in lines:
+            shares[worker_for(line[1], len(shares))].append(line)
+        return [
+            pool.submit(_load, load, share)
+            for pool, share in zip(self._pools, shares, strict=True)
+            if share
+        ]
+
+    def start(self) -> None:
+        """Starts every worker and waits until each is set up; raises why one
+        could not be."""
+        for ready in [pool.submit(_ready) for pool in self._pools]:
+            ready.result()
+
+    def close(self, wait: bool = True) -> None:
+        for pool in self._pools:
+            pool.shutdown(wait=wait, cancel_futures=True)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            1,
+            mp_context=self._context,
+            initializer=_start,
+            initargs=(self._setup, self._setting_up, os.getpid()),
+        )
+
+
+def _start(setup: Setup, setting_up: ProcessLock, feeder: int) -> None:
+    _exit_when_orphaned(feeder)
+    # Setting up creates the store's tables if missing; PostgreSQL refuses such
+    # statements run at once by two workers ("tuple concurrently updated").
+    with setting_up:
+        try:
+            _worker["context"], close = setup()
+        except Exception as error:
+            # Kept for the first chunk to raise: an initializer that raises only
+            # breaks the pool, and the reason (an unreachable store, say) is lost.
+            _worker["context"] = _NotStarted(error)
+            return
+    # Run as the worker process leaves (forked workers skip atexit handlers).
+    Finalize(None, close, exitpriority=10)
+
+
+def _exit_when_orphaned(feeder: int) -> None:
+    """A worker waits on its call queue, whose writing end it holds itself, so
+    it would wait for ever once the process feeding it was killed (``kill -9``
+    of the service or the import); nor does the fork server leave, as its
+    children hold its pipe open. So the worker leaves when its feeder is gone."""
+
+    def watch() -> None:
+        while _alive(feeder):
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def collect_rarely() -> None:
+    """A worker keeps the subjects it decides on, so every collection of the
+    older generations scans more of them: what start-up built is set aside and
+    the young are collected in larger steps (collecting took a tenth of an
+    import's time; cycles are still collected, less often)."""
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 10)
+
+
+def _context() -> Any:
+    context = _worker["context"]
+    if isinstance(context, _NotStarted):
+        raise context.error
+    return context
+
+
+def _ready() -> None:
+    _context()
+
+
+def _load(load: LoadLines, lines: Lines) -> Answers:
+    results = load(_context(), lines)
+    return list(zip((number for number, _ in lines), results, strict=True))
+
+
+def load_in_workers(
+    chunks: Iterator[Lines],
+    workers: int,
+    setup: Setup,
+    load: LoadLines,
+    preload: Sequence[str] = (),
+) -> Iterator[Answers]:
+    """Each chunk's answers, share by share in file order, as workers finish
+    them; a worker's failure stops the import with its message."""
+    pool = LineWorkers(workers, setup, preload)
+    pending: deque[Future[Answers]] = deque()
+    try:
+        for chunk in chunks:
+            pending.extend(pool.submit(load, chunk))
+            while len(pending) > workers * BACKLOG or (pending and pending[0].done()):
+                yield answered(pending.popleft())
+        while pending:
+            yield answered(pending.popleft())
+    finally:
+        pool.close()
+
+
+def answered(future: Future[Answers]) -> Answers:
+    """A share's answers, or the failure of the worker that had it."""
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        msg = f"a worker process stopped: {error}"
+        raise LineWorkerFailed(msg) from None
+    except Exception as error:
+        raise LineWorkerFailed(f"{type(error).__name__}: {error}") from None
