@@ -14,10 +14,10 @@ from api.line_workers import Lines
 from api.problem_details import error_problem, validation_errors
 from api.schemas.batch import BatchLineResult
 from api.schemas.events import EventBody, EventIn
-from api.translate import command_result
 from application.commands import Actor, RecordCommand
 from application.dispatch import REQUIRED_SCOPE
 from application.ledger import CreditLedger
+from application.results import CommandResult
 
 event_adapter: TypeAdapter[EventBody] = TypeAdapter(EventIn)
 
@@ -89,46 +89,49 @@ def command_from_line(
     )
 
 
-def line_result(number: int, outcome: Any) -> BatchLineResult:
-    if isinstance(outcome, Exception):
-        answer, _ = error_problem(outcome)
-        return BatchLineResult(
-            line=number,
-            status=answer["status"],
-            detail=answer["detail"],
-            problem=answer["type"],
-        )
-    return BatchLineResult(line=number, status=201, event=command_result(outcome))
-
-
-def record_lines(
-    ledger: CreditLedger,
-    lines: Sequence[tuple[int, Any]],
-    actor: Actor,
-    scopes: frozenset[str],
-) -> list[BatchLineResult]:
-    """Validate numbered lines, store the valid ones together, answer each line
-    (an accepted one with its events)."""
-    results, commands = _commands_of(lines, actor, scopes)
-    outcomes = ledger.record_many([c for _, c in commands]) if commands else []
-    for (number, _), outcome in zip(commands, outcomes, strict=True):
-        results[number] = line_result(number, outcome)
-    return [results[number] for number, _ in lines]
+def refusal_of(number: int, error: Exception) -> BatchLineResult:
+    answer, _ = error_problem(error)
+    return BatchLineResult(
+        line=number,
+        status=answer["status"],
+        detail=answer["detail"],
+        problem=answer["type"],
+    )
 
 
 def answered_lines(
     ledger: CreditLedger, lines: Lines, actor: Actor, scopes: frozenset[str]
 ) -> list[tuple[int, bytes]]:
-    """``record_lines`` for JSON lines: each line's status and its result as
-    JSON, ready to be joined into a batch's answer (here or in a worker)."""
+    """Validate numbered JSON lines, store the valid ones together, and answer
+    each line with its status and its ``BatchLineResult`` as JSON (an accepted
+    one with its events), ready to be joined into a batch's answer, here or
+    in a worker."""
     items = [(number, parsed_line(raw)) for number, raw in lines]
-    return [
-        (result.status, _result_json(result))
-        for result in record_lines(ledger, items, actor, scopes)
-    ]
+    refusals, commands = _commands_of(items, actor, scopes)
+    outcomes = ledger.record_many([c for _, c in commands]) if commands else []
+    answers = {number: (r.status, _result_json(r)) for number, r in refusals.items()}
+    for (number, _), outcome in zip(commands, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            refusal = refusal_of(number, outcome)
+            answers[number] = (refusal.status, _result_json(refusal))
+        else:
+            answers[number] = (201, accepted_json(number, outcome))
+    return [answers[number] for number, _ in lines]
+
+
+def accepted_json(number: int, result: CommandResult) -> bytes:
+    """What ``BatchLineResult(line=number, status=201, event=command_result(
+    result))`` serializes to, written by msgspec from the result's own
+    dataclasses (a tenth of recording a line, through the pydantic models)."""
+    event = {**vars(result.events[0]), "replayed": result.replayed}
+    event["events"] = result.events
+    answer = {"line": number, "status": 201, **_NO_REFUSAL, "event": event}
+    return _encoder.encode(answer)
 
 
 _result_json = BatchLineResult.__pydantic_serializer__.to_json
+_encoder = msgspec.json.Encoder()
+_NO_REFUSAL = {"detail": None, "problem": None, "errors": None}
 
 
 def refused_lines(
@@ -137,13 +140,13 @@ def refused_lines(
     actor: Actor,
     scopes: frozenset[str],
 ) -> list[BatchLineResult | None]:
-    """What ``record_lines`` does, for callers that only count: each line's
+    """What ``answered_lines`` does, for callers that only count: each line's
     refusal, or None for a line stored (or stored before), and no events."""
     refusals, commands = _commands_of(lines, actor, scopes)
     outcomes = ledger.record_many([c for _, c in commands], False) if commands else []
     for (number, _), outcome in zip(commands, outcomes, strict=True):
         if isinstance(outcome, Exception):
-            refusals[number] = line_result(number, outcome)
+            refusals[number] = refusal_of(number, outcome)
     return [refusals.get(number) for number, _ in lines]
 
 

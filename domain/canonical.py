@@ -102,7 +102,12 @@ def canonical_bytes(event: Any) -> bytes:
     times are ISO text (the usual case) is written by msgspec, whose sorted JSON
     of those is the same to the byte; anything else goes field by field."""
     layout = _layout(type(event))
-    document = dict(zip(layout.keys, layout.values_of(event), strict=True))
+    # The instance's own values, as set when it was made or read back; one
+    # that lacks a field, or has another, is read field by field.
+    document = vars(event).copy()
+    document.pop("originator_topic", None)
+    if document.keys() != layout.key_set:
+        document = dict(zip(layout.keys, layout.values_of(event), strict=True))
     for key in layout.time_keys:
         value = document[key]
         if type(value) is datetime:
@@ -120,12 +125,13 @@ _WRITTEN_ALIKE = frozenset({str, int, bool, type(None), date, UUID})
 
 @dataclass(frozen=True)
 class _Layout:
-    """An event class's document keys, a getter of their values in that order,
-    the keys whose type allows a time, and (for writing field by field) each key
-    in sorted order, encoded with its colon, with the field it comes from ("" for
-    the type name)."""
+    """An event class's document keys (also as a set), a getter of their
+    values in that order, the keys whose type allows a time, and (for writing
+    field by field) each key in sorted order, encoded with its colon, with the
+    field it comes from ("" for the type name)."""
 
     keys: tuple[str, ...]
+    key_set: frozenset[str]
     values_of: Callable[[Any], tuple[Any, ...]]
     time_keys: tuple[str, ...]
     type_name: str
@@ -146,7 +152,7 @@ def _layout(event_class: type[Any]) -> _Layout:
             (_encode_string(key) + ":", fields_of[key]) for key in sorted(fields_of)
         )
         known = _LAYOUTS[event_class] = _Layout(
-            names, attrgetter(*names), times, type_name, sorted_fields
+            names, frozenset(names), attrgetter(*names), times, type_name, sorted_fields
         )
     return known
 

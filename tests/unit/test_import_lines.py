@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from api.batch_lines import command_from_line, event_adapter
+from api.batch_lines import accepted_json, command_from_line, event_adapter
 from api.cli.import_loading import load_chunk
+from api.schemas.batch import BatchLineResult
+from api.translate import command_result
 from application.commands import Actor, RecordCommand
 from application.keys import SCOPES
 from infrastructure.bootstrap import build_services
@@ -89,6 +92,34 @@ def test_each_line_is_stored_or_refused_with_its_reason() -> None:
         "SubjectRegistered",
         "InformationRecorded",
     ]
+
+
+def test_an_accepted_lines_json_is_that_of_its_batch_line_result() -> None:
+    clock = FixedClock()
+    ledger = build_services(Settings(database_url="memory://"), clock).ledger
+    ledger.register_subject(uscc(1), "Import Co.", OFFICER)
+    clock.advance(timedelta(microseconds=123_456))
+    ledger.record(command(red_listing("R1")))
+    # Listing revokes the red listing in the same command: two events.
+    listed = command(listing("S1"))
+    results = [ledger.record(listed), ledger.record(listed)]
+
+    for number, result in enumerate(results, 1):
+        model = BatchLineResult(line=number, status=201, event=command_result(result))
+        assert accepted_json(number, result) == model.model_dump_json().encode()
+    assert [len(r.events) for r in results] == [2, 2]
+    assert [r.replayed for r in results] == [False, True]
+
+
+def command(body: Body) -> RecordCommand:
+    line = {
+        "subject": uscc(1),
+        "idempotency_key": str(body["record_id"]),
+        **as_json(body),
+    }
+    made = command_from_line(line, OFFICER, SCOPES)
+    assert isinstance(made, RecordCommand)
+    return made
 
 
 @pytest.mark.parametrize("body", EVERY_TYPE, ids=lambda b: str(b["type"]))
