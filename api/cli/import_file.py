@@ -49,10 +49,10 @@ def register(commands: Any) -> None:
         "--workers",
         type=positive_int,
         default=None,
-        help="processes to import with (default: one per core for a file of "
+        help="processes to import with (default: one per core and one more, "
+        "which uses the time a worker waits on the database, for a file of "
         f"{MIN_LINES_FOR_WORKERS:,} lines or more, else 1); each subject's lines "
-        "always go to the same one, in file order. One per core, and one more to "
-        "use the time a worker waits on the database, is about as many as help",
+        "always go to the same one, in file order. More than that rarely helps",
     )
     parser.set_defaults(func=run)
 
@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     rejects = args.rejects.open("w", encoding="utf-8") if args.rejects else None
     with args.file.open("rb") as counted:
         total = sum(1 for _ in counted)
-    workers = args.workers or (usable_cores() if total >= MIN_LINES_FOR_WORKERS else 1)
+    large = total >= MIN_LINES_FOR_WORKERS
+    workers = args.workers or (usable_cores() + 1 if large else 1)
     processes = f"{workers} worker processes" if workers > 1 else "this process"
     print(f"importing {total:,} lines with {processes}", file=sys.stderr)
     # A line's text is kept until it is answered, for the rejects file.
