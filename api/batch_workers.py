@@ -36,7 +36,7 @@ from application.commands import Actor
 from application.cores import usable_cores
 from application.ledger import CreditLedger
 from infrastructure.bootstrap import Services
-from infrastructure.ledger_setup import build_ledger
+from infrastructure.ledger_setup import build_worker_ledger
 from infrastructure.settings import Settings
 
 # What the workers import before they fork, and where their functions are.
@@ -53,7 +53,7 @@ log = logging.getLogger("credit_ledger.batch")
 
 def open_ledger(settings: Settings) -> tuple[CreditLedger, Callable[[], None]]:
     """A worker's ledger, on the service's own settings."""
-    ledger = build_ledger(settings)
+    ledger = build_worker_ledger(settings)
     collect_rarely()
     return ledger, ledger.close
 

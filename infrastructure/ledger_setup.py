@@ -42,6 +42,16 @@ def build_ledger(settings: Settings, clock: Clock | None = None) -> CreditLedger
     )
 
 
+def build_worker_ledger(settings: Settings) -> CreditLedger:
+    """The ledger of a worker process (import, batch): it records in one
+    thread, so it keeps one connection open rather than the service's pool,
+    and opens more only while it needs them."""
+    return build_ledger(settings.model_copy(update=WORKER_POOL))
+
+
+WORKER_POOL = {"postgres_pool_size": 1, "postgres_max_overflow": 4}
+
+
 def build_rules(settings: Settings, calendar: WorkingDayCalendar) -> CreditRules:
     policy = DEFAULT_PUBLICITY_POLICY
     if settings.publicity_policy_file is not None:

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(default=200, ge=1)
     # Events held by the subjects a process keeps in memory between commands.
     subject_cache_events: int = Field(default=DEFAULT_MAX_EVENTS, ge=0)
+    # Connections each process keeps open to PostgreSQL, and how many more it
+    # may open when busy.
+    postgres_pool_size: int = Field(default=10, ge=1, le=1000)
+    postgres_max_overflow: int = Field(default=20, ge=0, le=1000)
     # Processes that record large batches (unset: one per usable core; 0: none).
     batch_workers: int | None = Field(default=None, ge=0, le=64)
 
@@ -100,8 +104,8 @@ class Settings(BaseSettings):
             "POSTGRES_PORT": str(url.port or 5432),
             "POSTGRES_USER": unquote(url.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(url.password or ""),
-            "POSTGRES_POOL_SIZE": "10",
-            "POSTGRES_MAX_OVERFLOW": "20",
+            "POSTGRES_POOL_SIZE": str(self.postgres_pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(self.postgres_max_overflow),
             "POSTGRES_CONNECT_TIMEOUT": "10",
             "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
         }

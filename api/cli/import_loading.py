@@ -14,7 +14,7 @@ from api.line_workers import Lines, Refusal, collect_rarely
 from application.commands import Actor
 from application.keys import SCOPES
 from application.ledger import CreditLedger
-from infrastructure.ledger_setup import build_ledger
+from infrastructure.ledger_setup import build_worker_ledger
 from infrastructure.settings import SETTINGS_PREFIX, Settings
 
 
@@ -32,7 +32,7 @@ def open_ledger(
         os.environ.update(
             (k, v) for k, v in environment.items() if k.startswith(SETTINGS_PREFIX)
         )
-    ledger = build_ledger(Settings())
+    ledger = build_worker_ledger(Settings())
     collect_rarely()
     return ledger, ledger.close
 
