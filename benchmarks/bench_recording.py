@@ -46,7 +46,7 @@ from application.keys import KeyService
 from infrastructure.bootstrap import build_key_store, build_services
 from infrastructure.settings import Settings
 from tests.factories import as_json, fields_of, information, uscc
-from tests.services import HOST, KafkaBroker, PostgresServer, free_port
+from tests.services import HOST, KafkaBroker, PostgresServer, free_port, stop_process
 
 CLI = str(Path(sys.executable).with_name("credit-ledger"))
 DECIDED = date.today() - timedelta(days=3)
@@ -114,12 +114,7 @@ def running(
                 time.sleep(0.1)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
+        stop_process(server)
 
 
 @contextmanager

@@ -45,6 +45,7 @@ from tests.factories import (
     repair_request,
     uscc,
 )
+from tests.services import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICER = Actor(department="market-regulation", actor="pipeline")
@@ -238,12 +239,7 @@ class Pipeline:
 
     def close(self) -> None:
         for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            stop_process(process, timeout=10)
         self.services.close()
 
 

@@ -17,7 +17,6 @@ import importlib.util
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -326,13 +325,8 @@ class KafkaBroker:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        if process is not None:
+            stop_process(process, timeout=10)
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -417,3 +411,16 @@ def chromium_path() -> Path:
             "(Debian package chromium)"
         )
     return CHROMIUM_PATH
+
+
+def stop_process(process: subprocess.Popen[Any], timeout: float = 15.0) -> None:
+    """Asks the process to leave (SIGTERM), and kills it if it has not left
+    within ``timeout`` seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.services import HOST, free_port
+from tests.services import HOST, free_port, stop_process
 
 CLI = str(Path(sys.executable).with_name("credit-ledger"))
 STARTUP_TIMEOUT = 30.0
@@ -25,34 +25,45 @@ class Deployment:
     workdir: Path
     env: dict[str, str]
     url: str
-    headers: dict[str, str]
+    key: str
+    log: Path
     server: subprocess.Popen[bytes]
 
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+    def run(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [CLI, *args],
             cwd=self.workdir,
-            env=self.env,
+            env=env or self.env,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=120,
             check=False,
         )
 
 
 @contextmanager
-def deployed(workdir: Path, **settings: str) -> Iterator[Deployment]:
-    """``serve`` in ``workdir`` on its own SQLite file, with these
-    ``CREDIT_LEDGER_*`` settings, and a key with every recording scope."""
+def deployed(
+    workdir: Path,
+    *serve_options: str,
+    department: str = "market-regulation",
+    scopes: tuple[str, ...] = ("record", "review", "audit"),
+    **settings: str,
+) -> Iterator[Deployment]:
+    """``serve`` (with these options) in ``workdir`` on its own SQLite file,
+    with these ``CREDIT_LEDGER_*`` settings, and a key of the department's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_LEDGER_")}
     env["CREDIT_LEDGER_DATABASE_URL"] = f"sqlite:///{workdir / 'ledger.sqlite3'}"
-    env.update(
-        (f"CREDIT_LEDGER_{name.upper()}", value) for name, value in settings.items()
-    )
+    env.update((f"CREDIT_LEDGER_{name.upper()}", v) for name, v in settings.items())
     created = subprocess.run(
         [
-            *(CLI, "keys", "create", "--department", "market-regulation"),
-            *("--actor", "wang", "--scope", "record", "review", "audit"),
+            *(CLI, "keys", "create", "--department", department),
+            *("--actor", "wang", "--scope", *scopes),
         ],
         cwd=workdir,
         env=env,
@@ -67,7 +78,7 @@ def deployed(workdir: Path, **settings: str) -> Iterator[Deployment]:
     log = workdir / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [CLI, "serve", "--host", HOST, "--port", str(port)],
+            [CLI, "serve", "--host", HOST, "--port", str(port), *serve_options],
             cwd=workdir,
             env=env,
             stdout=output,
@@ -75,15 +86,9 @@ def deployed(workdir: Path, **settings: str) -> Iterator[Deployment]:
         )
     try:
         wait_until_healthy(url, server, log)
-        headers = {"Authorization": f"Bearer {key}"}
-        yield Deployment(workdir, env, url, headers, server)
+        yield Deployment(workdir, env, url, key, log, server)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
+        stop_process(server)
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -8,91 +8,31 @@ database, and runs ``audit verify`` on the store while the server runs.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.serving import wait_until_healthy
+from tests.e2e.serving import Deployment, deployed
 from tests.factories import as_json, licence, resident_id
-from tests.services import HOST, free_port
 
-CLI = str(Path(sys.executable).with_name("credit-ledger"))
 TIMEOUT = 30.0
 DECIDED = date.today() - timedelta(days=3)
 PERSON = resident_id(31)
 
 
-@dataclass
-class Served:
-    workdir: Path
-    env: dict[str, str]
-    url: str
-    key: str
-    log: Path
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.key}"}
-
-    def run(
-        self, *args: str, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [CLI, *args],
-            cwd=self.workdir,
-            env=env or self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
-
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    workdir = tmp_path_factory.mktemp("audited")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_LEDGER_")}
-    env["CREDIT_LEDGER_DATABASE_URL"] = f"sqlite:///{workdir / 'ledger.sqlite3'}"
-    env["CREDIT_LEDGER_CHECKPOINT_INTERVAL_SECONDS"] = "0.2"
-    created = subprocess.run(
-        [CLI, "keys", "create", "--department", "police", "--scope", "record", "audit"],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    key = created.stdout.strip().splitlines()[-1]
-    port = free_port()
-    log = workdir / "serve.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [CLI, "serve", "--host", HOST, "--port", str(port), "--http-log"],
-            cwd=workdir,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://{HOST}:{port}"
-    try:
-        wait_until_healthy(url, server, log)
-        yield Served(workdir, env, url, key, log)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    with deployed(
+        tmp_path_factory.mktemp("audited"),
+        "--http-log",
+        department="police",
+        scopes=("record", "audit"),
+        checkpoint_interval_seconds="0.2",
+    ) as deployment:
+        yield deployment
 
 
 def checkpoint_covering(http: httpx.Client, size: int) -> httpx.Response:
@@ -110,7 +50,7 @@ def checkpoint_covering(http: httpx.Client, size: int) -> httpx.Response:
 
 
 def test_an_auditor_verifies_a_history_offline_from_what_serve_published(
-    served: Served,
+    served: Deployment,
 ) -> None:
     with httpx.Client(base_url=served.url, headers=served.headers) as http:
         http.post("/v1/subjects", json={"code": PERSON, "name": "Zhang San"})
@@ -140,7 +80,7 @@ def test_an_auditor_verifies_a_history_offline_from_what_serve_published(
     assert result.stdout.startswith(f"OK: subject {PERSON}: versions 1..2 are in")
 
 
-def test_audit_verify_and_checkpoint_run_beside_the_server(served: Served) -> None:
+def test_audit_verify_and_checkpoint_run_beside_the_server(served: Deployment) -> None:
     signed = served.run("audit", "checkpoint")
     verified = served.run("audit", "verify")
 
@@ -150,7 +90,7 @@ def test_audit_verify_and_checkpoint_run_beside_the_server(served: Served) -> No
 
 
 def test_the_server_log_shows_neither_keys_nor_identity_numbers(
-    served: Served,
+    served: Deployment,
 ) -> None:
     with httpx.Client(base_url=served.url, headers=served.headers) as http:
         http.get(f"/v1/subjects/{PERSON}/history")
