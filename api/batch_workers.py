@@ -6,7 +6,8 @@ requests wait for it. A batch of at least ``MIN_LINES_FOR_WORKERS`` lines is
 therefore recorded by worker processes (one per usable core unless configured),
 each subject's lines always by the same one and in the batch's order; the
 service's own process only splits the body and joins the answers. The workers
-start with the first such batch and live as long as the service.
+are set up in the background when the service starts and live as long as it;
+after a failure, the next large batch starts new ones.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def open_ledger(settings: Settings) -> tuple[CreditLedger, Callable[[], None]]:
 
 
 class BatchWorkers:
+    """The service's batch workers, started once and replaced after a failure."""
+
     def __init__(self, settings: Settings, ledger: CreditLedger, count: int) -> None:
         self._settings = settings
         self._ledger = ledger

@@ -202,14 +202,14 @@ def load_in_workers(
         for chunk in chunks:
             pending.extend(pool.submit(load, chunk))
             while len(pending) > workers * BACKLOG or (pending and pending[0].done()):
-                yield answered(pending.popleft())
+                yield _answered(pending.popleft())
         while pending:
-            yield answered(pending.popleft())
+            yield _answered(pending.popleft())
     finally:
         pool.close()
 
 
-def answered(future: Future[Answers]) -> Answers:
+def _answered(future: Future[Answers]) -> Answers:
     """A share's answers, or the failure of the worker that had it."""
     try:
         return future.result()
