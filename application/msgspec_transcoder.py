@@ -10,12 +10,14 @@ what is stored stays readable both ways.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoding
 
 from application.transcodings import DateAsISO
+from domain.iso_times import iso_text
 
 # Written by msgspec as JSON writes them (a subclass, such as an enum, is not).
 _PLAIN = frozenset({str, int, bool, type(None)})
@@ -51,7 +53,8 @@ class MsgspecJSONTranscoder(JSONTranscoder):
                         continue
                     name = iso_names.get(kind)
                     if name is not None:
-                        tagged[key] = {"_type_": name, "_data_": value.isoformat()}
+                        iso = iso_text(value) if kind is datetime else value.isoformat()
+                        tagged[key] = {"_type_": name, "_data_": iso}
                     else:
                         tagged[key] = self._tagged(value)
             except _NotPlain:

@@ -18,6 +18,7 @@ from uuid import UUID, uuid5
 import msgspec
 
 from domain.events import EVENT_TYPES, SubjectEvent
+from domain.iso_times import iso_text
 
 SUBJECT_TOPIC = "domain.subject:CreditSubject"
 
@@ -111,7 +112,7 @@ def canonical_bytes(event: Any) -> bytes:
     for key in layout.time_keys:
         value = document[key]
         if type(value) is datetime:
-            document[key] = value.isoformat()
+            document[key] = iso_text(value)
     if not set(map(type, document.values())) <= _WRITTEN_ALIKE:
         return _bytes_field_by_field(event, layout.sorted_fields)
     document["type"] = layout.type_name
