@@ -19,7 +19,7 @@ suite starts it, in the same run:
   ``POST /v1/events:batch`` of ``credit-ledger serve`` in NDJSON bodies of
   ``BATCH_LINES`` lines, then sent again (all replayed). The service records
   them in its batch worker processes (one per core), measured from its start
-  (the first batch waits for them to be set up): embedded (views fed in the
+  (the first batch may wait for them to be set up): embedded (views fed in the
   API's process) by one client; with a Kafka broker configured as in production
   (views fed by consumer processes, not run here) by one client and by two at
   once; and, for comparison, with Kafka and no batch workers (every line
