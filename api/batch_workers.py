@@ -130,11 +130,12 @@ class BatchWorkers:
             self._discard(workers)
 
     def _discard(self, workers: LineWorkers) -> None:
-        """Leaves these workers (others may already have replaced them)."""
+        """Leaves these workers (others may already have replaced them); what
+        other batches handed them still runs, or fails on its own."""
         with self._lock:
             if self._workers is workers:
                 self._workers = None
-        workers.close(wait=False)
+        workers.close(wait=False, cancel=False)
 
 
 def _submitted(

@@ -109,9 +109,11 @@ class LineWorkers:
         for ready in [pool.submit(_ready) for pool in self._pools]:
             ready.result()
 
-    def close(self, wait: bool = True) -> None:
+    def close(self, wait: bool = True, cancel: bool = True) -> None:
+        """Stops the workers, cancelling what they have not started unless
+        ``cancel`` is false (then they finish it first)."""
         for pool in self._pools:
-            pool.shutdown(wait=wait, cancel_futures=True)
+            pool.shutdown(wait=wait, cancel_futures=cancel)
 
     def _pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
