@@ -107,15 +107,10 @@ def answered_lines(
     one with its events), ready to be joined into a batch's answer, here or
     in a worker."""
     items = [(number, parsed_line(raw)) for number, raw in lines]
-    refusals, commands = _commands_of(items, actor, scopes)
-    outcomes = ledger.record_many([c for _, c in commands]) if commands else []
+    refusals, stored = _recorded(ledger, items, actor, scopes, with_events=True)
     answers = {number: (r.status, _result_json(r)) for number, r in refusals.items()}
-    for (number, _), outcome in zip(commands, outcomes, strict=True):
-        if isinstance(outcome, Exception):
-            refusal = refusal_of(number, outcome)
-            answers[number] = (refusal.status, _result_json(refusal))
-        else:
-            answers[number] = (201, accepted_json(number, outcome))
+    for number, result in stored.items():
+        answers[number] = (201, accepted_json(number, result))
     return [answers[number] for number, _ in lines]
 
 
@@ -142,12 +137,30 @@ def refused_lines(
 ) -> list[BatchLineResult | None]:
     """What ``answered_lines`` does, for callers that only count: each line's
     refusal, or None for a line stored (or stored before), and no events."""
+    refusals, _ = _recorded(ledger, lines, actor, scopes, with_events=False)
+    return [refusals.get(number) for number, _ in lines]
+
+
+def _recorded(
+    ledger: CreditLedger,
+    lines: Sequence[tuple[int, Any]],
+    actor: Actor,
+    scopes: frozenset[str],
+    with_events: bool,
+) -> tuple[dict[int, BatchLineResult], dict[int, CommandResult]]:
+    """The valid lines stored together: each refused line's refusal, and each
+    stored (or replayed) line's result, by line number."""
     refusals, commands = _commands_of(lines, actor, scopes)
-    outcomes = ledger.record_many([c for _, c in commands], False) if commands else []
+    stored: dict[int, CommandResult] = {}
+    if not commands:
+        return refusals, stored
+    outcomes = ledger.record_many([c for _, c in commands], with_events)
     for (number, _), outcome in zip(commands, outcomes, strict=True):
         if isinstance(outcome, Exception):
             refusals[number] = refusal_of(number, outcome)
-    return [refusals.get(number) for number, _ in lines]
+        else:
+            stored[number] = outcome
+    return refusals, stored
 
 
 def _commands_of(
