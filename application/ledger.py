@@ -130,15 +130,15 @@ class CreditLedger(Application[UUID]):
         else:
             recordings = self._save_subjects(objs)
         if recordings:
-            head = recordings[-1].notification.id
-            for listener in self.commit_listeners:
-                listener(head)
+            self._committed(recordings[-1].notification.id)
         return recordings
 
     def stored_elsewhere(self) -> None:
         """Another process stored events for this one (batch workers): what
         follows this ledger's commits is told, as after its own."""
-        head = self.head_position()
+        self._committed(self.head_position())
+
+    def _committed(self, head: int) -> None:
         for listener in self.commit_listeners:
             listener(head)
 
