@@ -782,8 +782,9 @@ class CreditSubject(Aggregate):
         decided_on: date,
         published: bool,
     ) -> CreditRecord:
+        # Popped from a copy: a third of filtering every field.
         content = vars(event).copy()
-        for name in _ENVELOPE_ORDER:
+        for name in ENVELOPE_FIELDS:
             content.pop(name, None)
         record = CreditRecord(
             record_id=content["record_id"],
@@ -905,10 +906,6 @@ def _field_names(event_class: type[ev.SubjectEvent]) -> tuple[str, ...]:
 @cache
 def _field_set(event_class: type[ev.SubjectEvent]) -> frozenset[str]:
     return frozenset(_field_names(event_class))
-
-
-# Dropped one by one from a copy: a third of filtering every field.
-_ENVELOPE_ORDER = tuple(sorted(ENVELOPE_FIELDS))
 
 
 def _with_defaults(fields: dict[str, Any], **defaults: Any) -> dict[str, Any]:
