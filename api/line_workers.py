@@ -43,7 +43,10 @@ _worker: dict[str, Any] = {}
 
 
 class LineWorkerFailed(RuntimeError):
-    pass
+    @classmethod
+    def of(cls, error: Exception) -> LineWorkerFailed:
+        """The failure as one line naming its kind, as the import reports it."""
+        return cls(f"{type(error).__name__}: {error}")
 
 
 @dataclass(frozen=True)
@@ -219,4 +222,4 @@ def _answered(future: Future[Answers]) -> Answers:
         msg = f"a worker process stopped: {error}"
         raise LineWorkerFailed(msg) from None
     except Exception as error:
-        raise LineWorkerFailed(f"{type(error).__name__}: {error}") from None
+        raise LineWorkerFailed.of(error) from None

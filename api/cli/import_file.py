@@ -115,7 +115,7 @@ def _answered(chunks: Iterator[Lines], workers: int, actor: Actor) -> Iterator[A
     try:
         ledger, close = InModule(LOADING, "open_ledger")()
     except Exception as error:
-        raise LineWorkerFailed(f"{type(error).__name__}: {error}") from None
+        raise LineWorkerFailed.of(error) from None
     try:
         for chunk in chunks:
             refusals = load_chunk(ledger, chunk)
