@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from multiprocessing.synchronize import Lock as ProcessLock
 from multiprocessing.util import Finalize
 from typing import Any
@@ -34,6 +35,8 @@ Setup = Callable[[], tuple[Any, Callable[[], None]]]
 LoadLines = Callable[[Any, Lines], list[Any]]
 # Chunks handed out and not yet answered, per worker: bounds an import's memory.
 BACKLOG = 4
+# Preloaded by the fork server so that it leaves at once when no longer needed.
+FAST_EXIT = "api.fork_server_exit"
 # How often a worker looks whether the process that feeds it is still there.
 ORPHAN_CHECK_SECONDS = 1.0
 
@@ -85,7 +88,11 @@ class LineWorkers:
 
     def __init__(self, workers: int, setup: Setup, preload: Sequence[str] = ()) -> None:
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(list(preload) or [setup.__module__])
+        preloaded = list(preload) or [setup.__module__]
+        self._context.set_forkserver_preload([*preloaded, FAST_EXIT])
+        # Started now, not with the first worker: the fork server imports the
+        # preload (half a second) while the caller goes on with its own start.
+        forkserver.ensure_running()
         self._setup = setup
         self._setting_up = self._context.Lock()
         self._pools = [self._pool() for _ in range(workers)]
@@ -193,25 +200,17 @@ def _load(load: LoadLines, lines: Lines) -> Answers:
 
 
 def load_in_workers(
-    chunks: Iterator[Lines],
-    workers: int,
-    setup: Setup,
-    load: LoadLines,
-    preload: Sequence[str] = (),
+    chunks: Iterator[Lines], pool: LineWorkers, load: LoadLines
 ) -> Iterator[Answers]:
-    """Each chunk's answers, share by share in file order, as workers finish
-    them; a worker's failure stops the import with its message."""
-    pool = LineWorkers(workers, setup, preload)
+    """Each chunk's answers, share by share in file order, as the workers of
+    ``pool`` finish them; a worker's failure stops the import with its message."""
     pending: deque[Future[Answers]] = deque()
-    try:
-        for chunk in chunks:
-            pending.extend(pool.submit(load, chunk))
-            while len(pending) > workers * BACKLOG or (pending and pending[0].done()):
-                yield _answered(pending.popleft())
-        while pending:
+    for chunk in chunks:
+        pending.extend(pool.submit(load, chunk))
+        while len(pending) > pool.count * BACKLOG or (pending and pending[0].done()):
             yield _answered(pending.popleft())
-    finally:
-        pool.close()
+    while pending:
+        yield _answered(pending.popleft())
 
 
 def _answered(future: Future[Answers]) -> Answers:

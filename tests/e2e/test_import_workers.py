@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from api import fork_server_exit
 from api.cli import import_file
 from api.cli.main import main
 from api.line_workers import (
     Lines,
     LineWorkerFailed,
+    LineWorkers,
     Refusal,
     load_in_workers,
     worker_for,
@@ -118,11 +122,40 @@ def nothing_loaded(context: object, lines: Lines) -> list[Refusal | None]:
     return []
 
 
+def no_store() -> tuple[object, Callable[[], None]]:
+    return object(), lambda: None
+
+
+def in_fork_server(context: object, lines: Lines) -> list[bool]:
+    return [fork_server_exit.IN_FORK_SERVER for _ in lines]
+
+
+def test_only_the_fork_server_leaves_without_tearing_down() -> None:
+    # This module is not preloaded: it would import the quick exit by itself.
+    pool = LineWorkers(2, no_store, ["api.line_workers"])
+    try:
+        [answers] = list(load_in_workers(iter([[(1, "{}")]]), pool, in_fork_server))
+    finally:
+        pool.close()
+    # Inherited from the fork server, which registered its quick exit.
+    assert answers == [(1, True)]
+    assert not fork_server_exit.IN_FORK_SERVER
+    elsewhere = subprocess.run(
+        [sys.executable, "-c", "import api.fork_server_exit, sys; sys.exit(3)"],
+        check=False,
+    )
+    assert elsewhere.returncode == 3
+
+
 def test_a_worker_that_cannot_start_fails_the_import_saying_why() -> None:
     chunks = iter([[(1, json.dumps({"subject": code})) for code in SUBJECTS]])
 
-    with pytest.raises(LineWorkerFailed, match="RuntimeError: no store here"):
-        list(load_in_workers(chunks, 2, unusable_store, nothing_loaded))
+    pool = LineWorkers(2, unusable_store)
+    try:
+        with pytest.raises(LineWorkerFailed, match="RuntimeError: no store here"):
+            list(load_in_workers(chunks, pool, nothing_loaded))
+    finally:
+        pool.close()
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
