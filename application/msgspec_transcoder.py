@@ -17,7 +17,7 @@ import msgspec
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoding
 
 from application.transcodings import DateAsISO
-from domain.iso_times import iso_text
+from domain.iso_times import date_text, iso_text
 
 # Written by msgspec as JSON writes them (a subclass, such as an enum, is not).
 _PLAIN = frozenset({str, int, bool, type(None)})
@@ -43,27 +43,27 @@ class MsgspecJSONTranscoder(JSONTranscoder):
             self._iso_names[transcoding.type] = transcoding.name
 
     def encode(self, obj: Any) -> bytes:
-        if type(obj) is dict:
-            tagged = dict(obj)
-            iso_names = self._iso_names
-            try:
-                for key, value in obj.items():
-                    kind = type(value)
-                    if kind in _PLAIN:
-                        continue
-                    name = iso_names.get(kind)
-                    if name is not None:
-                        iso = iso_text(value) if kind is datetime else value.isoformat()
-                        tagged[key] = {"_type_": name, "_data_": iso}
-                    else:
-                        tagged[key] = self._tagged(value)
-            except _NotPlain:
-                return super().encode(obj)
-            return self._fast_encoder.encode(tagged)
-        return super().encode(obj)
+        if type(obj) is not dict:
+            return super().encode(obj)
+        # Most values are plain; the others (an event's dates and times) are
+        # found in one pass, and only they are looked at one by one.
+        others = [key for key, value in obj.items() if type(value) not in _PLAIN]
+        if not others:
+            return self._fast_encoder.encode(obj)
+        tagged = dict(obj)
+        try:
+            for key in others:
+                tagged[key] = self._tagged(obj[key])
+        except _NotPlain:
+            return super().encode(obj)
+        return self._fast_encoder.encode(tagged)
 
     def _tagged(self, value: Any) -> Any:
         kind = type(value)
+        name = self._iso_names.get(kind)
+        if name is not None:
+            iso = iso_text(value) if kind is datetime else date_text(value)
+            return {"_type_": name, "_data_": iso}
         transcoding = self.types.get(kind)
         if transcoding is not None:
             data = transcoding.encode(value)
