@@ -136,8 +136,9 @@ class LineWorkers:
 
 def _start(setup: Setup, setting_up: ProcessLock, feeder: int) -> None:
     _exit_when_orphaned(feeder)
-    # Setting up creates the store's tables if missing; PostgreSQL refuses such
-    # statements run at once by two workers ("tuple concurrently updated").
+    # Setting up creates the store's tables if missing, which two sessions must
+    # not do at once: one worker at a time (on PostgreSQL the store's own lock,
+    # infrastructure.setup_lock, also keeps other processes out).
     with setting_up:
         try:
             _worker["context"], close = setup()

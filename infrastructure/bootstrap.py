@@ -15,6 +15,7 @@ from infrastructure.kafka.feeding import feed_from_kafka
 from infrastructure.key_stores import InMemoryKeyStore, PostgresKeyStore, SQLiteKeyStore
 from infrastructure.ledger_setup import build_ledger
 from infrastructure.settings import Settings
+from infrastructure.setup_lock import setting_up_alone
 from infrastructure.views.read_models import ReadModels
 
 
@@ -48,15 +49,17 @@ def build_key_store(settings: Settings) -> ApiKeyStore:
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
-    ledger = build_ledger(settings, clock)
-    audit, access_log = build_audit(settings, ledger, clock)
-    read_models = ReadModels(ledger)
-    if settings.kafka_bootstrap:
-        feed_from_kafka(read_models, settings.topic, settings.topic_partitions)
+    with setting_up_alone(settings):
+        ledger = build_ledger(settings, clock)
+        audit, access_log = build_audit(settings, ledger, clock)
+        read_models = ReadModels(ledger)
+        if settings.kafka_bootstrap:
+            feed_from_kafka(read_models, settings.topic, settings.topic_partitions)
+        keys = KeyService(build_key_store(settings))
     return Services(
         settings=settings,
         ledger=ledger,
-        keys=KeyService(build_key_store(settings)),
+        keys=keys,
         calendar=ledger.rules.calendar,
         clock=clock,
         audit=audit,

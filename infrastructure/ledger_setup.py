@@ -18,6 +18,7 @@ from infrastructure.holidays import load_calendar
 from infrastructure.pg_recorder import snapshot_recorder
 from infrastructure.positions import position_index_for
 from infrastructure.settings import Settings
+from infrastructure.setup_lock import setting_up_alone
 
 log = logging.getLogger("credit_ledger")
 
@@ -46,7 +47,8 @@ def build_worker_ledger(settings: Settings) -> CreditLedger:
     """The ledger of a worker process (import, batch): it records in one
     thread, so it keeps one connection open rather than the service's pool,
     and opens more only while it needs them."""
-    return build_ledger(settings.model_copy(update=WORKER_POOL))
+    with setting_up_alone(settings):
+        return build_ledger(settings.model_copy(update=WORKER_POOL))
 
 
 WORKER_POOL = {"postgres_pool_size": 1, "postgres_max_overflow": 4}

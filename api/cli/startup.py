@@ -1,8 +1,8 @@
 """Building the services when several processes start at once.
 
-Each process creates the tables it needs if they are missing; PostgreSQL can
-refuse one of two concurrent creations ("tuple concurrently updated"), and the
-database may still be starting. Both pass: try again, a few times.
+Each process creates the tables it needs if they are missing, one process at a
+time (``infrastructure.setup_lock``); but the database may still be starting
+when they do. That passes: try again, a few times.
 """
 
 from __future__ import annotations
