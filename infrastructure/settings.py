@@ -12,6 +12,8 @@ from application.subject_cache import DEFAULT_MAX_EVENTS
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/credit-ledger.sqlite3"
 POSTGRES_RECORDER_TOPIC = "infrastructure.pg_recorder:BinaryArrayApplicationRecorder"
+# How long a new PostgreSQL connection may take before it is an error.
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 
 
 SETTINGS_PREFIX = "CREDIT_LEDGER_"
@@ -106,7 +108,7 @@ class Settings(BaseSettings):
             "POSTGRES_PASSWORD": unquote(url.password or ""),
             "POSTGRES_POOL_SIZE": str(self.postgres_pool_size),
             "POSTGRES_MAX_OVERFLOW": str(self.postgres_max_overflow),
-            "POSTGRES_CONNECT_TIMEOUT": "10",
+            "POSTGRES_CONNECT_TIMEOUT": str(POSTGRES_CONNECT_TIMEOUT_SECONDS),
             "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
         }
 

@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 from eventsourcing.persistence import OperationalError
 
-from infrastructure.settings import Settings
+from infrastructure.settings import POSTGRES_CONNECT_TIMEOUT_SECONDS, Settings
 
 # The advisory lock's key: any fixed number no other use of the database takes.
 SETUP_LOCK_KEY = 0x43_4C_53_45_54_55_50  # "CLSETUP"
@@ -43,7 +43,9 @@ def setting_up_alone(settings: Settings) -> Iterator[None]:
 
 
 def _locked_session(conninfo: str) -> psycopg.Connection[Any]:
-    session = psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
+    session = psycopg.connect(
+        conninfo, autocommit=True, connect_timeout=POSTGRES_CONNECT_TIMEOUT_SECONDS
+    )
     try:
         session.execute(f"SET lock_timeout = '{SETUP_LOCK_TIMEOUT}'")
         session.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK_KEY,))
