@@ -56,7 +56,11 @@ from application.transcodings import STATE_CLASSES, DataclassAsDict, DateAsISO
 from application.views import subject_state
 from domain import events as ev
 from domain.codes import SubjectKind, parse_subject_code
-from domain.errors import DomainError, InvalidRecord, SubjectAlreadyRegistered
+from domain.errors import (
+    DomainError,
+    InvalidSubjectCode,
+    SubjectAlreadyRegistered,
+)
 from domain.rules import CreditRules, Provenance
 from domain.subject import CreditSubject, SubjectSnapshot, subject_id
 
@@ -210,20 +214,27 @@ class CreditLedger(Application[UUID]):
         legal_representative: str | None = None,
     ) -> RegistrationResult:
         code = parse_subject_code(raw_code)
-        if kind is not None and SubjectKind(kind) is not code.kind:
-            msg = f"{code.value} is the code of a {code.kind.value}, not a {kind}"
-            raise InvalidRecord(msg)
+        if kind is not None:
+            code = code.as_kind(SubjectKind(kind))
         for _ in range(MAX_CONFLICT_RETRIES):
             existing = self._find(code.value)
             if existing is not None:
                 details = (existing.name, existing.legal_representative)
-                if details != (name, legal_representative):
+                if details != (name, legal_representative) or (
+                    kind is not None and existing.kind is not code.kind
+                ):
                     msg = (
-                        f"{code.value} is already registered as {existing.name!r}; "
-                        "use PATCH to change its details"
+                        f"{code.value} is already registered as {existing.name!r} "
+                        f"({existing.kind.value}); use PATCH to change its details"
                     )
                     raise SubjectAlreadyRegistered(msg)
                 return registration(existing, created=False, position=None)
+            if code.ambiguous:
+                msg = (
+                    f"{code.value} is valid both as a unified social credit code "
+                    "and as a resident identity number: say which it is (kind)"
+                )
+                raise InvalidSubjectCode(msg)
             subject = CreditSubject.register(
                 code, name, legal_representative, self.provenance(actor, None, "")
             )

@@ -3,6 +3,11 @@
 The check arithmetic is done here rather than with ``python-stdnum`` because its
 USCC check rejects valid codes that start with a letter and its resident-ID check
 demands a known area code; we accept any code whose check character is right.
+
+About one all-digit code in thirty that is a valid resident identity number
+also has a valid USCC check character (the two checks are independent), so the
+code alone cannot say whose it is. Such a code is taken as a natural person's
+(its public form is then masked), and registering one needs its kind said.
 """
 
 from __future__ import annotations
@@ -30,6 +35,15 @@ class SubjectKind(StrEnum):
 class SubjectCode:
     value: str
     kind: SubjectKind
+    # Valid as both kinds of code: ``kind`` is then the natural person's.
+    ambiguous: bool = False
+
+    def as_kind(self, kind: SubjectKind) -> SubjectCode:
+        """This code as one of the given kind, which must be one it is valid as."""
+        if kind is not self.kind and not self.ambiguous:
+            msg = f"{self.value} is the code of a {self.kind.value}, not a {kind.value}"
+            raise InvalidSubjectCode(msg)
+        return SubjectCode(self.value, kind)
 
     @property
     def masked(self) -> str:
@@ -80,6 +94,8 @@ def parse_subject_code(raw: str) -> SubjectCode:
     body, check = code[:17], code[17]
     uscc_check = uscc_check_char(body)
     if check == uscc_check:
+        if _is_resident_number(code):
+            return SubjectCode(code, SubjectKind.NATURAL_PERSON, ambiguous=True)
         return SubjectCode(code, SubjectKind.LEGAL_PERSON)
     wrong = f"check character is {check!r} but should be {uscc_check!r}"
     if not (body.isdigit() and (check.isdigit() or check == "X")):
@@ -95,6 +111,13 @@ def parse_subject_code(raw: str) -> SubjectCode:
     raise InvalidSubjectCode(
         f"{wrong} for a unified social credit code or {ric_check!r} "
         "for a resident identity number"
+    )
+
+
+def _is_resident_number(code: str) -> bool:
+    body, check = code[:17], code[17]
+    return (
+        body.isdigit() and _has_valid_birth_date(code) and check == ric_check_char(body)
     )
 
 

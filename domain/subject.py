@@ -51,6 +51,7 @@ UNCORRECTABLE_FIELDS = frozenset(
         "occurred_on",
         "severity",
         "penalty_types",
+        "violation_type",
         "publish",
         "published",
         "publication_deadline",
@@ -136,9 +137,7 @@ class CreditSubject(Aggregate):
     def publish_licence(self, p: Provenance, rules: CreditRules, **f: Any) -> None:
         self._check_new_record(f["record_id"])
         self._check_not_future(p, f["decided_on"], "decided_on")
-        if f.get("valid_to") is not None and f["valid_to"] < f["valid_from"]:
-            msg = "valid_to is before valid_from"
-            raise InvalidRecord(msg)
+        _check_date_order(f)
         self._trigger(
             ev.LicencePublished,
             p,
@@ -181,9 +180,7 @@ class CreditSubject(Aggregate):
     def make_commitment(self, p: Provenance, rules: CreditRules, **f: Any) -> None:
         self._check_new_record(f["record_id"])
         self._check_not_future(p, f["made_on"], "made_on")
-        if f.get("due_on") is not None and f["due_on"] < f["made_on"]:
-            msg = "due_on is before made_on"
-            raise InvalidRecord(msg)
+        _check_date_order(f)
         self._trigger(
             ev.CommitmentMade,
             p,
@@ -343,6 +340,15 @@ class CreditSubject(Aggregate):
     def grant_repair(self, p: Provenance, repair_id: str, decided_on: date) -> None:
         repair = self._pending_repair(repair_id, decided_on)
         self._check_not_future(p, decided_on, "decided_on")
+        record = self.records[repair.record_id]
+        if not record.is_active:
+            # Expired or revoked while the application waited: nothing is left
+            # to repair, and a grant would count against the subject's repairs.
+            msg = (
+                f"Record {record.record_id} is already {record.status}: "
+                f"reject repair {repair_id} instead"
+            )
+            raise RepairNotAllowed(msg)
         self._trigger(
             ev.Repaired,
             p,
@@ -350,7 +356,7 @@ class CreditSubject(Aggregate):
             record_id=repair.record_id,
             decided_on=decided_on,
         )
-        if self.records[repair.record_id].kind is RecordKind.LISTING:
+        if record.kind is RecordKind.LISTING:
             self._trigger(
                 ev.Delisted,
                 p,
@@ -395,6 +401,7 @@ class CreditSubject(Aggregate):
         coerced = {
             k: _coerce_change(k, record.content[k], v) for k, v in changes.items()
         }
+        _check_date_order({**record.content, **coerced})
         self._trigger(
             ev.RecordCorrected, p, record_id=record_id, changes=coerced, reason=reason
         )
@@ -890,6 +897,24 @@ def _coerce_change(name: str, original: Any, new: Any) -> Any:
         msg = f"{name} must be text, not {new!r}"
         raise InvalidRecord(msg)
     return new
+
+
+# A record's dates that must not come before another: (earlier, later).
+DATE_ORDER = (("valid_from", "valid_to"), ("made_on", "due_on"))
+
+
+def _check_date_order(content: dict[str, Any]) -> None:
+    """Refuses a record (new, or as corrected) whose dates are out of order;
+    its dates are dates, or ISO text once corrected."""
+    for earlier, later in DATE_ORDER:
+        first, then = content.get(earlier), content.get(later)
+        if first is not None and then is not None and _day(then) < _day(first):
+            msg = f"{later} is before {earlier}"
+            raise InvalidRecord(msg)
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _is_date_field(name: str, original: Any) -> bool:

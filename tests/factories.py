@@ -29,8 +29,20 @@ def uscc(serial: int) -> str:
 
 
 def resident_id(serial: int) -> str:
-    """A valid resident identity number (born 1990-05-17), different per serial."""
-    body = f"11010519900517{serial % 1000:03d}"
+    """A valid resident identity number (born 1990-05-17, or the day after where
+    that one would also pass as a USCC), different per serial."""
+    for born in ("19900517", "19900518"):
+        body = f"110105{born}{serial % 1000:03d}"
+        check = ric_check_char(body)
+        if check != uscc_check_char(body):
+            return body + check
+    raise AssertionError(f"no unambiguous resident id for serial {serial}")
+
+
+def ambiguous_code() -> str:
+    """A resident identity number whose check digit is also a USCC's."""
+    body = "11010519900517118"
+    assert ric_check_char(body) == uscc_check_char(body)
     return body + ric_check_char(body)
 
 

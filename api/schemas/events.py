@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from domain.publicity import PenaltyType, Severity
 
@@ -206,12 +213,72 @@ class RecordCorrectedIn(EventBody):
     changes: dict[str, Any]
     reason: Text
 
+    @field_validator("changes")
+    @classmethod
+    def _corrected_values_fit(cls, changes: dict[str, Any]) -> dict[str, Any]:
+        """Each corrected value checked as the record's own event checks it (a
+        field no record has is left to the subject, which refuses it)."""
+        return {
+            name: correction_value(name, value) if name in CORRECTABLE else value
+            for name, value in changes.items()
+        }
+
 
 class RecordRevokedIn(EventBody):
     type: Literal["RecordRevoked"]
     record_id: RecordId
     reason: Text
     decided_on: date
+
+
+# The events that make a correctable record (licence, penalty, information,
+# commitment): a correction's values must pass their checks.
+RECORD_MODELS: tuple[type[EventBody], ...] = (
+    LicencePublishedIn,
+    PenaltyPublishedIn,
+    InformationRecordedIn,
+    CommitmentMadeIn,
+)
+
+
+def _record_model_of_fields() -> dict[str, type[EventBody]]:
+    """The record model whose declaration checks each field; a field that
+    several share is declared alike in each (tests/api/test_correction_checks.py
+    holds it)."""
+    models: dict[str, type[EventBody]] = {}
+    for model in RECORD_MODELS:
+        for name in model.model_fields:
+            if name != "type":
+                models.setdefault(name, model)
+    return models
+
+
+CORRECTABLE = _record_model_of_fields()
+
+
+def correction_value(name: str, value: Any) -> Any:
+    """The value checked as its record's event checks it (required, type,
+    length, allowed values), as plain JSON values (an enum's value, a date's
+    ISO text), as a correction stores them."""
+    model = CORRECTABLE[name]
+    try:
+        checked = model.__pydantic_validator__.validate_assignment(
+            model.model_construct(), name, value
+        )
+    except ValidationError as e:
+        reason = "; ".join(error["msg"] for error in e.errors())
+        raise ValueError(f"{name}: {reason}") from None
+    return _plain(getattr(checked, name))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 EventIn = Annotated[

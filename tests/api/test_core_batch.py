@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.api.support import Api, assert_problem
-from tests.factories import Body, as_json, licence, penalty, uscc
+from tests.factories import Body, as_json, correction, licence, penalty, uscc
 
 NDJSON = "application/x-ndjson"
 
@@ -57,6 +57,22 @@ def test_a_bad_line_does_not_stop_the_others(api: Api, content_type: str) -> Non
         "LicencePublished",
     ]
     assert [e["type"] for e in api.history(second)][-1] == "PenaltyPublished"
+
+
+def test_a_line_with_a_bad_correction_is_refused_alone(api: Api) -> None:
+    code = api.register()
+    api.record(code, licence("L1"), licence("L2"))
+    items = [
+        line(code, correction("L1", changes={"content": None})),
+        line(code, correction("L2", changes={"content": "Bulk food too"})),
+    ]
+
+    response = post_batch(api, ndjson(*items), NDJSON)
+
+    assert response.status_code == 200, response.text
+    first, second = response.json()["results"]
+    assert (first["status"], second["status"]) == (422, 201)
+    assert "content: Input should be a valid string" in str(first["errors"])
 
 
 def test_accepted_lines_answer_like_single_events(api: Api) -> None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import pairwise
 
+import pytest
+
 from domain.canonical import GENESIS_HASH
 from tests.api.support import Api, assert_problem
 from tests.factories import (
     NOW,
+    ambiguous_code,
     licence,
+    listing,
     penalty,
     resident_id,
     uscc,
@@ -90,6 +94,64 @@ def test_kind_is_inferred_from_a_resident_identity_number(api: Api) -> None:
 
     assert response.status_code == 201
     assert response.json()["kind"] == "natural_person"
+
+
+def test_a_code_valid_as_both_kinds_needs_its_kind_said(api: Api) -> None:
+    response = api.client.post(
+        "/v1/subjects",
+        json={"code": ambiguous_code(), "name": "Zhang San"},
+        headers=api.clerk,
+    )
+
+    problem = assert_problem(response, 422)
+    assert "say which it is (kind)" in problem["detail"]
+    assert api.head() == 0
+
+
+@pytest.mark.parametrize("kind", ["natural_person", "legal_person"])
+def test_a_code_valid_as_both_kinds_is_registered_as_the_kind_said(
+    api: Api, kind: str
+) -> None:
+    code = ambiguous_code()
+    body = {"code": code, "name": "Zhang San", "kind": kind}
+
+    first = api.client.post("/v1/subjects", json=body, headers=api.clerk)
+    again = api.client.post(
+        "/v1/subjects", json={**body, "kind": None}, headers=api.clerk
+    )
+
+    assert (first.status_code, first.json()["kind"]) == (201, kind)
+    assert (again.status_code, again.json()["kind"]) == (200, kind)
+
+
+def test_a_code_valid_as_both_kinds_is_masked_when_a_person_s(api: Api) -> None:
+    code = ambiguous_code()
+    api.client.post(
+        "/v1/subjects",
+        json={"code": code, "name": "张三", "kind": "natural_person"},
+        headers=api.clerk,
+    )
+    [listed] = api.record(code, listing("S1"))
+
+    response = api.client.get(
+        "/v1/lists/serious-dishonesty", params={"min_position": listed["position"]}
+    )
+
+    assert response.status_code == 200, response.text
+    assert code not in response.text
+    assert "110105********" + code[-4:] in response.text
+
+
+def test_a_registered_subject_s_kind_cannot_be_said_otherwise(api: Api) -> None:
+    code = ambiguous_code()
+    body = {"code": code, "name": "Zhang San", "kind": "natural_person"}
+    api.client.post("/v1/subjects", json=body, headers=api.clerk)
+
+    response = api.client.post(
+        "/v1/subjects", json={**body, "kind": "legal_person"}, headers=api.clerk
+    )
+
+    assert "(natural_person)" in assert_problem(response, 409)["detail"]
 
 
 def test_kind_that_contradicts_the_code_is_a_422(api: Api) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -87,6 +89,63 @@ def test_resident_identity_number_is_a_natural_person() -> None:
     subject = parse_subject_code("11010519491231002x")
 
     assert subject == SubjectCode("11010519491231002X", SubjectKind.NATURAL_PERSON)
+
+
+def ric_check(body: str) -> str:
+    return "10X98765432"[sum(int(c) * 2 ** (17 - i) for i, c in enumerate(body)) % 11]
+
+
+def test_a_resident_identity_number_that_is_also_a_valid_uscc_is_a_person_s() -> None:
+    code = "110105199005171188"
+    assert uscc_check(code[:17]) == ric_check(code[:17]) == code[17]
+
+    subject = parse_subject_code(code)
+
+    assert (subject.kind, subject.ambiguous) == (SubjectKind.NATURAL_PERSON, True)
+    assert subject.masked == "110105********1188"
+
+
+def test_a_code_valid_as_both_kinds_may_be_taken_as_either() -> None:
+    subject = parse_subject_code("110105199005171188")
+
+    company = subject.as_kind(SubjectKind.LEGAL_PERSON)
+
+    assert company == SubjectCode("110105199005171188", SubjectKind.LEGAL_PERSON)
+    assert company.masked == "110105199005171188"
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("91350100M000100Y43", SubjectKind.NATURAL_PERSON),
+        ("11010519491231002X", SubjectKind.LEGAL_PERSON),
+    ],
+)
+def test_a_code_valid_as_one_kind_cannot_be_taken_as_the_other(
+    code: str, kind: SubjectKind
+) -> None:
+    subject = parse_subject_code(code)
+
+    assert not subject.ambiguous
+    with pytest.raises(InvalidSubjectCode, match=f"not a {kind.value}"):
+        subject.as_kind(kind)
+
+
+@given(
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+    st.text(alphabet="0123456789", min_size=3, max_size=3),
+)
+def test_a_resident_identity_number_is_ambiguous_when_valid_as_a_uscc(
+    area: str, born: date, serial: str
+) -> None:
+    body = f"{area}{born:%Y%m%d}{serial}"
+    code = body + ric_check(body)
+
+    subject = parse_subject_code(code)
+
+    assert subject.kind is SubjectKind.NATURAL_PERSON
+    assert subject.ambiguous == (uscc_check(body) == code[17])
 
 
 def test_resident_identity_number_with_unknown_area_code_is_accepted() -> None:

@@ -61,8 +61,8 @@ def test_fields_that_drive_deadlines_cannot_be_corrected(field: str) -> None:
         desk.do(correction("L1", changes={field: "2022-10-01"}))
 
 
-@pytest.mark.parametrize("field", ["severity", "penalty_types"])
-def test_a_penalty_keeps_its_severity_and_penalty_types(field: str) -> None:
+@pytest.mark.parametrize("field", ["severity", "penalty_types", "violation_type"])
+def test_a_penalty_keeps_what_sets_its_publicity_period(field: str) -> None:
     desk = Desk()
     desk.do(penalty("P1"))
 
@@ -77,6 +77,8 @@ def test_a_penalty_keeps_its_severity_and_penalty_types(field: str) -> None:
         ({"colour": "red"}, "colour"),
         ({"valid_to": "next year"}, "must be a date"),
         ({"content": 42}, "must be text"),
+        ({"valid_to": "2022-10-18"}, "valid_to is before valid_from"),
+        ({"valid_from": "2027-10-19"}, "valid_to is before valid_from"),
     ],
 )
 def test_malformed_corrections_are_refused(changes: dict[str, Any], says: str) -> None:
@@ -85,6 +87,23 @@ def test_malformed_corrections_are_refused(changes: dict[str, Any], says: str) -
 
     with pytest.raises(InvalidRecord, match=says):
         desk.do(correction("L1", changes=changes))
+
+
+def test_a_commitment_corrected_due_before_it_was_made_is_refused() -> None:
+    desk = Desk()
+    desk.do(commitment("C1"))
+
+    with pytest.raises(InvalidRecord, match="due_on is before made_on"):
+        desk.do(correction("C1", changes={"due_on": "2022-10-09"}))
+
+
+def test_dates_still_in_order_after_a_correction_are_accepted() -> None:
+    desk = Desk()
+    desk.do(licence("L1"))
+
+    desk.do(correction("L1", changes={"valid_to": "2022-10-19"}))
+
+    assert desk.record("L1").content["valid_to"] == date(2022, 10, 19)
 
 
 @pytest.mark.parametrize(

@@ -19,12 +19,14 @@ from domain.events import RepairRequested
 from domain.records import RecordStatus, RepairStatus
 from tests.factories import (
     Body,
+    expiry,
     licence,
     listing,
     penalty,
     repair_grant,
     repair_rejection,
     repair_request,
+    revocation,
 )
 from tests.unit.subject_desk import Desk, names
 
@@ -140,6 +142,35 @@ def test_granted_repair_of_a_listing_delists_the_subject() -> None:
 
     assert names(events) == ["Repaired", "Delisted"]
     assert getattr(events[1], "reason", None) == "repaired"
+    assert desk.record("S1").status is RecordStatus.DELISTED
+
+
+def test_a_repair_of_a_penalty_whose_publicity_ended_meanwhile_is_not_granted() -> None:
+    desk = Desk()
+    desk.do(penalty("P1", **GENERAL), repair_request("F1", "P1"))
+    ended = date(2023, 6, 15)
+    desk.on(ended).do(expiry("P1", expired_on=ended))
+
+    with pytest.raises(RepairNotAllowed, match="expired: reject repair F1 instead"):
+        desk.do(repair_grant("F1", decided_on=ended))
+
+    assert names(desk.do(repair_rejection("F1", decided_on=ended))) == [
+        "RepairRejected"
+    ]
+    assert desk.subject.repairs["F1"].status is RepairStatus.REJECTED
+
+
+def test_a_repair_of_a_listing_revoked_meanwhile_does_not_delist_it_again() -> None:
+    desk = Desk()
+    desk.do(
+        listing("S1", decided_on=date(2021, 1, 4), notified_on=date(2020, 12, 1)),
+        repair_request("F1", "S1"),
+        revocation("S1"),
+    )
+
+    with pytest.raises(RepairNotAllowed, match="S1 is already delisted"):
+        desk.do(repair_grant("F1"))
+
     assert desk.record("S1").status is RecordStatus.DELISTED
 
 
