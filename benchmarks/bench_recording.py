@@ -88,14 +88,14 @@ def hello_world(workdir: Path) -> Iterator[tuple[str, str]]:
         str(port),
         "--no-access-log",
     ]
-    with running(command, port, workdir, os.environ.copy()) as url:
+    with running(command, port, workdir, os.environ.copy()) as (url, _):
         yield url, "no-key"
 
 
 @contextmanager
 def running(
     command: list[str], port: int, workdir: Path, env: dict[str, str]
-) -> Iterator[str]:
+) -> Iterator[tuple[str, int]]:
     url = f"http://{HOST}:{port}"
     log = workdir / f"server-{port}.log"
     with log.open("wb") as output:
@@ -112,7 +112,7 @@ def running(
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield url
+        yield url, server.pid
     finally:
         stop_process(server)
 
@@ -123,9 +123,9 @@ def served(
     workdir: Path,
     kafka_bootstrap: str | None = None,
     **settings: str,
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, str, int]]:
     """``credit-ledger serve`` on the database, with these further settings;
-    yields (url, key).
+    yields (url, key, process id).
 
     With a Kafka broker configured, as in production, the views are fed by
     consumer processes (not started here), so the API does no projection work.
@@ -143,8 +143,8 @@ def served(
     )
     port = free_port()
     command = [CLI, "serve", "--host", HOST, "--port", str(port)]
-    with running(command, port, workdir, env) as url:
-        yield url, key
+    with running(command, port, workdir, env) as (url, pid):
+        yield url, key, pid
 
 
 def run_clients(
@@ -264,14 +264,14 @@ def measure(
     rows.append(Row(store, f"ledger, {clients} threads", rate, raw))
     for one_subject in (False, True):
         latencies: list[float] = []
-        with served(fresh_url(), workdir) as (url, key):
+        with served(fresh_url(), workdir) as (url, key, _):
             rate = http_rate(url, key, events, clients, one_subject, budget, latencies)
         target = "1 subject" if one_subject else f"{clients} subjects"
         p99 = percentile(latencies, 99)
         rows.append(Row(store, f"HTTP, {target}", rate, raw, p99))
     if kafka_bootstrap is not None:
         latencies = []
-        with served(fresh_url(), workdir, kafka_bootstrap) as (url, key):
+        with served(fresh_url(), workdir, kafka_bootstrap) as (url, key, _):
             rate = http_rate(url, key, events, clients, False, budget, latencies)
         p99 = percentile(latencies, 99)
         rows.append(Row(store, f"HTTP+Kafka, {clients} subjects", rate, raw, p99))
