@@ -66,7 +66,28 @@ def install_problem_handlers(app: FastAPI) -> None:
             dict(exc.headers or {}),
         )
 
+    async def on_out_of_range(_: Request, exc: Exception) -> JSONResponse:
+        # Date arithmetic on what a client sent (a deadline past year 9999, an
+        # instant whose local date is): the input, not the service, is wrong.
+        return problem(
+            422,
+            "Out of range",
+            "A date in the request, or one computed from it, is out of range",
+            "out-of-range",
+        )
+
+    async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # Still logged by the server; the client learns nothing of the internals.
+        return problem(
+            500,
+            "Internal error",
+            "The request could not be completed; it has been logged",
+            "internal-error",
+        )
+
     app.add_exception_handler(DomainError, on_domain)
+    app.add_exception_handler(OverflowError, on_out_of_range)
+    app.add_exception_handler(Exception, on_unexpected)
     app.add_exception_handler(ApplicationError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)

@@ -1,6 +1,7 @@
 """The projections' part of ``/readyz``: positions and lag, per partition when
-the views are fed through Kafka. Lag is reported, not judged: a view catching
-up still answers (``min_position`` reads wait for what they need)."""
+the views are fed through Kafka, and the in-process runners that are failing.
+Lag is reported, not judged: a view catching up still answers (``min_position``
+reads wait for what they need), and the service still records."""
 
 from __future__ import annotations
 
@@ -38,4 +39,24 @@ def projections_check(read_models: ReadModels) -> dict[str, Any]:
         }
         for view in progress.views
     }
-    return {"ok": True, "head_position": progress.head, "relay": relay, "views": views}
+    return {
+        "ok": True,
+        "head_position": progress.head,
+        "relay": relay,
+        "views": views,
+        "failing": _failing(read_models),
+    }
+
+
+def _failing(read_models: ReadModels) -> list[dict[str, Any]]:
+    """The in-process runners whose last attempt failed: their views wait at
+    the event they could not apply, retried with backoff, until an operator
+    acts. Only the error's kind: its message may quote what was recorded."""
+    return [
+        {
+            "views": [view.view_name for view in runner.views],
+            "error": type(runner.last_error).__name__,
+        }
+        for runner in read_models.runners
+        if runner.last_error is not None
+    ]

@@ -11,7 +11,8 @@ def parse_if_match(value: str | None) -> int | None:
     if value is None:
         return None
     text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    # isdigit() alone admits digits int() refuses (superscripts, say).
+    if not (text.isascii() and text.isdigit()):
         raise HTTPException(422, f"If-Match must be a subject version, not {value!r}")
     return int(text)
 

@@ -13,6 +13,10 @@ from domain.publicity import DEFAULT_PUBLICITY_POLICY, PublicityPolicy
 @dataclass(frozen=True)
 class RepairPolicy:
     decision_working_days: int = 10
+    # Early removal from the serious-dishonesty list may be requested this long
+    # after the listing (market regulation: one year), nor before the minimum
+    # publicity period of a serious penalty decided on the same day.
+    listing_after_months: int = 12
     # Local practice (config): refuse when a serious record was repaired recently,
     # or when the subject already had this many repairs within the window.
     serious_repair_cooldown_days: int | None = 365

@@ -245,7 +245,10 @@ class CreditSubject(Aggregate):
             ev.Listed,
             p,
             **_with_defaults(f, notified_on=None),
-            minimum_listing_until=regime.minimum_until or decided_on,
+            minimum_listing_until=max(
+                regime.minimum_until or decided_on,
+                add_months(decided_on, rules.repair.listing_after_months),
+            ),
         )
         for red in self._active(RecordKind.RED_LIST):
             self._trigger(

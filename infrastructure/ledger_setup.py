@@ -65,6 +65,7 @@ def build_rules(settings: Settings, calendar: WorkingDayCalendar) -> CreditRules
         publicity_policy=policy,
         repair=RepairPolicy(
             decision_working_days=settings.repair_decision_working_days,
+            listing_after_months=settings.repair_listing_after_months,
             serious_repair_cooldown_days=settings.repair_serious_cooldown_days,
             max_repairs_in_window=settings.repair_max_in_window,
             window_years=settings.repair_window_years,

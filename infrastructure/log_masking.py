@@ -15,14 +15,26 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-# Separators a client may put inside a code (codes are normalised by dropping
-# whitespace), as they appear in logs: raw, URL-quoted or form-encoded.
-_SEPARATOR = r"(?:\s|%20|\+)?"
+
+def _percent_encoded(char: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in char.encode())
+
+
+# Separators a client may put inside a code, as they appear in logs: codes are
+# normalised by dropping whitespace (any that ``str.split`` drops: tabs, the
+# full-width space of Chinese input, no-break spaces...), raw, URL-quoted in
+# UTF-8 (hex in either case) or form-encoded; any number of them.
+_WHITESPACE = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+_SEPARATORS = re.compile(
+    "|".join([r"\s", r"\+", *(_percent_encoded(c) for c in _WHITESPACE)]),
+    re.IGNORECASE,
+)
+_SEPARATOR = f"(?:{_SEPARATORS.pattern})*"
 # Aligned on the end of a digit run, so "%20" before a number cannot shift it.
 _IDENTITY_NUMBER = re.compile(
-    rf"[0-9](?:{_SEPARATOR}[0-9]){{16}}{_SEPARATOR}[0-9Xx](?![0-9Xx])"
+    rf"[0-9](?:{_SEPARATOR}[0-9]){{16}}{_SEPARATOR}[0-9Xx](?![0-9Xx])",
+    re.IGNORECASE,
 )
-_SEPARATORS = re.compile(r"\s|%20|\+")
 _API_KEY = re.compile(r"\bcl_([0-9a-f]{12})_[A-Za-z0-9_\-]+")
 _OTHER_BEARER = re.compile(r"(?i)\b(bearer\s+)(?!cl_[0-9a-f]{12}_\*)\S+")
 

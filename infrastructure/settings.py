@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     holiday_calendar: Path = Path("var/holiday-calendar.json")
     publication_deadline_working_days: int = Field(default=7, ge=1, le=60)
     repair_decision_working_days: int = Field(default=10, ge=1, le=120)
+    repair_listing_after_months: int = Field(default=12, ge=0, le=120)
     publicity_policy_file: Path | None = None
     repair_serious_cooldown_days: int | None = 365
     repair_max_in_window: int | None = 2

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.schemas.events import ShortText
 from api.schemas.inspection import InspectionTermsPublic
@@ -26,6 +26,13 @@ class SubjectPatch(BaseModel):
 
     name: ShortText | None = None
     legal_representative: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> SubjectPatch:
+        if self.name is None and self.legal_representative is None:
+            msg = "name or legal_representative must be given"
+            raise ValueError(msg)
+        return self
 
 
 class SubjectPublic(BaseModel):

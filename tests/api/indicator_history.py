@@ -3,7 +3,8 @@
 Five enterprises A–E and one person P register on 2022-01-03; enterprise F
 registers at 00:30 county time on 2023-01-01 (16:30 UTC on 2022-12-31). Who did
 what, and when it was recorded (7 working days to publish; 10 to decide a
-repair; 2022 holiday tables):
+repair; early removal from the serious list after 6 months, as this county
+configures ``REPAIR_LISTING_AFTER_MONTHS``; 2022 holiday tables):
 
 =========== ========================================================= ===========
 recorded    fact                                                      counts as
@@ -40,6 +41,7 @@ recorded    fact                                                      counts as
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -110,6 +112,10 @@ def county_year(api: Api) -> int:
 
 
 def first_half(api: Api) -> None:
+    ledger = api.services.ledger
+    ledger.rules = replace(
+        ledger.rules, repair=replace(ledger.rules.repair, listing_after_months=6)
+    )
     on(api, 2022, 1, 3)
     for n, code in enumerate((A, B, C, D, E)):
         api.register(code, f"enterprise {'ABCDE'[n]}")

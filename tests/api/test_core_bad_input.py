@@ -217,6 +217,36 @@ CASES = [
         413,
         "exceeds",
     ),
+    BadInput(
+        "as-of-whose-local-date-is-past-year-9999",
+        (),
+        lambda api: api.client.get(
+            f"/v1/subjects/{CODE}",
+            params={"as_of": "9999-12-31T23:59:59-14:00"},
+            headers=api.clerk,
+        ),
+        422,
+        "out of range",
+    ),
+    BadInput(
+        "deadline-past-year-9999",
+        (),
+        lambda api: api.client.get(
+            "/v1/calendar/deadline",
+            params={"from": "9999-12-20", "working_days": 300},
+        ),
+        422,
+        "out of range",
+    ),
+    BadInput(
+        "patch-that-changes-nothing",
+        (),
+        lambda api: api.client.patch(
+            f"/v1/subjects/{CODE}", json={}, headers=api.clerk
+        ),
+        422,
+        "name or legal_representative must be given",
+    ),
     BadInput("malformed-json", (), post_raw(b'{"type": "Licence'), 422, "schema"),
     BadInput("json-not-an-object", (), post_raw(b"[1, 2]"), 422, "schema"),
 ]

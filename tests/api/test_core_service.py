@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.support import Api, assert_problem
+from tests.api.support import Api, TestClient, assert_problem
 from tests.factories import licence
+from tests.kafka_pipeline import wait_until
 
 
 @pytest.mark.parametrize(
@@ -72,6 +73,31 @@ def test_readyz_reports_the_store_head_and_calendar_cover(api: Api) -> None:
     assert checks["calendar"]["covers_today"] is True
 
 
+def test_readyz_names_views_whose_projection_keeps_failing(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_models = api.services.read_models
+    [runner] = read_models.runners
+
+    def fails(*_: object) -> None:
+        raise RuntimeError("cannot write")
+
+    monkeypatch.setattr(read_models.public, "publish_licence", fails)
+    code = api.register()
+    api.record(code, licence())
+    wait_until(lambda: runner.last_error is not None, 10, "the runner to fail")
+
+    failing = api.client.get("/readyz").json()["checks"]["projections"]["failing"]
+
+    assert failing == [
+        {"views": ["public", "repairs", "indicators"], "error": "RuntimeError"}
+    ]
+    monkeypatch.undo()
+    runner.wake()
+    wait_until(lambda: runner.last_error is None, 10, "the runner to recover")
+    assert api.client.get("/readyz").json()["checks"]["projections"]["failing"] == []
+
+
 def test_openapi_schema_lists_the_core_paths(api: Api) -> None:
     paths = api.client.get("/openapi.json").json()["paths"]
 
@@ -83,3 +109,19 @@ def test_openapi_schema_lists_the_core_paths(api: Api) -> None:
         "/v1/events:batch",
         "/v1/calendar/deadline",
     } <= set(paths)
+
+
+def test_an_unexpected_failure_is_a_500_problem_that_tells_nothing_inside(
+    api: Api,
+) -> None:
+    def fails() -> None:
+        raise RuntimeError("secret internals")
+
+    api.client.app.add_api_route("/v1/fails", fails)  # type: ignore[attr-defined]
+    client = TestClient(api.client.app, raise_server_exceptions=False)
+
+    response = client.get("/v1/fails")
+
+    problem = assert_problem(response, 500)
+    assert "secret internals" not in response.text
+    assert problem["type"].endswith("internal-error")

@@ -114,8 +114,8 @@ def test_a_delisted_subject_leaves_the_serious_list(scene: Scene) -> None:
 def test_a_repaired_listing_leaves_the_serious_list(scene: Scene) -> None:
     code = scene.register()
     scene.record(code, listing("S1"))
-    scene.clock.set(datetime(2023, 5, 1, 3, tzinfo=UTC))
-    requested = date(2023, 5, 1)
+    scene.clock.set(datetime(2023, 10, 2, 3, tzinfo=UTC))
+    requested = date(2023, 10, 2)
     scene.record(code, repair_request("F1", "S1", requested_on=requested))
     scene.record(code, repair_grant("F1", decided_on=requested))
     scene.project()

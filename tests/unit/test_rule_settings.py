@@ -45,6 +45,7 @@ def test_the_environment_sets_grades_inspection_and_repair_refusals(
         "INSPECTION_CHECKS_PER_YEAR_POOR": "4",
         "REPAIR_MAX_IN_WINDOW": "off",
         "REPAIR_SERIOUS_COOLDOWN_DAYS": "",
+        "REPAIR_LISTING_AFTER_MONTHS": "18",
     }.items():
         monkeypatch.setenv(f"CREDIT_LEDGER_{name}", value)
 
@@ -55,6 +56,7 @@ def test_the_environment_sets_grades_inspection_and_repair_refusals(
     assert rules.inspection.checks_per_year[Grade.POOR] == 4
     assert rules.repair.max_repairs_in_window is None
     assert rules.repair.serious_repair_cooldown_days is None
+    assert rules.repair.listing_after_months == 18
 
 
 def test_a_ratio_above_one_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -72,14 +72,14 @@ def test_prior_notice_after_the_listing_decision_is_refused() -> None:
         desk.do(listing("S1", notified_on=date(2022, 10, 2)))
 
 
-def test_listing_keeps_its_minimum_term_from_the_publicity_rules() -> None:
+def test_a_listing_may_be_left_early_a_year_on_and_ends_with_its_term() -> None:
     desk = Desk()
 
     desk.do(listing("S1", decided_on=date(2022, 10, 1)))
 
     record = desk.record("S1")
     assert (record.minimum_until, record.maximum_until) == (
-        date(2023, 4, 1),
+        date(2023, 10, 1),
         date(2025, 10, 1),
     )
 

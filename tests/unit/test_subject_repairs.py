@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -28,7 +29,7 @@ from tests.factories import (
     repair_request,
     revocation,
 )
-from tests.unit.subject_desk import Desk, names
+from tests.unit.subject_desk import RULES, Desk, names
 
 # Decided 2022-06-15 under the 2019 rules: published 2022-09-15 .. 2023-06-15.
 GENERAL = {"decided_on": date(2022, 6, 15), "severity": "general"}
@@ -172,6 +173,37 @@ def test_a_repair_of_a_listing_revoked_meanwhile_does_not_delist_it_again() -> N
         desk.do(repair_grant("F1"))
 
     assert desk.record("S1").status is RecordStatus.DELISTED
+
+
+def test_early_removal_from_the_list_may_be_asked_for_a_year_after_listing() -> None:
+    # Under the 2023 rules a serious penalty's minimum period is 3 months; the
+    # serious list's own rule (market regulation) is a year.
+    desk = Desk(today=date(2024, 6, 3))
+    desk.do(listing("S1", decided_on=date(2023, 6, 1), notified_on=None))
+
+    with pytest.raises(RepairNotAllowed, match="runs until 2024-06-01"):
+        desk.do(repair_request("F1", "S1", requested_on=date(2024, 5, 31)))
+    events = desk.do(repair_request("F1", "S1", requested_on=date(2024, 6, 1)))
+
+    assert names(events) == ["RepairRequested"]
+
+
+def test_a_listing_keeps_a_serious_penalty_s_longer_minimum_period() -> None:
+    # From 2026-04-01 a serious penalty is published for at least a year too;
+    # with early removal configured at 6 months, the year still holds.
+    rules = replace(RULES, repair=replace(RULES.repair, listing_after_months=6))
+    desk = Desk(today=date(2027, 6, 1), rules=rules)
+    desk.do(
+        listing(
+            "S1",
+            decided_on=date(2026, 5, 4),
+            term_ends_on=date(2029, 5, 4),
+            notified_on=None,
+        )
+    )
+
+    with pytest.raises(RepairNotAllowed, match="runs until 2027-05-04"):
+        desk.do(repair_request("F1", "S1", requested_on=date(2026, 11, 4)))
 
 
 def test_a_repair_is_decided_once() -> None:
