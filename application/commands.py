@@ -35,24 +35,30 @@ class RecordCommand:
 
     @property
     def digest(self) -> str:
-        """Fingerprint of the request, to tell a retry from a reused key."""
-        text = _digest_encoder.encode(self._body())
-        return DIGEST_FORMAT + hashlib.sha256(text).hexdigest()
+        """Fingerprint of the request, to tell a retry from a reused key. The
+        subject's code is taken as the ledger reads it (upper case, no spaces):
+        the same request sent with the code in lower case is the same request."""
+        return self._digest("".join(self.subject_code.split()).upper())
 
     def digest_as(self, earlier: str | None) -> str:
         """The digest, in the format of ``earlier`` (the digest its key already
-        has) when that is an older format of this same request."""
-        if (
-            earlier is not None
-            and not earlier.startswith(DIGEST_FORMAT)
-            and earlier == self.legacy_digest()
-        ):
+        has) when that is an older format of this same request: the hex digest
+        of ``json.dumps``, or one of the code as it was sent."""
+        digest = self.digest
+        if earlier is None or earlier == digest:
+            return digest
+        if earlier in (self.legacy_digest(), self._digest(self.subject_code)):
             return earlier
-        return self.digest
+        return digest
 
     def legacy_digest(self) -> str:
-        text = json.dumps(self._body(), sort_keys=True, default=str, ensure_ascii=False)
+        body = self._body(self.subject_code)
+        text = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def _body(self) -> dict[str, Any]:
-        return {"subject": self.subject_code, "type": self.event_type, **self.fields}
+    def _digest(self, code: str) -> str:
+        text = _digest_encoder.encode(self._body(code))
+        return DIGEST_FORMAT + hashlib.sha256(text).hexdigest()
+
+    def _body(self, code: str) -> dict[str, Any]:
+        return {"subject": code, "type": self.event_type, **self.fields}

@@ -279,6 +279,47 @@ def test_a_digest_names_its_format_and_differs_between_requests() -> None:
     assert one.digest_as(other.digest) == one.digest
 
 
+def test_a_retry_naming_the_subject_in_other_case_or_spacing_is_replayed(
+    ledger: CreditLedger,
+) -> None:
+    first = ledger.record(command(licence("L1"), code=CODE.lower(), key="k-1"))
+    head = ledger.head_position()
+
+    retry = ledger.record(
+        command(licence("L1"), code=f" {CODE[:9]} {CODE[9:]}", key="k-1")
+    )
+
+    assert retry.replayed
+    assert retry.events == first.events
+    assert ledger.head_position() == head
+
+
+class RecordedBeforeCodesWereNormalised(RecordCommand):
+    """A request digested with its subject code as sent."""
+
+    @property
+    def digest(self) -> str:  # type: ignore[override]
+        return self._digest(self.subject_code)
+
+
+def test_a_retry_of_a_request_digested_with_its_code_as_sent_is_replayed(
+    ledger: CreditLedger,
+) -> None:
+    plain = command(licence("L1"), code=CODE.lower(), key="k-1")
+    first = ledger.record(
+        RecordedBeforeCodesWereNormalised(
+            plain.subject_code, plain.event_type, plain.fields, OFFICER, "k-1"
+        )
+    )
+
+    retry = ledger.record(plain)
+
+    assert retry.replayed
+    assert retry.events == first.events
+    with pytest.raises(IdempotencyKeyReused, match="k-1"):
+        ledger.record(command(licence("L2"), code=CODE.lower(), key="k-1"))
+
+
 def test_the_same_request_twice_in_one_batch_is_stored_once_and_answered_twice(
     ledger: CreditLedger,
 ) -> None:
