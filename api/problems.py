@@ -3,6 +3,7 @@ is mapped in one place, :mod:`api.problem_details`."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -66,28 +67,29 @@ def install_problem_handlers(app: FastAPI) -> None:
             dict(exc.headers or {}),
         )
 
-    async def on_out_of_range(_: Request, exc: Exception) -> JSONResponse:
-        # Date arithmetic on what a client sent (a deadline past year 9999, an
-        # instant whose local date is): the input, not the service, is wrong.
-        return problem(
-            422,
-            "Out of range",
-            "A date in the request, or one computed from it, is out of range",
-            "out-of-range",
-        )
-
-    async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
-        # Still logged by the server; the client learns nothing of the internals.
-        return problem(
-            500,
-            "Internal error",
-            "The request could not be completed; it has been logged",
-            "internal-error",
-        )
-
     app.add_exception_handler(DomainError, on_domain)
-    app.add_exception_handler(OverflowError, on_out_of_range)
-    app.add_exception_handler(Exception, on_unexpected)
     app.add_exception_handler(ApplicationError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    # Date arithmetic on what a client sent (a deadline past year 9999, an
+    # instant whose local date is): the input, not the service, is wrong.
+    out_of_range = "A date in the request, or one computed from it, is out of range"
+    app.add_exception_handler(
+        OverflowError, _answering(422, "Out of range", out_of_range, "out-of-range")
+    )
+    # Still logged by the server; the client learns nothing of the internals.
+    not_completed = "The request could not be completed; it has been logged"
+    app.add_exception_handler(
+        Exception, _answering(500, "Internal error", not_completed, "internal-error")
+    )
+
+
+def _answering(
+    status: int, title: str, detail: str, kind: str
+) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    """A handler that answers every exception it gets with the same problem."""
+
+    async def handler(_: Request, __: Exception) -> JSONResponse:
+        return problem(status, title, detail, kind)
+
+    return handler
