@@ -17,23 +17,12 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from domain.codes import SubjectKind, parse_subject_code
-from domain.errors import InvalidSubjectCode
-
 
 def name_grams(text: str) -> list[str]:
     """Each pair once, in the order they first occur."""
     keys = [_key(char) for char in text]
     pairs = (a + b for a, b in pairwise(keys) if a is not None and b is not None)
     return list(dict.fromkeys(pairs))
-
-
-def is_legal_person(subject_code: str) -> bool:
-    """Whether the code names a legal person (the kind follows from the code)."""
-    try:
-        return parse_subject_code(subject_code).kind is SubjectKind.LEGAL_PERSON
-    except InvalidSubjectCode:
-        return False
 
 
 def _key(char: str) -> str | None:

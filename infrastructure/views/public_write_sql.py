@@ -11,8 +11,12 @@ SET name = %(name)s, legal_representative = %(legal_representative)s
 WHERE subject_code = %(subject_code)s"""
 INSERT_GRAM = """INSERT INTO {subject_grams} (gram, name, subject_code) VALUES
 (%(gram)s, %(name)s, %(subject_code)s)"""
-# A name the subject had before already has its rows.
-ADD_GRAM = f"{INSERT_GRAM} ON CONFLICT DO NOTHING"
+# A renamed subject's rows, if it was registered as a legal person (its code
+# alone may not tell); a name it had before already has its rows.
+ADD_GRAM = """INSERT INTO {subject_grams} (gram, name, subject_code)
+SELECT %(gram)s, %(name)s, subject_code FROM {subjects}
+WHERE subject_code = %(subject_code)s AND kind = 'legal_person'
+ON CONFLICT DO NOTHING"""
 INSERT_RECORD = """INSERT INTO {records}
 (subject_code, record_id, kind, department, decided_on, severity, published,
  maximum_until, status) VALUES

@@ -6,8 +6,9 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
+from domain.codes import SubjectKind
 from infrastructure.views.codec import params_of, to_sql
-from infrastructure.views.name_grams import is_legal_person, name_grams
+from infrastructure.views.name_grams import name_grams
 from infrastructure.views.public_write_sql import (
     ADD_GRAM,
     CLOSE_COMMITMENT,
@@ -42,7 +43,11 @@ from projections.entries import (
 
 class PublicViewWrites(SqlTrackedView):
     def register_subject(self, entry: SubjectEntry, tracking: Tracking) -> None:
-        grams = _grams(INSERT_GRAM, entry.subject_code, entry.name)
+        grams = (
+            _grams(INSERT_GRAM, entry.subject_code, entry.name)
+            if entry.kind == SubjectKind.LEGAL_PERSON
+            else []
+        )
         self._write(tracking, (INSERT_SUBJECT, params_of(entry)), *grams)
 
     def rename_subject(
@@ -121,10 +126,8 @@ class PublicViewWrites(SqlTrackedView):
 def _grams(
     insert: str, subject_code: str, name: str
 ) -> list[tuple[str, dict[str, Any]]]:
-    """The name search's rows of a subject's name; none for a natural person,
-    whom the search never finds by name."""
-    if not is_legal_person(subject_code):
-        return []
+    """The name search's rows of a legal person's name (the search never finds
+    a natural person by name)."""
     return [
         (insert, {"gram": gram, "name": name, "subject_code": subject_code})
         for gram in name_grams(name)

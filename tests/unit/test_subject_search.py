@@ -10,7 +10,7 @@ import pytest
 from infrastructure.views import public_reads
 from infrastructure.views.gram_backfill import backfill_grams
 from infrastructure.views.name_grams import name_grams
-from tests.factories import resident_id, uscc
+from tests.factories import ambiguous_code, resident_id, uscc
 from tests.view_scene import OFFICER, Scene
 
 NAMES = (
@@ -109,6 +109,22 @@ def test_a_natural_person_has_no_search_rows(scene: Scene) -> None:
 
     assert scene.public.snapshot()["subject_grams"] == []
     assert found(scene, "华威") == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "is_found"), [("legal_person", True), ("natural_person", False)]
+)
+def test_a_code_valid_as_both_kinds_is_searched_by_name_as_registered(
+    scene: Scene, kind: str, is_found: bool
+) -> None:
+    code = ambiguous_code()
+    scene.ledger.register_subject(code, "稷山县恒泰商贸有限公司", OFFICER, kind=kind)
+    scene.ledger.change_details(code, OFFICER, "稷山县鑫源商贸有限公司", None)
+    scene.project()
+
+    assert found(scene, "商贸") == ([code] if is_found else [])
+    assert found(scene, "恒泰") == []
+    assert found(scene, "鑫源") == ([code] if is_found else [])
 
 
 def test_a_renamed_subject_is_found_by_its_new_name_only(scene: Scene) -> None:
