@@ -54,6 +54,10 @@ class UnknownKey(LookupError):
     pass
 
 
+class BlankOwner(ValueError):
+    """A key must name its department and actor: every event records them."""
+
+
 def hash_key(key: str) -> str:
     # Keys carry 256 bits of randomness, so a plain digest cannot be brute-forced.
     return hashlib.sha256(key.encode()).hexdigest()
@@ -79,6 +83,9 @@ class KeyService:
                 else "A key needs at least one scope"
             )
             raise UnknownScope(msg)
+        if not (department.strip() and actor.strip()):
+            msg = "A key needs a department and an actor that are not blank"
+            raise BlankOwner(msg)
         key_id = secrets.token_hex(6)
         key = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
         record = ApiKeyRecord(

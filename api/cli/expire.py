@@ -12,6 +12,7 @@ from application.ledger import CreditLedger
 from application.results import RecordedEvent
 from infrastructure.bootstrap import build_services
 from infrastructure.expiry_scheduler import expire_caught_up
+from infrastructure.log_masking import mask_sensitive
 from infrastructure.settings import Settings
 
 # Each event type names its record and the day it took effect by these fields.
@@ -63,8 +64,10 @@ def describe(ledger: CreditLedger, emitted: list[RecordedEvent]) -> list[str]:
         fields = data.get(event.position, {})
         day = next((fields[f] for f in DAY_FIELDS if f in fields), "?")
         reason = f" ({fields['reason']})" if "reason" in fields else ""
+        # Masked as in the service's log, where its timer reports the same events.
+        subject = mask_sensitive(event.subject)
         lines.append(
-            f"{event.type:<17} {event.subject}  record {fields.get('record_id', '?')}"
+            f"{event.type:<17} {subject}  record {fields.get('record_id', '?')}"
             f"{reason} on {day}  (v{event.version}, position {event.position})"
         )
     return lines

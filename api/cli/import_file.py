@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from api.cli.arguments import name_text, positive_int
 from api.line_workers import (
     Answers,
     InModule,
@@ -41,8 +42,12 @@ def register(commands: Any) -> None:
         "interrupted import can simply be run again.",
     )
     parser.add_argument("file", type=Path)
-    parser.add_argument("--department", required=True, help="recorded on each event")
-    parser.add_argument("--actor", default="import", help="recorded on each event")
+    parser.add_argument(
+        "--department", required=True, type=name_text, help="recorded on each event"
+    )
+    parser.add_argument(
+        "--actor", default="import", type=name_text, help="recorded on each event"
+    )
     parser.add_argument(
         "--rejects", type=Path, default=None, help="write rejected lines here (NDJSON)"
     )
@@ -56,16 +61,6 @@ def register(commands: Any) -> None:
         "always go to the same one, in file order. More than that rarely helps",
     )
     parser.set_defaults(func=run)
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"not a positive whole number: {text}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

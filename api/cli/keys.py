@@ -6,8 +6,15 @@ import argparse
 import sys
 from typing import Any
 
+from api.cli.arguments import name_text
 from application.clock import SystemClock
-from application.keys import SCOPES, KeyService, UnknownKey, UnknownScope
+from application.keys import (
+    SCOPES,
+    BlankOwner,
+    KeyService,
+    UnknownKey,
+    UnknownScope,
+)
 from infrastructure.bootstrap import build_key_store
 from infrastructure.settings import Settings
 
@@ -20,9 +27,14 @@ def register(commands: Any) -> None:
     create = actions.add_parser(
         "create", help="create a key; the key is printed once, on the last line"
     )
-    create.add_argument("--department", required=True, help="e.g. market-regulation")
     create.add_argument(
-        "--actor", default=None, help="who uses the key (default: the department)"
+        "--department", required=True, type=name_text, help="e.g. market-regulation"
+    )
+    create.add_argument(
+        "--actor",
+        default=None,
+        type=name_text,
+        help="who uses the key (default: the department)",
     )
     create.add_argument(
         "--scope",
@@ -60,7 +72,7 @@ def create_key(args: argparse.Namespace) -> int:
             set(args.scopes),
             SystemClock().now(),
         )
-    except UnknownScope as e:
+    except (UnknownScope, BlankOwner) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from application.keys import KeyService, UnknownKey
+from application.keys import BlankOwner, KeyService, UnknownKey
 from infrastructure.key_stores import InMemoryKeyStore
 
 NOW = datetime(2022, 10, 20, 3, 0, tzinfo=UTC)
@@ -36,3 +36,15 @@ def test_rotating_an_unknown_or_revoked_key_is_refused() -> None:
     with pytest.raises(UnknownKey):
         keys.rotate("000000000000", NOW)
     assert [r.key_id for r in keys.list()] == [old.key_id]
+
+
+@pytest.mark.parametrize(("department", "actor"), [("", "li"), ("tax", "  ")])
+def test_a_key_for_a_blank_department_or_actor_is_refused(
+    department: str, actor: str
+) -> None:
+    keys = KeyService(InMemoryKeyStore())
+
+    with pytest.raises(BlankOwner):
+        keys.create(department, actor, {"record"}, NOW)
+
+    assert keys.list() == []

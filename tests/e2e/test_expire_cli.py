@@ -16,7 +16,7 @@ from api.cli.main import main
 from application.commands import RecordCommand
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
-from tests.factories import fields_of, listing, penalty, uscc
+from tests.factories import fields_of, listing, penalty, resident_id, uscc
 from tests.view_scene import OFFICER
 
 CLI = str(Path(sys.executable).with_name("credit-ledger"))
@@ -77,6 +77,25 @@ def test_expire_prints_each_event_and_the_count_then_nothing_the_second_time(
         f"for {SUBJECTS} subjects" in first
     )
     assert second.startswith("Emitted 0 events due on or before ")
+
+
+def test_expire_masks_natural_persons_as_the_service_s_log_does(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    person = resident_id(3)
+    services = build_services(Settings())
+    try:
+        services.ledger.register_subject(person, "张三", OFFICER)
+        command = RecordCommand(person, "PenaltyPublished", fields_of(DUE[0]), OFFICER)
+        services.ledger.record(command)
+    finally:
+        services.close()
+
+    assert main(["expire"]) == 0
+
+    out = capsys.readouterr().out
+    assert person not in out
+    assert f"PublicityExpired  {person[:6]}********{person[-4:]}  record P1" in out
 
 
 def test_two_expire_processes_at_once_store_each_event_once(database: str) -> None:

@@ -60,3 +60,30 @@ def test_the_import_command_leaves_recording_to_the_processes_that_record() -> N
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     assert last_line_printed_by(probe) == "[]"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["keys", "create", "--department", "", "--scope", "record"],
+        ["keys", "create", "--department", "tax", "--actor", " ", "--scope", "record"],
+        ["import", "lines.ndjson", "--department", "  "],
+        ["import", "lines.ndjson", "--department", "tax", "--actor", ""],
+    ],
+)
+def test_a_blank_department_or_actor_is_refused_before_anything_runs(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        build_parser(argv[0]).parse_args(argv)
+
+    assert refused.value.code == 2
+    assert "must not be blank" in capsys.readouterr().err
+
+
+def test_names_are_recorded_without_surrounding_spaces() -> None:
+    args = build_parser("import").parse_args(
+        ["import", "f.ndjson", "--department", " tax ", "--actor", " li "]
+    )
+
+    assert (args.department, args.actor) == ("tax", "li")
