@@ -92,6 +92,13 @@ class StoreScan:
         self.report.events += 1
         code = self._code_of(oid, fact)
         where = Where(position=position, subject=code, version=version)
+        if position < 1:
+            self._find(
+                "event outside the log",
+                "stored before position 1, where the store's log starts: written "
+                "past the store, yet part of the subject's history",
+                where,
+            )
         if fact is None:
             self._find("undecodable event", "the stored bytes are not an event", where)
         elif fact[0] != code:

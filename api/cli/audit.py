@@ -60,6 +60,11 @@ def register(commands: Any) -> None:
 
 def verify_store(args: argparse.Namespace) -> int:
     settings = Settings()
+    if settings.store_kind == "sqlite" and not settings.sqlite_path.is_file():
+        # Opening it would make an empty store, and verify that: a mistyped
+        # path, or the wrong directory, would then pass.
+        print(f"error: no store at {settings.sqlite_path}", file=sys.stderr)
+        return 2
     services = build_services(settings)
     try:
         audit = services.audit

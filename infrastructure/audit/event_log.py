@@ -19,6 +19,10 @@ from psycopg.rows import tuple_row
 from application.audit_event_log import EventLogPages, LogRow, RecorderPages
 
 PAGE_SIZE = 2000
+# Where a whole read starts: the lowest position either table can hold. The
+# store writes from 1 on; a row below that was written past it, and must be read
+# for the scan to name it (the subject's history includes it, wherever it is).
+LOWEST_POSITION = -(2**63)
 
 
 class SQLitePages:
@@ -33,7 +37,7 @@ class SQLitePages:
             "ORDER BY rowid LIMIT ?"
         )
 
-    def pages(self, start: int = 1) -> Iterator[Sequence[LogRow]]:
+    def pages(self, start: int = LOWEST_POSITION) -> Iterator[Sequence[LogRow]]:
         while True:
             with self._datastore.transaction(commit=False) as cursor:
                 cursor.execute(self._statement, (start, self._page_size))
@@ -60,7 +64,7 @@ class PostgresPages:
             table=sql.Identifier(recorder.events_table_name),
         )
 
-    def pages(self, start: int = 1) -> Iterator[Sequence[LogRow]]:
+    def pages(self, start: int = LOWEST_POSITION) -> Iterator[Sequence[LogRow]]:
         while True:
             with (
                 self._datastore.get_connection() as connection,

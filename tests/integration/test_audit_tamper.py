@@ -198,6 +198,24 @@ def test_deleting_the_newest_event_contradicts_the_checkpoint(
     assert any("signed 14 events; only 13 are there now" in line for line in lines)
 
 
+def test_an_event_moved_before_the_first_position_is_named(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.execute(
+        f"UPDATE {store.table} SET {store.position} = 0 WHERE {store.position} = 14"
+    )
+
+    code, lines = verify(capsys)
+
+    assert code == 1
+    assert any(
+        line.startswith(
+            f"PROBLEM event outside the log: position 0, subject {B}, version 5"
+        )
+        for line in lines
+    ), lines
+
+
 def test_swapped_events_of_one_subject_are_named_as_reordered(
     store: RawStore, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -368,3 +386,18 @@ def test_audit_tables_refuse_updates_and_deletes(
     )
     with pytest.raises((sqlite3.DatabaseError, psycopg.Error), match="append-only"):
         store.execute(statement)
+
+
+def test_verifying_a_store_that_is_not_there_fails_and_makes_none(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    missing = tmp_path / "typo" / "ledgr.sqlite3"
+    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", f"sqlite:///{missing}")
+
+    code = main(["audit", "verify"])
+
+    assert code == 2
+    assert f"no store at {missing}" in capsys.readouterr().err
+    assert not missing.exists()
