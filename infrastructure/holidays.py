@@ -47,9 +47,29 @@ def load_calendar(operator_file: Path) -> WorkingDayCalendar:
     return WorkingDayCalendar(tables)
 
 
-def import_operator_year(source: Path, operator_file: Path) -> YearTable:
-    """Validate a year file and merge it into the operator calendar file."""
+class CalendarRefused(ValueError):
+    """A year file that would not be imported as asked."""
+
+
+def import_operator_year(
+    source: Path, operator_file: Path, override_bundled: bool = False
+) -> YearTable:
+    """Validate a year file and merge it into the operator calendar file (whole,
+    or not at all). A year the bundled calendar has is refused unless
+    ``override_bundled``: a typo in the year would otherwise move deadlines."""
     new_tables = read_operator_tables(source)
+    if not new_tables:
+        msg = "the file holds no year"
+        raise CalendarRefused(msg)
+    bundled_years = sorted(
+        t.year for t in new_tables if t.year in bundled_year_tables()
+    )
+    if bundled_years and not override_bundled:
+        msg = (
+            f"the bundled calendar already has {', '.join(map(str, bundled_years))}; "
+            "give --override-bundled to replace it"
+        )
+        raise CalendarRefused(msg)
     existing = (
         {t.year: t for t in read_operator_tables(operator_file)}
         if operator_file.exists()
@@ -58,7 +78,9 @@ def import_operator_year(source: Path, operator_file: Path) -> YearTable:
     for table in new_tables:
         existing[table.year] = table
     operator_file.parent.mkdir(parents=True, exist_ok=True)
-    operator_file.write_text(
+    # Written beside it, then moved over it: a reader never sees half a file.
+    written = operator_file.with_name(operator_file.name + ".new")
+    written.write_text(
         json.dumps(
             [
                 {
@@ -74,4 +96,5 @@ def import_operator_year(source: Path, operator_file: Path) -> YearTable:
         ),
         encoding="utf-8",
     )
+    written.replace(operator_file)
     return new_tables[-1]

@@ -26,6 +26,11 @@ def register(commands: Any) -> None:
         "which serve reads at start.",
     )
     imports.add_argument("file", type=Path)
+    imports.add_argument(
+        "--override-bundled",
+        action="store_true",
+        help="replace a year the bundled calendar already has (refused otherwise)",
+    )
     imports.set_defaults(func=import_year)
     show = actions.add_parser("years", help="list the years with an official table")
     show.set_defaults(func=list_years)
@@ -34,7 +39,7 @@ def register(commands: Any) -> None:
 def import_year(args: argparse.Namespace) -> int:
     target = Settings().holiday_calendar
     try:
-        table = import_operator_year(args.file, target)
+        table = import_operator_year(args.file, target, args.override_bundled)
     except (OSError, ValueError, json.JSONDecodeError) as e:
         print(f"error: {args.file}: {e}", file=sys.stderr)
         return 1

@@ -55,3 +55,38 @@ def test_a_year_file_with_a_weekday_workday_is_refused_and_nothing_written(
 
     assert not operator_file.exists()
     assert "error" in capsys.readouterr().err
+
+
+def test_a_year_the_bundled_calendar_has_is_replaced_only_when_asked(
+    tmp_path: Path, operator_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A typo for 2027: read as 2024, it would drop 2024's National Day holidays.
+    source = tmp_path / "2024.json"
+    source.write_text(
+        json.dumps({**YEAR_2027, "year": 2024, "holidays": [], "workdays": []}),
+        encoding="utf-8",
+    )
+    bundled = load_calendar(operator_file).add_working_days(date(2024, 9, 30), 7)
+
+    assert main(["calendar", "import", str(source)]) == 1
+    assert "already has 2024; give --override-bundled" in capsys.readouterr().err
+    assert not operator_file.exists()
+    assert load_calendar(operator_file).add_working_days(date(2024, 9, 30), 7) == (
+        bundled
+    )
+
+    assert main(["calendar", "import", "--override-bundled", str(source)]) == 0
+    replaced = load_calendar(operator_file).add_working_days(date(2024, 9, 30), 7)
+    assert replaced.due_on < bundled.due_on
+
+
+def test_a_file_without_a_year_is_refused_and_nothing_written(
+    tmp_path: Path, operator_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "empty.json"
+    source.write_text("[]", encoding="utf-8")
+
+    assert main(["calendar", "import", str(source)]) == 1
+
+    assert "holds no year" in capsys.readouterr().err
+    assert not operator_file.exists()
