@@ -10,6 +10,7 @@ from typing import Any
 from tqdm import tqdm
 
 from api.cli import audit_offline
+from api.cli.arguments import positive_int
 from application.audit_errors import AuditError
 from application.audit_findings import VerifyReport
 from application.audit_ports import SignatureCheck
@@ -54,7 +55,7 @@ def register(commands: Any) -> None:
     checkpoint.set_defaults(func=sign_checkpoint)
     audit_offline.register(actions)
     access = actions.add_parser("access-log", help="print the newest access records")
-    access.add_argument("--limit", type=int, default=50)
+    access.add_argument("--limit", type=positive_int, default=50)
     access.set_defaults(func=print_access_log)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from api.cli.arguments import positive_int
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
 from infrastructure.views.read_models import PROJECTIONS
@@ -33,13 +34,13 @@ def register(commands: Any) -> None:
     )
     rebuilding.add_argument(
         "--batch-size",
-        type=int,
+        type=positive_int,
         default=DEFAULT_BATCH_SIZE,
         help="events per transaction of each view",
     )
     rebuilding.add_argument(
         "--workers",
-        type=int,
+        type=positive_int,
         help="processes sharing the views out, each reading the log once "
         "(default: 2 on PostgreSQL with 2 cores or more, 1 on SQLite)",
     )

@@ -8,6 +8,7 @@ import sys
 import threading
 from typing import Any
 
+from api.cli.arguments import positive_int
 from api.cli.startup import services_when_ready
 from infrastructure.kafka.relay_process import RelayProcess
 from infrastructure.settings import Settings
@@ -24,7 +25,7 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--from",
         dest="from_position",
-        type=int,
+        type=positive_int,
         metavar="POSITION",
         help="publish again from this position (e.g. 1 after the broker lost "
         "records while the relay was stopped); consumers skip what they have",

@@ -87,3 +87,23 @@ def test_names_are_recorded_without_surrounding_spaces() -> None:
     )
 
     assert (args.department, args.actor) == ("tax", "li")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["import", "f.ndjson", "--department", "tax", "--workers", "0"],
+        ["projections", "rebuild", "--batch-size", "0"],
+        ["projections", "rebuild", "--workers", "-1"],
+        ["audit", "access-log", "--limit", "-1"],
+        ["relay", "--from", "0"],
+    ],
+)
+def test_counts_and_positions_below_one_are_refused_before_anything_runs(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        build_parser(argv[0]).parse_args(argv)
+
+    assert refused.value.code == 2
+    assert "not a positive whole number" in capsys.readouterr().err
