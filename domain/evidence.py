@@ -194,12 +194,14 @@ def _entry(raw: Any) -> _Entry:
     try:
         event = event_from_document(document)
         exact = event_document(event) == document
+        # UnicodeEncodeError (a ValueError) for text no UTF-8 can hold.
+        digest = event_hash(event)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise _Malformed(f"event at leaf {index} is not an event: {error}") from None
     return _Entry(
         position=entry.get("position"),
         event=event,
-        digest=event_hash(event),
+        digest=digest,
         index=index,
         proof=_proof(entry.get("inclusion_proof")),
         exact=exact,

@@ -110,6 +110,10 @@ def break_the_format(bundle: dict[str, Any]) -> None:
     bundle["events"] = {"not": "a list"}
 
 
+def write_text_utf8_cannot_hold(bundle: dict[str, Any]) -> None:
+    bundle["events"][1]["event"]["content"] = "\ud800"  # a lone surrogate
+
+
 @pytest.mark.parametrize(
     "tamper",
     [
@@ -121,6 +125,7 @@ def break_the_format(bundle: dict[str, Any]) -> None:
         point_at_another_leaf,
         shorten_a_proof,
         break_the_format,
+        write_text_utf8_cannot_hold,
     ],
 )
 def test_any_edit_to_a_bundle_is_reported(
