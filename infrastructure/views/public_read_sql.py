@@ -34,14 +34,20 @@ def _columns(row_type: type[object], joined: bool = True) -> str:
 
 @dataclass(frozen=True)
 class ListSql:
-    """How one list is selected, dated and attributed to a department."""
+    """How one list is selected, dated and attributed to a department, and
+    the column of the day its rows stop being public (if they ever do)."""
 
     select: str
     on: str
     department: str
+    until: str | None = None
 
     def page(self, query: PageQuery) -> str:
         where = ["1 = 1"]
+        if self.until is not None:
+            # Gone on that day, as the expiry run will record: until then (it
+            # runs on a timer) the row is still in the table.
+            where.append(f"({self.until} IS NULL OR {self.until} > %(today)s)")
         if query.department is not None:
             where.append(f"{self.department} = %(department)s")
         if query.since is not None:
@@ -62,18 +68,30 @@ class ListSql:
         )
 
 
-def _list(row_type: type[object], table: str, on: str, department: str) -> ListSql:
+def _list(
+    row_type: type[object],
+    table: str,
+    on: str,
+    department: str,
+    until: str | None = None,
+) -> ListSql:
     select = (
         f"SELECT {_columns(row_type)} FROM {{{table}}} t "
         "JOIN {subjects} s ON s.subject_code = t.subject_code"
     )
-    return ListSql(select, f"t.{on}", f"t.{department}")
+    return ListSql(
+        select, f"t.{on}", f"t.{department}", None if until is None else f"t.{until}"
+    )
 
 
-SERIOUS_LIST = _list(ListingRow, "serious_list", "listed_on", "department")
-RED_LIST = _list(RedListRow, "red_list", "decided_on", "department")
+SERIOUS_LIST = _list(
+    ListingRow, "serious_list", "listed_on", "department", "term_ends_on"
+)
+RED_LIST = _list(RedListRow, "red_list", "decided_on", "department", "valid_to")
 LICENCES = _list(LicenceRow, "licences", "decided_on", "data_source")
-PENALTIES = _list(PenaltyRow, "penalties", "decided_on", "data_source")
+PENALTIES = _list(
+    PenaltyRow, "penalties", "decided_on", "data_source", "publicity_until"
+)
 COMMITMENTS = _list(CommitmentRow, "commitments", "made_on", "data_source")
 
 _SUBJECT = f"SELECT {_columns(SubjectRow)} FROM {{subjects}} s"
@@ -105,11 +123,22 @@ def gram_counts(grams: int, cap: int) -> str:
     )
 
 
+# A record the expiry run would end (domain.subject.expire_due), on %(on)s.
+_DUE = """status = 'active' AND maximum_until IS NOT NULL
+  AND maximum_until <= %(on)s AND (published OR kind IN ('listing', 'red_list'))"""
+# Records due by today read as ended on their day, as the expiry run will
+# record them: the credit check does not wait for its timer.
+_AS_OF_TODAY = {
+    "status": f"CASE WHEN {_DUE} THEN CASE kind WHEN 'listing' THEN 'delisted' "
+    "WHEN 'red_list' THEN 'revoked' ELSE 'expired' END ELSE status END AS status",
+    "closed_on": f"CASE WHEN {_DUE} THEN maximum_until ELSE closed_on END AS closed_on",
+}
 RECORDS_OF_SUBJECT = (
-    f"SELECT {_columns(RecordFact, joined=False)} FROM {{records}} t "
-    "WHERE t.subject_code = %(subject_code)s ORDER BY t.decided_on, t.record_id"
+    "SELECT "
+    + ", ".join(_AS_OF_TODAY.get(f.name, f.name) for f in fields(RecordFact))
+    + " FROM {records} WHERE subject_code = %(subject_code)s "
+    "ORDER BY decided_on, record_id"
 )
-SUBJECTS_DUE = """SELECT DISTINCT subject_code FROM {records}
-WHERE status = 'active' AND maximum_until IS NOT NULL
-  AND maximum_until <= %(on)s AND (published OR kind IN ('listing', 'red_list'))
+SUBJECTS_DUE = f"""SELECT DISTINCT subject_code FROM {{records}}
+WHERE {_DUE}
 ORDER BY subject_code"""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -45,6 +46,10 @@ GRAM_COUNT_CAP = 200
 
 
 class PublicViewQueries(SqlTrackedView):
+    # The county's date, by which rows past their last public day are left out
+    # (ReadModels sets the ledger's); without it, nothing is left out by date.
+    today: Callable[[], date] | None = None
+
     def serious_list(self, query: PageQuery) -> Page[ListingRow]:
         return self._page(SERIOUS_LIST, ListingRow, query)
 
@@ -99,7 +104,7 @@ class PublicViewQueries(SqlTrackedView):
         return grams[min(counts, key=lambda n: (counts[n], n))]
 
     def credit_profile(self, subject_code: str) -> CreditProfile | None:
-        params = {"subject_code": subject_code}
+        params = {"subject_code": subject_code, "on": self._today()}
         in_force = PageQuery(limit=None, subject_code=subject_code)
         with self.reading() as (c, position):
             c.execute(self.sql(SUBJECT_BY_CODE), params)
@@ -123,6 +128,9 @@ class PublicViewQueries(SqlTrackedView):
             c.execute(self.sql(SUBJECTS_DUE), {"on": on.isoformat()})
             return [str(as_dict(r)["subject_code"]) for r in c.fetchall()]
 
+    def _today(self) -> str:
+        return (date.min if self.today is None else self.today()).isoformat()
+
     def _page(self, list_sql: ListSql, row_type: type[R], query: PageQuery) -> Page[R]:
         with self.reading() as (c, position):
             rows = self._rows(c, list_sql, row_type, query)
@@ -145,6 +153,7 @@ class PublicViewQueries(SqlTrackedView):
             "after_position": None if after is None else after.position,
             # One row more than asked tells whether another page follows.
             "limit": None if query.limit is None else query.limit + 1,
+            "today": self._today(),
         }
         cursor.execute(self.sql(list_sql.page(query)), params)
         return [from_row(row_type, as_dict(r)) for r in cursor.fetchall()]

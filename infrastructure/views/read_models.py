@@ -57,6 +57,7 @@ class ReadModels:
         self.ledger = ledger
         self.store = view_store_for(ledger)
         self.public = SqlPublicViews(self.store, ledger.name)
+        self.public.today = ledger.today
         self.repairs = SqlRepairHistory(self.store, ledger.name)
         self.indicators = SqlIndicatorViews(self.store, ledger.name)
         self.views: dict[str, SqlTrackedView] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,9 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     services = build_services(Settings())
     for code, name in ((uscc(1), "稷山县食品有限公司"), (resident_id(2), "张三")):
         services.ledger.register_subject(code, name, OFFICER)
-        body = listing("S1")
+        # Listed until long after any day these tests run: the commands read
+        # the system clock, and a listing past its term is no longer public.
+        body = listing("S1", term_ends_on=date(2099, 12, 31))
         services.ledger.record(RecordCommand(code, "Listed", fields_of(body), OFFICER))
     services.close()
     return url
