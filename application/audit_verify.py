@@ -14,7 +14,7 @@ on how the work was shared.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from application.audit_event_log import EventLogPages, RecorderPages
@@ -48,9 +48,12 @@ class StoreVerifier:
         *,
         log: EventLogPages | None = None,
         workers: int = 0,
+        published: Sequence[SignedCheckpoint] = (),
     ) -> None:
         """``log`` reads the store (default: through the recorder, ``batch_size``
-        a page); ``workers`` processes decode and hash (0: this one does)."""
+        a page); ``workers`` processes decode and hash (0: this one does);
+        ``published`` are checkpoints kept outside the store, which it must
+        still hold and still match."""
         self._ledger = ledger
         self._leaves = leaves
         self._checkpoints = checkpoints
@@ -58,6 +61,7 @@ class StoreVerifier:
         self._batch_size = batch_size
         self._log = log or RecorderPages(ledger.recorder, batch_size)
         self._workers = workers
+        self._published = published
 
     def run(self, progress: Callable[[int], object] | None = None) -> VerifyReport:
         with _heap_frozen():
@@ -80,8 +84,19 @@ class StoreVerifier:
 
     def _check_checkpoints(self, scan: StoreScan) -> None:
         report = scan.report
+        stored = list(self._checkpoints.all())
+        kept = {c.to_json() for c in stored}
+        missing = [c for c in self._published if c.to_json() not in kept]
+        for checkpoint in missing:
+            report.findings.append(
+                Finding(
+                    "checkpoint missing",
+                    f"the published checkpoint of size {checkpoint.size} at "
+                    f"{checkpoint.timestamp} is not in the store: deleted",
+                )
+            )
         signed: list[SignedCheckpoint] = []
-        for checkpoint in self._checkpoints.all():
+        for checkpoint in [*stored, *missing]:
             if self._check_signature(checkpoint):
                 signed.append(checkpoint)
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from application.audit_findings import VerifyReport
 from application.audit_ports import SignatureCheck
 from application.audit_verify import StoreVerifier
 from application.audit_workers import default_workers
+from infrastructure.audit.checkpoints import Checkpoint
 from infrastructure.audit.event_log import event_log_pages
 from infrastructure.audit.signing import public_key_of_key_file, signature_check
 from infrastructure.bootstrap import build_services
@@ -39,6 +41,17 @@ def register(commands: Any) -> None:
         type=Path,
         default=None,
         help="PEM public key of the log (default: from CREDIT_LEDGER_SIGNING_KEY_FILE)",
+    )
+    verify.add_argument(
+        "--checkpoint",
+        dest="checkpoints",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a checkpoint published outside the store (the JSON `audit checkpoint` "
+        "prints, or an evidence bundle's): the store must still hold it and "
+        "match it, so deleting newer checkpoints cannot hide a rewrite. Repeatable",
     )
     verify.add_argument(
         "--workers",
@@ -66,6 +79,11 @@ def verify_store(args: argparse.Namespace) -> int:
         # path, or the wrong directory, would then pass.
         print(f"error: no store at {settings.sqlite_path}", file=sys.stderr)
         return 2
+    try:
+        published = [_published_checkpoint(path) for path in args.checkpoints]
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     services = build_services(settings)
     try:
         audit = services.audit
@@ -78,6 +96,7 @@ def verify_store(args: argparse.Namespace) -> int:
             _signature_check(args.public_key, settings),
             log=event_log_pages(services.ledger.recorder),
             workers=workers,
+            published=published,
         )
         helpers = f" ({workers} worker processes)" if workers else ""
         print(f"audit verify: checking {total} positions{helpers}", file=sys.stderr)
@@ -112,6 +131,17 @@ def print_access_log(args: argparse.Namespace) -> int:
         who = f"{r.key_id or '-'} {r.department or '-'}/{r.actor or '-'}"
         print(f"{r.at.isoformat()}  {who:<40} {r.method:<6} {r.status} {r.path}")
     return 0
+
+
+def _published_checkpoint(path: Path) -> Checkpoint:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+        document = data.get("checkpoint", data) if isinstance(data, dict) else data
+        return Checkpoint.from_json(json.dumps(document))
+    except (OSError, ValueError) as error:
+        msg = f"{path}: not a checkpoint: {error}"
+        raise ValueError(msg) from None
 
 
 def _signature_check(public_key: Path | None, settings: Settings) -> SignatureCheck:

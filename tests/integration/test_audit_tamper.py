@@ -401,3 +401,52 @@ def test_verifying_a_store_that_is_not_there_fails_and_makes_none(
     assert code == 2
     assert f"no store at {missing}" in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_a_deleted_checkpoint_hides_a_rewrite_unless_the_published_one_is_given(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    services = audited_services(store.url, store.directory)
+    try:
+        latest = services.audit.checkpoints.latest()
+        assert latest is not None and latest.size == 14
+        published = store.directory / "published-checkpoint.json"
+        published.write_text(latest.to_json(), encoding="utf-8")
+    finally:
+        services.close()
+    # Drop the newest checkpoint and the leaves only it covered, then rewrite
+    # an event that only they pinned (A's last, so no chain follows it).
+    for table in ("audit_checkpoints", "audit_leaves"):
+        store.drop_append_only_guard(table)
+        if store.kind == "sqlite":
+            store.execute(f"DROP TRIGGER {table}_no_delete")
+    store.execute(
+        "DELETE FROM audit_checkpoints WHERE size = 14",
+    )
+    store.execute("DELETE FROM audit_leaves WHERE leaf_index >= 12")
+    store.set_state(13, store.state(13).replace(b"Retail", b"Resale"))
+
+    unaided, _ = verify(capsys)
+    capsys.readouterr()
+    code = main(["audit", "verify", "--checkpoint", str(published)])
+    lines = capsys.readouterr().out.splitlines()
+
+    assert unaided == 0
+    assert code == 1
+    assert any(line.startswith("PROBLEM checkpoint missing") for line in lines)
+    assert any(
+        line.startswith("PROBLEM history rewritten after a checkpoint")
+        for line in lines
+    ), lines
+
+
+def test_a_published_checkpoint_that_is_not_one_is_refused(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_one = store.directory / "notes.json"
+    not_one.write_text('{"size": 3}', encoding="utf-8")
+
+    code = main(["audit", "verify", "--checkpoint", str(not_one)])
+
+    assert code == 2
+    assert f"{not_one}: not a checkpoint" in capsys.readouterr().err
