@@ -34,7 +34,11 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import OffsetOutOfRangeError
 
 from infrastructure.kafka.messages import EventMessage, decode_message
-from infrastructure.kafka.view_positions import offset_tracking, partition_tracking
+from infrastructure.kafka.view_positions import (
+    FromKafka,
+    offset_tracking,
+    partition_tracking,
+)
 from infrastructure.views.tracked import SqlTrackedView
 from projections.errors import PositionMoved
 
@@ -117,6 +121,8 @@ class ProjectionConsumer:
             msg = f"{self.topic} has partitions {found}, not {self._topic_partitions}"
             raise TopicNotReady(msg)
         self._consumer.assign([self._tp(p) for p in self.partitions])
+        for target in self.targets:
+            self._hand_over(target.view)
         for p in self.partitions:
             offsets = []
             for target in self.targets:
@@ -128,6 +134,21 @@ class ProjectionConsumer:
             else:
                 self._consumer.seek_to_beginning(self._tp(p))
         self._resume_needed = False
+
+    @staticmethod
+    def _hand_over(view: SqlTrackedView) -> None:
+        source = view.source
+        if not isinstance(source, FromKafka):
+            return
+        with view.store.transaction(commit=True) as cursor:
+            reached = source.hand_over(view, cursor)
+        if reached:
+            log.info(
+                "view %s was fed from the store up to position %d: its partitions "
+                "go on from there",
+                view.view_name,
+                reached,
+            )
 
     def poll_once(self, timeout_ms: int = 200) -> int:
         """Applies what one fetch brings; how many (event, view) pairs applied."""

@@ -26,7 +26,7 @@ from infrastructure.views.sources import (
 )
 from infrastructure.views.stores import as_dict
 from infrastructure.views.tracked import SqlTrackedView
-from infrastructure.views.tracking_sql import SET_POSITION
+from infrastructure.views.tracking_sql import ADVANCE_POSITION, SET_POSITION
 
 SELECT_FEED = """SELECT 'tracked' AS kind, application_name AS name,
  notification_id AS value FROM view_tracking WHERE view_name = %(view)s
@@ -92,6 +92,26 @@ class FromKafka(PositionSource):
             view.lock_position(cursor, partition_tracking(self.topic, p))
             for p in self.partitions
         )
+
+    def hand_over(self, view: SqlTrackedView, cursor: Any) -> int:
+        """A view the store fed until now (a service moving from embedded
+        views to Kafka): no partition has moved it yet, so each starts from the
+        position the store had brought it to, and the consumers skip the events
+        up to there, as after a rebuild's swap. The position handed over, or 0
+        if there was nothing to hand over. The partitions' rows stay locked
+        until the caller commits: two consumers starting at once hand over once.
+        """
+        reached = view.read_position(cursor, view.upstream)
+        if not reached or self.lock(view, cursor):
+            return 0
+        for p in self.partitions:
+            params = {
+                "view": view.view_name,
+                "app": partition_tracking(self.topic, p),
+                "id": reached,
+            }
+            cursor.execute(view.sql(ADVANCE_POSITION), params)
+        return reached
 
     def take(self, view: SqlTrackedView, cursor: Any, position: int) -> None:
         # The consumers keep their offsets and skip what the rebuild applied.

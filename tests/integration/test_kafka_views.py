@@ -222,3 +222,31 @@ def test_a_rebuild_of_a_kafka_fed_view_hands_its_position_to_every_partition(
     assert swapped_at == 8
     assert view.snapshot() == rebuilt(services.ledger, view, "public")
     assert all(view.position(f"kafka:{topic}:{p}") >= 8 for p in range(PARTITIONS))
+
+
+def test_views_the_store_fed_go_on_from_kafka_where_the_store_left_them(
+    kafka_settings: Settings, tmp_path: Path
+) -> None:
+    key = {"signing_key_file": tmp_path / "signing-key.pem"}
+    embedded = build_services(
+        kafka_settings.model_copy(update={**key, "kafka_bootstrap": None}),
+        FixedClock(),
+    )
+    try:
+        for serial in range(1, 5):
+            list_a_subject(embedded, serial)
+        assert embedded.read_models.catch_up() > 0
+    finally:
+        embedded.close()
+
+    services = build_services(kafka_settings.model_copy(update=key), FixedClock())
+    try:
+        list_a_subject(services, 5)
+        relay_and_consume(kafka_settings, services)
+        view = services.read_models.public
+
+        assert view.snapshot() == rebuilt(services.ledger, view, "public")
+        topic = kafka_settings.topic
+        assert all(view.position(f"kafka:{topic}:{p}") >= 8 for p in range(PARTITIONS))
+    finally:
+        services.close()
