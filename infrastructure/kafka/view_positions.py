@@ -104,21 +104,20 @@ class FromKafka(PositionSource):
         reached = view.read_position(cursor, view.upstream)
         if not reached or self.lock(view, cursor):
             return 0
-        for p in self.partitions:
-            params = {
-                "view": view.view_name,
-                "app": partition_tracking(self.topic, p),
-                "id": reached,
-            }
-            cursor.execute(view.sql(ADVANCE_POSITION), params)
+        self._set_every_partition(view, cursor, reached, ADVANCE_POSITION)
         return reached
 
     def take(self, view: SqlTrackedView, cursor: Any, position: int) -> None:
         # The consumers keep their offsets and skip what the rebuild applied.
+        self._set_every_partition(view, cursor, position, SET_POSITION)
+
+    def _set_every_partition(
+        self, view: SqlTrackedView, cursor: Any, position: int, statement: str
+    ) -> None:
         for p in self.partitions:
             params = {
                 "view": view.view_name,
                 "app": partition_tracking(self.topic, p),
                 "id": position,
             }
-            cursor.execute(view.sql(SET_POSITION), params)
+            cursor.execute(view.sql(statement), params)
