@@ -54,9 +54,10 @@ def assess_grade(
     general_penalties = 0
     since = today - timedelta(days=rules.breach_lookback_days)
     for r in records:
-        if r.kind is RecordKind.LISTING and r.is_active:
+        # Ended by today counts as ended, before the expiry run records it.
+        if r.kind is RecordKind.LISTING and r.in_force(today):
             poor.append(f"on the serious-dishonesty list ({r.record_id})")
-        elif r.kind is RecordKind.PENALTY and r.is_active and r.published:
+        elif r.kind is RecordKind.PENALTY and r.in_force(today) and r.published:
             if r.severity == "serious":
                 poor.append(f"serious penalty {r.record_id}")
             else:

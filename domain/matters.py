@@ -42,7 +42,8 @@ MATTER_TERMS: dict[Matter, tuple[str, ...]] = {
     Matter.PROCUREMENT: ("政府采购", "采购", "procure"),
     Matter.TENDERING: ("招标", "投标", "tender", "bidding"),
     Matter.LAND_SALE: ("土地", "出让", "land"),
-    Matter.RESEARCH_FUNDING: ("科研", "科技项目", "research"),
+    # 科技计划项目 is the usual wording: "取消申报国家科技计划项目资格".
+    Matter.RESEARCH_FUNDING: ("科研", "科技项目", "科技计划", "科技专项", "research"),
     Matter.CIVIL_SERVICE_HIRING: (
         "公务员",
         "录用",

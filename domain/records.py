@@ -33,6 +33,10 @@ class RepairStatus(StrEnum):
     REJECTED = "rejected"
 
 
+# Kinds that end on their day whether published or not.
+_ENDED_UNPUBLISHED = frozenset({RecordKind.LISTING, RecordKind.RED_LIST})
+
+
 @dataclass
 class CreditRecord:
     record_id: str
@@ -59,6 +63,20 @@ class CreditRecord:
     @property
     def is_active(self) -> bool:
         return self.status is RecordStatus.ACTIVE
+
+    def is_due(self, today: date) -> bool:
+        """Active, and ended by ``today`` as the expiry run will record it: a
+        listing's term, a red-list entry's validity, a published record's
+        maximum publicity period."""
+        return (
+            self.is_active
+            and self.maximum_until is not None
+            and self.maximum_until <= today
+            and (self.published or self.kind in _ENDED_UNPUBLISHED)
+        )
+
+    def in_force(self, today: date) -> bool:
+        return self.is_active and not self.is_due(today)
 
 
 @dataclass

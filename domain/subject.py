@@ -438,7 +438,7 @@ class CreditSubject(Aggregate):
         """Emit what time has made due; running it twice emits nothing more."""
         for record in list(self.records.values()):
             due = record.maximum_until
-            if not record.is_active or due is None or due > today:
+            if due is None or not record.is_due(today):
                 continue
             if record.kind is RecordKind.LISTING:
                 self._trigger(
@@ -456,7 +456,7 @@ class CreditSubject(Aggregate):
                     reason="expired",
                     decided_on=due,
                 )
-            elif record.published:
+            else:
                 self._trigger(
                     ev.PublicityExpired, p, record_id=record.record_id, expired_on=due
                 )

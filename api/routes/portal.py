@@ -20,6 +20,7 @@ from api.view_deps import ReadModelsDep
 from application.credit_standing import assess
 from domain.codes import SubjectCode, SubjectKind, parse_subject_code
 from domain.errors import InvalidSubjectCode
+from infrastructure.log_masking import mask_sensitive
 from projections.paging import PageQuery
 
 router = portal_router()
@@ -55,12 +56,14 @@ def home(
     code = _as_code(text)
     if code is not None and len(page.rows) == 1:
         return RedirectResponse(subject_path(code.value), status_code=303)
-    private = code is not None and code.kind is SubjectKind.NATURAL_PERSON
+    # An identity number typed in, alone or within other text, is shown back
+    # only masked, and not put back into the search box.
+    shown = code.masked if code is not None else mask_sensitive(text)
+    private = shown != text if code is None else code.kind is SubjectKind.NATURAL_PERSON
     context |= {
         "results": page.rows,
         "truncated": len(page.rows) >= SEARCH_LIMIT,
-        # An identity number typed in is shown back only masked.
-        "shown_query": code.masked if code is not None else text,
+        "shown_query": shown,
         "prefill": "" if private else text,
         "position": page.position,
     }

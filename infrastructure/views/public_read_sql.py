@@ -123,22 +123,34 @@ def gram_counts(grams: int, cap: int) -> str:
     )
 
 
-# A record the expiry run would end (domain.subject.expire_due), on %(on)s.
-_DUE = """status = 'active' AND maximum_until IS NOT NULL
-  AND maximum_until <= %(on)s AND (published OR kind IN ('listing', 'red_list'))"""
-# Records due by today read as ended on their day, as the expiry run will
-# record them: the credit check does not wait for its timer.
-_AS_OF_TODAY = {
-    "status": f"CASE WHEN {_DUE} THEN CASE kind WHEN 'listing' THEN 'delisted' "
-    "WHEN 'red_list' THEN 'revoked' ELSE 'expired' END ELSE status END AS status",
-    "closed_on": f"CASE WHEN {_DUE} THEN maximum_until ELSE closed_on END AS closed_on",
-}
+def _due(t: str) -> str:
+    """A record (of table alias ``t``) the expiry run would end on %(on)s: the
+    view's form of ``CreditRecord.is_due``."""
+    return (
+        f"{t}.status = 'active' AND {t}.maximum_until IS NOT NULL "
+        f"AND {t}.maximum_until <= %(on)s "
+        f"AND ({t}.published OR {t}.kind IN ('listing', 'red_list'))"
+    )
+
+
+def record_facts(t: str) -> str:
+    """The columns of a ``RecordFact`` of table alias ``t``, as of %(on)s: a
+    record due by then reads as ended on its day, as the expiry run will record
+    it, so the credit check and the inspection plan do not wait for its timer."""
+    as_of = {
+        "status": f"CASE WHEN {_due(t)} THEN CASE {t}.kind "
+        "WHEN 'listing' THEN 'delisted' WHEN 'red_list' THEN 'revoked' "
+        f"ELSE 'expired' END ELSE {t}.status END AS status",
+        "closed_on": f"CASE WHEN {_due(t)} THEN {t}.maximum_until "
+        f"ELSE {t}.closed_on END AS closed_on",
+    }
+    return ", ".join(as_of.get(f.name, f"{t}.{f.name}") for f in fields(RecordFact))
+
+
 RECORDS_OF_SUBJECT = (
-    "SELECT "
-    + ", ".join(_AS_OF_TODAY.get(f.name, f.name) for f in fields(RecordFact))
-    + " FROM {records} WHERE subject_code = %(subject_code)s "
-    "ORDER BY decided_on, record_id"
+    f"SELECT {record_facts('t')} FROM {{records}} t "
+    "WHERE t.subject_code = %(subject_code)s ORDER BY t.decided_on, t.record_id"
 )
-SUBJECTS_DUE = f"""SELECT DISTINCT subject_code FROM {{records}}
-WHERE {_DUE}
-ORDER BY subject_code"""
+SUBJECTS_DUE = f"""SELECT DISTINCT t.subject_code FROM {{records}} t
+WHERE {_due("t")}
+ORDER BY t.subject_code"""

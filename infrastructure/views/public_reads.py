@@ -104,7 +104,7 @@ class PublicViewQueries(SqlTrackedView):
         return grams[min(counts, key=lambda n: (counts[n], n))]
 
     def credit_profile(self, subject_code: str) -> CreditProfile | None:
-        params = {"subject_code": subject_code, "on": self._today()}
+        params = {"subject_code": subject_code, "on": self.today_text()}
         in_force = PageQuery(limit=None, subject_code=subject_code)
         with self.reading() as (c, position):
             c.execute(self.sql(SUBJECT_BY_CODE), params)
@@ -128,7 +128,8 @@ class PublicViewQueries(SqlTrackedView):
             c.execute(self.sql(SUBJECTS_DUE), {"on": on.isoformat()})
             return [str(as_dict(r)["subject_code"]) for r in c.fetchall()]
 
-    def _today(self) -> str:
+    def today_text(self) -> str:
+        """The date rows are read as of (see ``today``), as the SQL compares it."""
         return (date.min if self.today is None else self.today()).isoformat()
 
     def _page(self, list_sql: ListSql, row_type: type[R], query: PageQuery) -> Page[R]:
@@ -153,7 +154,7 @@ class PublicViewQueries(SqlTrackedView):
             "after_position": None if after is None else after.position,
             # One row more than asked tells whether another page follows.
             "limit": None if query.limit is None else query.limit + 1,
-            "today": self._today(),
+            "today": self.today_text(),
         }
         cursor.execute(self.sql(list_sql.page(query)), params)
         return [from_row(row_type, as_dict(r)) for r in cursor.fetchall()]

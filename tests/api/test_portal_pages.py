@@ -145,6 +145,20 @@ def test_a_search_by_full_id_number_opens_the_persons_page(api: Api) -> None:
     assert response.headers["location"] == f"/subjects/{person}"
 
 
+@pytest.mark.parametrize("around", ["{}。", "身份证{}", "{} 张三"])
+def test_an_id_number_within_a_search_is_shown_back_masked(
+    api: Api, around: str
+) -> None:
+    person = resident_id(5)
+    query = around.format(person)
+
+    response = get(api, "/", q=query)
+
+    assert response.status_code == 200
+    assert person not in response.text
+    assert "110105********" + person[-4:] in response.text
+
+
 def test_a_search_by_a_persons_name_finds_nobody(api: Api) -> None:
     api.register(resident_id(5), name="张三")
 

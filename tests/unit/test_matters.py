@@ -16,6 +16,8 @@ from domain.matters import Matter, measure_applies
         ("限制申请财政性资金项目和政策支持", Matter.SUBSIDY),
         ("限制取得国有土地使用权出让", Matter.LAND_SALE),
         ("限制申报科研项目", Matter.RESEARCH_FUNDING),
+        ("在一定期限内取消申报国家科技计划项目资格", Matter.RESEARCH_FUNDING),
+        ("限制承担政府资金支持的科技计划项目", Matter.RESEARCH_FUNDING),
         ("不得录用为公务员", Matter.CIVIL_SERVICE_HIRING),
         ("取消参加评先评优资格", Matter.AWARD),
         ("列为重点监管对象，增加抽查频次", Matter.INSPECTION),

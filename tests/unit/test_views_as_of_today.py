@@ -1,5 +1,6 @@
-"""What has reached its last public day is left out of the public lists and the
-credit check at once, before the expiry run (on its timer) records it ended."""
+"""What has reached its last public day is left out of the public lists, the
+credit check, the inspection plan and the subject's own grade at once, before
+the expiry run (on its timer) records it ended."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from datetime import date
 import pytest
 
 from application.commands import Actor
+from application.inspection_plan import plan_inspections
 from domain.matters import Matter
 from infrastructure.expiry_scheduler import expire_caught_up
+from infrastructure.views.grading_population import SqlGradingPopulation
 from projections.paging import PageQuery
 from tests.factories import listing, penalty, red_listing, uscc
 from tests.view_scene import Scene
@@ -92,3 +95,24 @@ def test_a_record_on_its_last_public_day_is_still_shown(scene: Scene) -> None:
     scene.project()
 
     assert lists(scene) == ([], ["S1"], [])
+
+
+def test_the_inspection_plan_and_the_subject_s_own_state_grade_them_alike(
+    scene: Scene,
+) -> None:
+    code = scene.register(uscc(1))
+    scene.record(code, *ENDED)
+    scene.project()
+    ledger = scene.ledger
+
+    plan = plan_inspections(
+        SqlGradingPopulation(scene.public),
+        "seed",
+        ledger.today(),
+        ledger.rules.grading,
+        ledger.rules.inspection,
+    )
+    check = scene.read_models.checks.check(code, Matter.PROCUREMENT, ASKER)
+
+    [graded] = [g.grade for g in plan.grades if code in {s.subject for s in g.subjects}]
+    assert graded == ledger.state(code).grade == check.grade == "high"
