@@ -14,6 +14,7 @@ import gc
 import importlib
 import multiprocessing
 import os
+import re
 import threading
 import time
 import zlib
@@ -73,12 +74,14 @@ class InModule:
 
 def worker_for(raw_line: str, workers: int) -> int:
     """The worker a line goes to, by its subject (lines without one go to 0)."""
-    start = raw_line.find('"subject"')
-    if start < 0:
-        return 0
-    value = raw_line[start + 9 :].lstrip(" :").split('"', 2)
-    subject = "".join(value[1].split()).upper() if len(value) > 1 else ""
+    found = _SUBJECT_FIELD.search(raw_line)
+    subject = "".join(found.group(1).split()).upper() if found else ""
     return zlib.crc32(subject.encode()) % workers
+
+
+# The "subject" key and its text value; a value "subject" elsewhere in the line
+# is no key (no colon follows it), and a quote inside text is escaped.
+_SUBJECT_FIELD = re.compile(r'"subject"\s*:\s*"([^"]*)"')
 
 
 class LineWorkers:

@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {args.file} is not a file", file=sys.stderr)
         return 2
     with args.file.open("rb") as counted:
-        total = sum(1 for _ in counted)
+        # As _chunks reads them: blank lines are skipped, not answered.
+        total = sum(1 for line in counted if line.strip())
     large = total >= MIN_LINES_FOR_WORKERS
     workers = args.workers or (usable_cores() + 1 if large else 1)
     # Started before anything else here: the workers' fork server imports what
@@ -140,7 +141,11 @@ def _answered(
         raise LineWorkerFailed.of(error) from None
     try:
         for chunk in chunks:
-            refusals = load_chunk(ledger, chunk)
+            try:
+                refusals = load_chunk(ledger, chunk)
+            except Exception as error:
+                # Reported as when a worker fails: exit status 2, run it again.
+                raise LineWorkerFailed.of(error) from None
             yield list(zip((number for number, _ in chunk), refusals, strict=True))
     finally:
         close()
@@ -161,7 +166,8 @@ def _remembering(chunks: Iterator[Lines], raws: dict[int, str]) -> Iterator[Line
 
 def _chunks(path: Path, size: int = CHUNK) -> Iterator[list[tuple[int, str]]]:
     chunk: list[tuple[int, str]] = []
-    with path.open(encoding="utf-8") as lines:
+    # utf-8-sig: a byte-order mark is no part of the first line.
+    with path.open(encoding="utf-8-sig") as lines:
         for number, line in enumerate(lines, start=1):
             if line.strip():
                 chunk.append((number, line.rstrip("\n")))

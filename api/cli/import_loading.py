@@ -44,7 +44,7 @@ def load_chunk(
     lines: list[tuple[int, Any]] = []
     for number, raw in chunk:
         item = parsed_line(raw)
-        if isinstance(item, dict) and "idempotency_key" not in item:
+        if isinstance(item, dict) and item.get("idempotency_key") is None:
             digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
             item["idempotency_key"] = f"import:{digest}"
         lines.append((number, item))

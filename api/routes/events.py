@@ -124,9 +124,13 @@ def parse_batch(raw: bytes, content_type: str) -> list[str]:
     malformed one is refused alone, like an import's), an array's items each
     written anew (a malformed array is refused whole)."""
     try:
-        text = raw.decode("utf-8")
+        # A byte-order mark is no part of the first line.
+        text = raw.decode("utf-8-sig")
         if "ndjson" in content_type or "jsonl" in content_type:
-            return [line for line in text.splitlines() if line.strip()]
+            # Only "\n" ends a line: JSON strings may hold U+2028, U+0085...
+            # raw, which splitlines() would also break at.
+            lines = (line.removesuffix("\r") for line in text.split("\n"))
+            return [line for line in lines if line.strip()]
         data = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise HTTPException(422, f"Malformed batch body: {e}") from None

@@ -75,6 +75,22 @@ def test_a_line_with_a_bad_correction_is_refused_alone(api: Api) -> None:
     assert "content: Input should be a valid string" in str(first["errors"])
 
 
+def test_only_newlines_end_lines_after_a_bom_and_crlf_are_read_alike(
+    api: Api,
+) -> None:
+    code = api.register()
+    # JSON text may hold U+2028 and U+0085 raw; neither ends an NDJSON line.
+    first = line(code, licence("L1", content="Retail\u2028of food"))
+    second = line(code, licence("L2", content="Bulk\u0085food"))
+    body = "\r\n".join(json.dumps(i, ensure_ascii=False) for i in (first, second))
+
+    response = post_batch(api, b"\xef\xbb\xbf" + body.encode(), NDJSON)
+
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [(r["line"], r["status"]) for r in results] == [(1, 201), (2, 201)]
+
+
 def test_accepted_lines_answer_like_single_events(api: Api) -> None:
     code = api.register()
 

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from api.batch_workers import batch_workers_for
+from api.line_workers import worker_for
 from application.clock import Clock, SystemClock
 from application.cores import usable_cores
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
-from tests.factories import FixedClock
+from tests.factories import FixedClock, uscc
 
 
 def workers_for(settings: Settings, clock: Clock) -> int | None:
@@ -50,3 +51,10 @@ def test_no_workers_where_they_could_not_share_the_store_or_the_clock(
 ) -> None:
     settings = Settings.model_validate({"database_url": sqlite, **overrides})
     assert workers_for(settings, clock) is None
+
+
+def test_a_line_goes_to_its_subject_s_worker_whatever_else_says_subject() -> None:
+    plain = f'{{"subject": "{uscc(7)}", "type": "CommitmentMade"}}'
+    decoy = f'{{"matter": "subject", "subject" : " {uscc(7).lower()}"}}'
+
+    assert worker_for(decoy, 1000) == worker_for(plain, 1000)
