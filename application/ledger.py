@@ -296,7 +296,38 @@ class CreditLedger(Application[UUID]):
                 return self._decide_and_store(commands, with_events)
             except IntegrityError:
                 continue
-        raise ConcurrentWriteConflict("too many concurrent writers")
+        return self._subject_by_subject(commands, with_events)
+
+    def _subject_by_subject(
+        self, commands: Sequence[RecordCommand], with_events: bool
+    ) -> list[CommandResult | Exception]:
+        """Other writers keep moving some of these subjects: each subject's
+        commands in a transaction of their own (in their order), so a busy
+        subject holds up only its own, and each is answered on its own (a 409
+        for those that still found their subject moved every time)."""
+        groups: dict[str, list[int]] = {}
+        for index, command in enumerate(commands):
+            groups.setdefault(self._group_of(command), []).append(index)
+        outcomes: dict[int, CommandResult | Exception] = {}
+        for indexes in groups.values():
+            group = [commands[i] for i in indexes]
+            answered: list[CommandResult | Exception] = [
+                ConcurrentWriteConflict("too many concurrent writers") for _ in group
+            ]
+            for _ in range(MAX_CONFLICT_RETRIES):
+                try:
+                    answered = self._decide_and_store(group, with_events)
+                    break
+                except IntegrityError:
+                    continue
+            outcomes.update(zip(indexes, answered, strict=True))
+        return [outcomes[i] for i in range(len(commands))]
+
+    def _group_of(self, command: RecordCommand) -> str:
+        try:
+            return self._code(command)
+        except DomainError:
+            return command.subject_code  # refused alone, when decided
 
     def _decide_and_store(
         self, commands: Sequence[RecordCommand], with_events: bool

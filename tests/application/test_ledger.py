@@ -415,6 +415,29 @@ def test_endless_concurrent_writes_give_up_with_a_conflict_storing_nothing(
     assert "LicencePublished" not in types(ledger)
 
 
+def test_a_busy_subject_holds_up_only_its_own_commands_in_a_batch(
+    ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = uscc(2)
+    ledger.register_subject(other, "Another Co.", OFFICER)
+    interfere(ledger, monkeypatch, times=1_000)  # CODE moves before every save
+
+    outcomes = ledger.record_many(
+        [
+            command(licence("L1"), code=other),
+            command(licence("L2")),
+            command(licence("L3"), code=other),
+        ]
+    )
+
+    first, busy, third = outcomes
+    assert isinstance(busy, ConcurrentWriteConflict)
+    assert isinstance(first, CommandResult)
+    assert isinstance(third, CommandResult)
+    assert [first.primary.version, third.primary.version] == [2, 3]
+    assert "LicencePublished" not in types(ledger)
+
+
 # Many commands at once --------------------------------------------------------
 
 
