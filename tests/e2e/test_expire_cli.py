@@ -32,9 +32,7 @@ EMITTED = re.compile(r"^Emitted (\d+) events", re.MULTILINE)
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+def database(store_url: str) -> str:
     services = build_services(Settings())
     try:
         for n in range(1, SUBJECTS + 1):
@@ -46,7 +44,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
                 services.ledger.record(command)
     finally:
         services.close()
-    return url
+    return store_url
 
 
 def ended_records(code: str) -> list[tuple[str, str]]:

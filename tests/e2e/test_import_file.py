@@ -19,15 +19,13 @@ CODE = uscc(1)
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+def database(store_url: str) -> str:
     services = build_services(Settings())
     try:
         services.ledger.register_subject(CODE, "Import Co.", Actor("tax", "li"))
     finally:
         services.close()
-    return url
+    return store_url
 
 
 def history() -> list[str]:

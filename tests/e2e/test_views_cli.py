@@ -17,9 +17,7 @@ from tests.view_scene import OFFICER
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+def database(store_url: str) -> str:
     services = build_services(Settings())
     for code, name in ((uscc(1), "稷山县食品有限公司"), (resident_id(2), "张三")):
         services.ledger.register_subject(code, name, OFFICER)
@@ -28,7 +26,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         body = listing("S1", term_ends_on=date(2099, 12, 31))
         services.ledger.record(RecordCommand(code, "Listed", fields_of(body), OFFICER))
     services.close()
-    return url
+    return store_url
 
 
 def test_export_writes_the_whole_list_as_csv_with_a_bom(
