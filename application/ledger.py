@@ -287,7 +287,9 @@ class CreditLedger(Application[UUID]):
 
         A rule broken by one command never fails the others; a concurrent writer
         makes the whole batch decide again on fresh state (where an If-Match
-        version then no longer matches, that command alone is refused). Without
+        version then no longer matches, that command alone is refused), and
+        writers that keep at it make each subject's commands go on their own
+        (``_subject_by_subject``). Without
         ``with_events``, for callers that only count what was stored, a result
         says whether it was a replay but lists no events (none are read back).
         """
