@@ -26,7 +26,15 @@ class Matter(StrEnum):
 
 
 MATTER_TERMS: dict[Matter, tuple[str, ...]] = {
-    Matter.LICENSING: ("行政许可", "许可", "审批", "licen", "approval", "permit"),
+    Matter.LICENSING: (
+        "行政许可",
+        "许可",
+        "审批",
+        "告知承诺",
+        "licen",
+        "approval",
+        "permit",
+    ),
     Matter.PENALTY: ("行政处罚", "处罚", "penalt", "punish"),
     Matter.INSPECTION: ("检查", "抽查", "监管", "inspect", "supervis", "spot check"),
     Matter.SUBSIDY: (
@@ -35,6 +43,8 @@ MATTER_TERMS: dict[Matter, tuple[str, ...]] = {
         "补助",
         "资金支持",
         "政策支持",
+        "优惠政策",
+        "税收优惠",
         "subsid",
         "financial support",
         "public funds",
@@ -49,6 +59,7 @@ MATTER_TERMS: dict[Matter, tuple[str, ...]] = {
         "录用",
         "调任",
         "招录",
+        "事业单位",
         "civil serv",
         "public office",
         "hiring",

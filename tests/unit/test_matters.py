@@ -22,6 +22,9 @@ from domain.matters import Matter, measure_applies
         ("取消参加评先评优资格", Matter.AWARD),
         ("列为重点监管对象，增加抽查频次", Matter.INSPECTION),
         ("从严审核行政许可", Matter.LICENSING),
+        ("限制适用告知承诺制", Matter.LICENSING),
+        ("限制享受税收优惠政策", Matter.SUBSIDY),
+        ("限制招聘为事业单位工作人员", Matter.CIVIL_SERVICE_HIRING),
         ("Restrict LICENCE applications", Matter.LICENSING),
     ],
 )
