@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ from application.audit_findings import VerifyReport
 from application.audit_ports import SignatureCheck
 from application.audit_verify import StoreVerifier
 from application.audit_workers import default_workers
-from infrastructure.audit.checkpoints import Checkpoint
 from infrastructure.audit.event_log import event_log_pages
 from infrastructure.audit.signing import public_key_of_key_file, signature_check
 from infrastructure.bootstrap import build_services
@@ -80,8 +78,8 @@ def verify_store(args: argparse.Namespace) -> int:
         print(f"error: no store at {settings.sqlite_path}", file=sys.stderr)
         return 2
     try:
-        published = [_published_checkpoint(path) for path in args.checkpoints]
-    except ValueError as error:
+        published = [audit_offline.checkpoint_in(path) for path in args.checkpoints]
+    except audit_offline.Refused as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     services = build_services(settings)
@@ -131,17 +129,6 @@ def print_access_log(args: argparse.Namespace) -> int:
         who = f"{r.key_id or '-'} {r.department or '-'}/{r.actor or '-'}"
         print(f"{r.at.isoformat()}  {who:<40} {r.method:<6} {r.status} {r.path}")
     return 0
-
-
-def _published_checkpoint(path: Path) -> Checkpoint:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text)
-        document = data.get("checkpoint", data) if isinstance(data, dict) else data
-        return Checkpoint.from_json(json.dumps(document))
-    except (OSError, ValueError) as error:
-        msg = f"{path}: not a checkpoint: {error}"
-        raise ValueError(msg) from None
 
 
 def _signature_check(public_key: Path | None, settings: Settings) -> SignatureCheck:

@@ -18,8 +18,8 @@ from domain.evidence import BundleReport, TrustedRoot, verify_bundle
 from infrastructure.audit.checkpoints import Checkpoint, verify_checkpoint
 
 
-class _Refused(Exception):
-    pass
+class Refused(Exception):
+    """A file that cannot be used as asked; the message names it and why."""
 
 
 def register(actions: Any) -> None:
@@ -48,7 +48,7 @@ def verify_subject(args: argparse.Namespace) -> int:
         code = parse_subject_code(args.code).value
         checkpoint, public_key = _trusted_checkpoint(args.checkpoint, args.public_key)
         bundle = _read_json(args.bundle)
-    except (_Refused, InvalidSubjectCode) as error:
+    except (Refused, InvalidSubjectCode) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     report = verify_bundle(
@@ -60,28 +60,38 @@ def verify_subject(args: argparse.Namespace) -> int:
     return _print(report, checkpoint)
 
 
-def _trusted_checkpoint(path: Path, key_file: Path | None) -> tuple[Checkpoint, bytes]:
-    data = _read_json(path)
+def checkpoint_in(path: Path) -> Checkpoint:
+    """The checkpoint a file holds: the JSON ``audit checkpoint`` prints, or an
+    answer of GET /v1/audit/checkpoint (or a bundle) that carries one."""
+    return _checkpoint_of(path, _read_json(path))
+
+
+def _checkpoint_of(path: Path, data: dict[str, Any]) -> Checkpoint:
     document = data.get("checkpoint", data)
     try:
-        checkpoint = Checkpoint.from_json(json.dumps(document))
+        return Checkpoint.from_json(json.dumps(document))
     except ValueError as error:
-        raise _Refused(f"{path}: not a checkpoint: {error}") from None
+        raise Refused(f"{path}: not a checkpoint: {error}") from None
+
+
+def _trusted_checkpoint(path: Path, key_file: Path | None) -> tuple[Checkpoint, bytes]:
+    data = _read_json(path)
+    checkpoint = _checkpoint_of(path, data)
     if key_file is not None:
         try:
             public_key = key_file.read_bytes()
         except OSError as error:
-            raise _Refused(f"{key_file}: {error}") from None
+            raise Refused(f"{key_file}: {error}") from None
     elif isinstance(data.get("public_key"), str):
         public_key = data["public_key"].encode()
     else:
-        raise _Refused(f"{path} carries no public key: pass --public-key")
+        raise Refused(f"{path} carries no public key: pass --public-key")
     try:
         signed = verify_checkpoint(checkpoint, public_key)
     except ValueError as error:
-        raise _Refused(f"the public key is not an Ed25519 key: {error}") from None
+        raise Refused(f"the public key is not an Ed25519 key: {error}") from None
     if not signed:
-        raise _Refused(f"{path}: the signature does not verify with this key")
+        raise Refused(f"{path}: the signature does not verify with this key")
     return checkpoint, public_key
 
 
@@ -103,9 +113,9 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise _Refused(f"{path}: {error}") from None
+        raise Refused(f"{path}: {error}") from None
     if not isinstance(data, dict):
-        raise _Refused(f"{path}: not a JSON object")
+        raise Refused(f"{path}: not a JSON object")
     return data
 
 
