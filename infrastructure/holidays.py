@@ -61,9 +61,8 @@ def import_operator_year(
     if not new_tables:
         msg = "the file holds no year"
         raise CalendarRefused(msg)
-    bundled_years = sorted(
-        t.year for t in new_tables if t.year in bundled_year_tables()
-    )
+    bundled = bundled_year_tables()
+    bundled_years = sorted(t.year for t in new_tables if t.year in bundled)
     if bundled_years and not override_bundled:
         msg = (
             f"the bundled calendar already has {', '.join(map(str, bundled_years))}; "
