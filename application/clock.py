@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,9 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+# A transaction's events share one instant (the ledger's batches), so the same
+# instant is asked for again and again.
+@lru_cache(maxsize=16)
 def business_date(instant: datetime, timezone: ZoneInfo) -> date:
     """The county calendar date of an instant: deadlines count in local days."""
     return instant.astimezone(timezone).date()

@@ -335,10 +335,13 @@ class CreditLedger(Application[UUID]):
         self, commands: Sequence[RecordCommand], with_events: bool
     ) -> list[CommandResult | Exception]:
         loaded, fresh, read = self._check_out_all(commands)
+        # One instant for the transaction's events: they are stored at once, so
+        # no moment (as_of) sees some of them without the others.
+        now = self.clock.now()
         outcomes: list[Decision] = []
         for command in commands:
             try:
-                outcomes.append(self._decide(command, loaded, fresh))
+                outcomes.append(self._decide(command, loaded, fresh, now))
             except (
                 DomainError,
                 SubjectNotFound,
@@ -435,6 +438,7 @@ class CreditLedger(Application[UUID]):
         command: RecordCommand,
         loaded: dict[str, CreditSubject],
         fresh: set[str],
+        now: datetime,
     ) -> Decision:
         decider = DECIDERS.get(command.event_type)
         if decider is None:
@@ -447,7 +451,7 @@ class CreditLedger(Application[UUID]):
             fresh.add(code)
         loaded[code] = subject
         try:
-            return self._decide_on(subject, command, decider)
+            return self._decide_on(subject, command, decider, now)
         except (DomainError, VersionMismatch):
             if code in fresh or subject.pending_events or not self._is_stale(subject):
                 raise
@@ -455,20 +459,25 @@ class CreditLedger(Application[UUID]):
             # decide again on the stored subject before answering no.
             loaded[code] = subject = self._get(code)
             fresh.add(code)
-            return self._decide_on(subject, command, decider)
+            return self._decide_on(subject, command, decider, now)
 
     def _is_stale(self, subject: CreditSubject) -> bool:
         newer = self.recorder.select_events(subject.id, gt=subject.version, limit=1)
         return bool(newer)
 
     def _decide_on(
-        self, subject: CreditSubject, command: RecordCommand, decider: Decider
+        self,
+        subject: CreditSubject,
+        command: RecordCommand,
+        decider: Decider,
+        now: datetime,
     ) -> Decision:
         earlier = subject.receipts.get(command.request_key or "")
         provenance = self.provenance(
             command.actor,
             command.request_key,
             command.digest_as(earlier.digest if earlier is not None else None),
+            now,
         )
         receipt = subject.receipt_for(provenance)
         if receipt is not None:
@@ -542,9 +551,14 @@ class CreditLedger(Application[UUID]):
     # Helpers ---------------------------------------------------------------
 
     def provenance(
-        self, actor: Actor, request_key: str | None = None, digest: str = ""
+        self,
+        actor: Actor,
+        request_key: str | None = None,
+        digest: str = "",
+        now: datetime | None = None,
     ) -> Provenance:
-        now = self.clock.now()
+        """Who records, under which request, at ``now`` (the clock's if not given)."""
+        now = now or self.clock.now()
         return Provenance(
             department=actor.department,
             actor=actor.actor,

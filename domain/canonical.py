@@ -13,12 +13,13 @@ from json.encoder import encode_basestring as _encode_string
 from operator import attrgetter
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
-from uuid import UUID, uuid5
+from uuid import UUID
 
 import msgspec
 
 from domain.events import EVENT_TYPES, SubjectEvent
 from domain.iso_times import iso_text
+from domain.name_uuids import name_uuid
 
 SUBJECT_TOPIC = "domain.subject:CreditSubject"
 
@@ -197,7 +198,7 @@ def _dumps(value: Any) -> str:
 
 def event_id(event: SubjectEvent) -> UUID:
     """Stable id of a stored event: derived from its subject and version."""
-    return uuid5(event.originator_id, str(event.originator_version))
+    return name_uuid(event.originator_id, str(event.originator_version))
 
 
 def event_hash(event: Any) -> str:

@@ -20,10 +20,22 @@ _date_texts: dict[date, str] = {}
 
 
 def iso_text(value: datetime) -> str:
+    """``value.isoformat()``; the last time written is remembered, as the
+    events of one transaction share their instant."""
+    last, text = _last_time[0]
+    if value is last:
+        return text
     if value.tzinfo is UTC and type(value) is datetime:
         # b'"2026-11-27T18:00:38.119227Z"' -> 2026-11-27T18:00:38.119227+00:00
-        return _encoder.encode(value)[1:-2].decode() + "+00:00"
-    return value.isoformat()
+        text = _encoder.encode(value)[1:-2].decode() + "+00:00"
+    else:
+        text = value.isoformat()
+    # One tuple, so a thread reads a time with its own text.
+    _last_time[0] = value, text
+    return text
+
+
+_last_time: list[tuple[datetime | None, str]] = [(None, "")]
 
 
 def date_text(value: date) -> str:

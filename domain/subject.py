@@ -24,6 +24,7 @@ from domain.errors import (
     UnknownRecord,
     UnknownRepair,
 )
+from domain.name_uuids import name_uuid
 from domain.publicity import PenaltyType, Severity, add_months, penalty_publicity
 from domain.records import (
     CreditRecord,
@@ -73,7 +74,7 @@ CORRECTABLE_KINDS = frozenset(
 
 
 def subject_id(code: str) -> UUID:
-    return uuid5(SUBJECT_NAMESPACE, code)
+    return name_uuid(SUBJECT_NAMESPACE, code)
 
 
 class CreditSubject(Aggregate):

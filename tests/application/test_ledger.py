@@ -470,6 +470,23 @@ def test_record_many_stores_the_good_commands_when_one_breaks_a_rule(
     assert types(ledger, uscc(2)) == ["SubjectRegistered", "PenaltyPublished"]
 
 
+def test_one_transactions_events_share_their_instant(
+    ledger: CreditLedger, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger.register_subject(uscc(2), "Second Co.", OFFICER)
+    ticking = iter(NOW + timedelta(seconds=n) for n in range(1, 100))
+    monkeypatch.setattr(clock, "now", lambda: next(ticking))
+
+    outcomes = ledger.record_many(
+        [command(licence("L1")), command(penalty("P1"), code=uscc(2))]
+    )
+    later = ledger.record(command(licence("L2")))
+
+    times = [o.primary.recorded_at for o in outcomes if isinstance(o, CommandResult)]
+    assert times == [NOW + timedelta(seconds=1)] * 2
+    assert later.primary.recorded_at == NOW + timedelta(seconds=2)
+
+
 def test_record_many_decides_later_commands_on_earlier_ones(
     ledger: CreditLedger,
 ) -> None:

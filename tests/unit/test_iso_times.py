@@ -63,3 +63,11 @@ def test_the_dates_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> No
 
     assert texts == [day.isoformat() for day in days]
     assert len(iso_times._date_texts) <= 3
+
+
+@given(st.lists(st.datetimes(timezones=st.just(UTC)), min_size=2, max_size=6))
+def test_a_time_written_again_or_after_another_has_its_own_text(
+    moments: list[datetime],
+) -> None:
+    for moment in [*moments, *reversed(moments), moments[0], moments[0]]:
+        assert iso_text(moment) == moment.isoformat()
