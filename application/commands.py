@@ -9,10 +9,12 @@ from typing import Any
 
 import msgspec
 
-# Marks a digest of the request's sorted, compact JSON as msgspec writes it.
-# Receipts from before it hold the hex digest of ``json.dumps`` (which cost about
-# a tenth of an import line); ``digest_as`` still matches a retry of such a request.
-DIGEST_FORMAT = "v2:"
+# Marks a digest of the request with its department, as msgspec writes them in
+# sorted, compact JSON. ``digest_as`` still matches a retry of a request stored
+# under an earlier format: "v2:" (the request without its department), and the
+# hex digest of ``json.dumps`` before that.
+DIGEST_FORMAT = "v3:"
+UNSCOPED_FORMAT = "v2:"
 _digest_encoder = msgspec.json.Encoder(order="sorted", enc_hook=str)
 
 
@@ -36,29 +38,41 @@ class RecordCommand:
     @property
     def digest(self) -> str:
         """Fingerprint of the request, to tell a retry from a reused key. The
-        subject's code is taken as the ledger reads it (upper case, no spaces):
-        the same request sent with the code in lower case is the same request."""
-        return self._digest("".join(self.subject_code.split()).upper())
+        department is part of it: another department's request under the same
+        key is another request, not a retry. The subject's code is taken as the
+        ledger reads it (upper case, no spaces): the same request sent with the
+        code in lower case is the same request."""
+        text = _digest_encoder.encode([self.actor.department, self._body(self._code)])
+        return DIGEST_FORMAT + hashlib.sha256(text).hexdigest()
 
     def digest_as(self, earlier: str | None) -> str:
         """The digest, in the format of ``earlier`` (the digest its key already
-        has) when that is an older format of this same request: the hex digest
-        of ``json.dumps``, or one of the code as it was sent."""
+        has) when that is an earlier format of this same request: without its
+        department, its code as read or as sent, or the hex digest of
+        ``json.dumps``."""
         digest = self.digest
         if earlier is None or earlier == digest:
             return digest
-        if earlier in (self.legacy_digest(), self._digest(self.subject_code)):
+        if earlier in (
+            self.unscoped_digest(self._code),
+            self.unscoped_digest(self.subject_code),
+            self.legacy_digest(),
+        ):
             return earlier
         return digest
+
+    def unscoped_digest(self, code: str) -> str:
+        text = _digest_encoder.encode(self._body(code))
+        return UNSCOPED_FORMAT + hashlib.sha256(text).hexdigest()
 
     def legacy_digest(self) -> str:
         body = self._body(self.subject_code)
         text = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def _digest(self, code: str) -> str:
-        text = _digest_encoder.encode(self._body(code))
-        return DIGEST_FORMAT + hashlib.sha256(text).hexdigest()
+    @property
+    def _code(self) -> str:
+        return "".join(self.subject_code.split()).upper()
 
     def _body(self, code: str) -> dict[str, Any]:
         return {"subject": code, "type": self.event_type, **self.fields}

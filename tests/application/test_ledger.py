@@ -236,6 +236,49 @@ def test_the_same_key_for_another_request_is_refused(ledger: CreditLedger) -> No
     assert types(ledger) == ["SubjectRegistered", "LicencePublished"]
 
 
+def test_the_same_key_and_request_from_another_department_is_refused(
+    ledger: CreditLedger,
+) -> None:
+    first = ledger.record(command(licence("L1"), key="k-1"))
+    other = RecordCommand(
+        CODE,
+        "LicencePublished",
+        fields_of(licence("L1")),
+        Actor(department="transport", actor="li"),
+        "k-1",
+    )
+
+    with pytest.raises(IdempotencyKeyReused, match="k-1"):
+        ledger.record(other)
+
+    assert ledger.record(command(licence("L1"), key="k-1")).events == first.events
+    assert types(ledger) == ["SubjectRegistered", "LicencePublished"]
+
+
+class RecordedWithoutDepartment(RecordCommand):
+    """A request as the ledger digested it before digests named the department."""
+
+    @property
+    def digest(self) -> str:  # type: ignore[override]
+        return self.unscoped_digest(CODE)
+
+
+def test_a_retry_of_a_request_digested_without_its_department_is_replayed(
+    ledger: CreditLedger,
+) -> None:
+    plain = command(licence("L1"), key="k-1")
+    first = ledger.record(
+        RecordedWithoutDepartment(
+            plain.subject_code, plain.event_type, plain.fields, OFFICER, "k-1"
+        )
+    )
+
+    retry = ledger.record(plain)
+
+    assert retry.replayed
+    assert retry.events == first.events
+
+
 class RecordedBeforeDigestFormats(RecordCommand):
     """A request as the ledger digested it before digests named their format."""
 
@@ -277,6 +320,8 @@ def test_a_digest_names_its_format_and_differs_between_requests() -> None:
     assert one.digest_as(one.legacy_digest()) == one.legacy_digest()
     assert one.digest_as(other.legacy_digest()) == one.digest
     assert one.digest_as(other.digest) == one.digest
+    assert one.digest_as(one.unscoped_digest(CODE)) == one.unscoped_digest(CODE)
+    assert one.digest_as(other.unscoped_digest(CODE)) == one.digest
 
 
 def test_a_retry_naming_the_subject_in_other_case_or_spacing_is_replayed(
@@ -299,7 +344,7 @@ class RecordedBeforeCodesWereNormalised(RecordCommand):
 
     @property
     def digest(self) -> str:  # type: ignore[override]
-        return self._digest(self.subject_code)
+        return self.unscoped_digest(self.subject_code)
 
 
 def test_a_retry_of_a_request_digested_with_its_code_as_sent_is_replayed(
