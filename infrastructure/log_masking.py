@@ -1,11 +1,10 @@
 """Keeps API keys and natural persons' identity numbers out of every log line.
 
 ``MaskingFilter`` rewrites each record's message, arguments and traceback text
-before any handler formats it. Resident identity numbers (18 characters: 17
-digits and a digit or X, even with spaces in between) keep their first 6 and
-last 4 characters, as on the public pages; API keys keep only their public id.
-A unified social credit code made only of digits looks like an identity number
-and is masked too: a harmless mistake in a log, unlike the opposite one.
+before any handler formats it. Resident identity numbers keep their first 6
+and last 4 characters, by the rule the public views' text is masked by
+(``domain.text_masking``, which also finds them split by spaces or ``%20``);
+API keys keep only their public id.
 """
 
 from __future__ import annotations
@@ -15,39 +14,16 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from domain.text_masking import mask_identity_numbers
 
-def _percent_encoded(char: str) -> str:
-    return "".join(f"%{byte:02X}" for byte in char.encode())
-
-
-# Separators a client may put inside a code, as they appear in logs: codes are
-# normalised by dropping whitespace (any that ``str.split`` drops: tabs, the
-# full-width space of Chinese input, no-break spaces...), raw, URL-quoted in
-# UTF-8 (hex in either case) or form-encoded; any number of them.
-_WHITESPACE = [chr(c) for c in range(0x3001) if chr(c).isspace()]
-_SEPARATORS = re.compile(
-    "|".join([r"\s", r"\+", *(_percent_encoded(c) for c in _WHITESPACE)]),
-    re.IGNORECASE,
-)
-_SEPARATOR = f"(?:{_SEPARATORS.pattern})*"
-# Aligned on the end of a digit run, so "%20" before a number cannot shift it.
-_IDENTITY_NUMBER = re.compile(
-    rf"[0-9](?:{_SEPARATOR}[0-9]){{16}}{_SEPARATOR}[0-9Xx](?![0-9Xx])",
-    re.IGNORECASE,
-)
 _API_KEY = re.compile(r"\bcl_([0-9a-f]{12})_[A-Za-z0-9_\-]+")
 _OTHER_BEARER = re.compile(r"(?i)\b(bearer\s+)(?!cl_[0-9a-f]{12}_\*)\S+")
 
 
 def mask_sensitive(text: str) -> str:
-    text = _IDENTITY_NUMBER.sub(_mask_identity_number, text)
+    text = mask_identity_numbers(text)
     text = _API_KEY.sub(r"cl_\1_********", text)
     return _OTHER_BEARER.sub(r"\1********", text)
-
-
-def _mask_identity_number(match: re.Match[str]) -> str:
-    code = _SEPARATORS.sub("", match.group())
-    return f"{code[:6]}********{code[-4:]}"
 
 
 def _masked(value: Any) -> Any:

@@ -1,4 +1,7 @@
-"""Handlers of the public views: each maps one event's fields to one view call."""
+"""Handlers of the public views: each maps one event's fields to one view call.
+
+What a view is handed to publish has its text masked (``public_text``).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from projections.entries import (
     Withdrawal,
     pick,
 )
+from projections.public_text import masked_changes, masked_entry, masked_value
 from projections.public_view import PublicViews
 
 
@@ -36,20 +40,19 @@ class PublicViewsProjection(Projection[PublicViews]):
     @process_event.register
     def _(self, e: ev.SubjectRegistered, tracking: Tracking) -> None:
         public_code = SubjectCode(e.subject_code, SubjectKind(e.kind)).masked
-        self.view.register_subject(
-            pick(e, SubjectEntry, public_code=public_code), tracking
-        )
+        entry = pick(e, SubjectEntry, public_code=public_code)
+        self.view.register_subject(masked_entry(entry), tracking)
 
     @process_event.register
     def _(self, e: ev.SubjectDetailsChanged, tracking: Tracking) -> None:
-        self.view.rename_subject(
-            e.subject_code, e.name, e.legal_representative, tracking
-        )
+        name = masked_value(e.name)
+        representative = masked_value(e.legal_representative)
+        self.view.rename_subject(e.subject_code, name, representative, tracking)
 
     @process_event.register
     def _(self, e: ev.LicencePublished, tracking: Tracking) -> None:
         record = _record(e, "licence", e.decided_on, e.publish)
-        row = pick(e, LicenceEntry) if e.publish else None
+        row = masked_entry(pick(e, LicenceEntry)) if e.publish else None
         self.view.publish_licence(record, row, tracking)
 
     @process_event.register
@@ -62,12 +65,14 @@ class PublicViewsProjection(Projection[PublicViews]):
             penalty_types=tuple(e.penalty_types),
             publicity_until=until,
         )
-        self.view.publish_penalty(record, row if e.published else None, tracking)
+        shown = masked_entry(row) if e.published else None
+        self.view.publish_penalty(record, shown, tracking)
 
     @process_event.register
     def _(self, e: ev.CommitmentMade, tracking: Tracking) -> None:
         record = _record(e, "commitment", e.made_on, True)
-        self.view.make_commitment(record, pick(e, CommitmentEntry), tracking)
+        row = masked_entry(pick(e, CommitmentEntry))
+        self.view.make_commitment(record, row, tracking)
 
     @process_event.register
     def _(self, e: ev.CommitmentFulfilled, tracking: Tracking) -> None:
@@ -78,21 +83,23 @@ class PublicViewsProjection(Projection[PublicViews]):
 
     @process_event.register
     def _(self, e: ev.CommitmentBreached, tracking: Tracking) -> None:
+        details = masked_value(e.details)
         closure = CommitmentClosure(
-            e.subject_code, e.record_id, "breached", e.breached_on, e.late, e.details
+            e.subject_code, e.record_id, "breached", e.breached_on, e.late, details
         )
         self.view.close_commitment(closure, tracking)
 
     @process_event.register
     def _(self, e: ev.Listed, tracking: Tracking) -> None:
         record = _record(e, "listing", e.decided_on, True, "serious", e.term_ends_on)
-        row = pick(e, ListingEntry, measures=tuple(e.measures))
+        row = masked_entry(pick(e, ListingEntry, measures=tuple(e.measures)))
         self.view.list_subject(record, row, tracking)
 
     @process_event.register
     def _(self, e: ev.RedListed, tracking: Tracking) -> None:
         record = _record(e, "red_list", e.decided_on, True, None, e.valid_to)
-        self.view.red_list_subject(record, pick(e, RedListEntry), tracking)
+        row = masked_entry(pick(e, RedListEntry))
+        self.view.red_list_subject(record, row, tracking)
 
     @process_event.register
     def _(self, e: ev.Delisted, tracking: Tracking) -> None:
@@ -116,7 +123,8 @@ class PublicViewsProjection(Projection[PublicViews]):
 
     @process_event.register
     def _(self, e: ev.RecordCorrected, tracking: Tracking) -> None:
-        correction = Correction(e.subject_code, e.record_id, dict(e.changes))
+        changes = masked_changes(dict(e.changes))
+        correction = Correction(e.subject_code, e.record_id, changes)
         self.view.correct(correction, tracking)
 
     def _withdraw(

@@ -16,6 +16,7 @@ PUBLIC_TABLES = (
     "penalties",
     "commitments",
     "subject_grams",
+    "upgrades",
 )
 
 CREATE_PUBLIC_TABLES = (
@@ -125,6 +126,9 @@ CREATE_PUBLIC_TABLES = (
         name TEXT NOT NULL,
         subject_code TEXT NOT NULL,
         PRIMARY KEY (gram, name, subject_code))""",
+    # Changes made once to the rows of tables built before them (e.g.
+    # masking_backfill.py), by name; they come along with a rebuild's tables.
+    """CREATE TABLE IF NOT EXISTS {upgrades} (name TEXT PRIMARY KEY)""",
 )
 
 # Each list is read newest first by (date, position), from a cursor's key on,

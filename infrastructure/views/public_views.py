@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from infrastructure.views.gram_backfill import backfill_grams
+from infrastructure.views.masking_backfill import mask_stored_text
 from infrastructure.views.public_reads import PublicViewQueries
 from infrastructure.views.public_schema import (
     CREATE_PUBLIC_TABLES,
@@ -21,3 +22,4 @@ class SqlPublicViews(PublicViewWrites, PublicViewQueries, PublicViews):
     def create_table(self, *, with_indexes: bool = True) -> None:
         super().create_table(with_indexes=with_indexes)
         backfill_grams(self)
+        mask_stored_text(self)

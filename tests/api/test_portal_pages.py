@@ -136,6 +136,34 @@ def test_a_natural_persons_number_is_masked_on_every_page(api: Api) -> None:
         assert person not in response.text, path
 
 
+def test_a_number_in_published_text_is_masked_on_every_page(api: Api) -> None:
+    person = resident_id(5)
+    said = f"当事人张三，身份证号{person}"
+    api.register(person, name="张三")
+    shop = api.register(uscc(1), name="稷山县示例商店")
+    api.client.patch(
+        f"/v1/subjects/{shop}",
+        json={"name": "稷山县示例商店", "legal_representative": said},
+        headers=api.clerk,
+    ).raise_for_status()
+    api.record(person, penalty("P1", facts=said))
+    *_, last = api.record(shop, listing("S1", basis=said), licence("L1", content=said))
+    masked = f"当事人张三，身份证号110105********{person[-4:]}"
+
+    for path, params in (
+        ("/publicity/penalties", {}),
+        ("/publicity/licences", {}),
+        ("/lists/serious-dishonesty", {}),
+        (f"/subjects/{person}", {}),
+        (f"/subjects/{shop}", {}),
+        ("/", {"q": "示例商店"}),
+    ):
+        response = get(api, path, min_position=last["position"], **params)
+        assert response.status_code == 200, (path, response.text)
+        assert masked in response.text, path
+        assert person not in response.text, path
+
+
 def test_a_search_by_full_id_number_opens_the_persons_page(api: Api) -> None:
     person = api.register(resident_id(5), name="张三")
 

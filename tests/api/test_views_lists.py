@@ -150,6 +150,55 @@ def test_csv_has_a_bom_stable_columns_and_masked_identity_numbers(api: Api) -> N
     assert response.headers[POSITION] == str(listed["position"])
 
 
+def a_person_named_in_a_penalty(api: Api) -> tuple[str, int]:
+    """The person's number, and the position of a penalty whose facts name it."""
+    person = api.register(resident_id(5), name="张三")
+    [published] = api.record(
+        person, penalty("P1", facts=f"当事人张三，身份证号{person}", content=person)
+    )
+    return person, published["position"]
+
+
+def test_a_number_in_a_penaltys_text_is_masked_in_the_json_list(api: Api) -> None:
+    person, position = a_person_named_in_a_penalty(api)
+
+    response = api.client.get(
+        "/v1/publicity/penalties", params={"min_position": position}
+    )
+
+    assert response.status_code == 200, response.text
+    [row] = response.json()["data"]
+    masked = "110105********" + person[-4:]
+    assert (row["subject"], row["facts"], row["content"]) == (
+        masked,
+        f"当事人张三，身份证号{masked}",
+        masked,
+    )
+    assert person not in response.text
+
+
+def test_a_number_in_a_penaltys_text_is_masked_in_the_csv(api: Api) -> None:
+    person, position = a_person_named_in_a_penalty(api)
+
+    response = api.client.get(
+        "/v1/publicity/penalties", params={"format": "csv", "min_position": position}
+    )
+
+    assert response.status_code == 200, response.text
+    assert f"当事人张三，身份证号110105********{person[-4:]}" in response.text
+    assert person not in response.text
+
+
+def test_a_department_reading_the_subject_with_a_key_sees_the_full_text(
+    api: Api,
+) -> None:
+    person, _ = a_person_named_in_a_penalty(api)
+
+    [record] = api.state(person)["records"]
+
+    assert record["content"]["facts"] == f"当事人张三，身份证号{person}"
+
+
 def test_the_penalty_column_shows_corrected_content_and_drops_revoked(
     api: Api,
 ) -> None:

@@ -49,6 +49,34 @@ def test_export_writes_the_whole_list_as_csv_with_a_bom(
     assert "2 rows at position 4" in capsys.readouterr().err
 
 
+def test_export_masks_a_number_in_published_text(
+    store_url: str, tmp_path: Path
+) -> None:
+    person = resident_id(2)
+    services = build_services(Settings())
+    services.ledger.register_subject(uscc(1), "稷山县食品有限公司", OFFICER)
+    body = listing(
+        "S1",
+        basis=f"当事人张三，身份证号{person}",
+        measures=[f"限制{person}高消费"],
+        term_ends_on=date(2099, 12, 31),
+    )
+    services.ledger.record(RecordCommand(uscc(1), "Listed", fields_of(body), OFFICER))
+    services.close()
+    out = tmp_path / "listed.csv"
+
+    assert (
+        main(["export", "serious-dishonesty", "--format", "csv", "--output", str(out)])
+        == 0
+    )
+
+    text = out.read_text(encoding="utf-8-sig")
+    masked = "110105********" + person[-4:]
+    assert f"当事人张三，身份证号{masked}" in text
+    assert f"限制{masked}高消费" in text
+    assert person not in text
+
+
 def test_export_as_json_names_its_position(
     database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,0 +1,37 @@
+"""Identity numbers inside any text are masked as a natural person's code is."""
+
+from __future__ import annotations
+
+from domain.text_masking import mask_identity_numbers
+from tests.factories import resident_id, uscc
+
+PERSON = resident_id(9)
+MASKED = f"{PERSON[:6]}********{PERSON[-4:]}"
+
+
+def test_a_number_in_chinese_text_keeps_its_first_six_and_last_four() -> None:
+    text = f"当事人张三，身份证号{PERSON}，于2022年6月15日销售"
+
+    assert (
+        mask_identity_numbers(text)
+        == f"当事人张三，身份证号{MASKED}，于2022年6月15日销售"
+    )
+
+
+def test_a_number_split_by_spaces_is_masked_whole() -> None:
+    text = f"身份证 {PERSON[:6]} {PERSON[6:14]} {PERSON[14:]}。"
+
+    assert mask_identity_numbers(text) == f"身份证 {MASKED}。"
+
+
+def test_text_with_dates_amounts_and_a_legal_persons_code_is_left_as_it_is() -> None:
+    text = f"2022年6月15日 罚款 5000 元，没收 1200.50 元；{uscc(3)} 12345678901234567"
+
+    assert mask_identity_numbers(text) == text
+
+
+def test_masking_twice_changes_nothing_more() -> None:
+    once = mask_identity_numbers(f"{PERSON}; {PERSON}")
+
+    assert once == f"{MASKED}; {MASKED}"
+    assert mask_identity_numbers(once) == once
