@@ -310,6 +310,7 @@ class CreditSubject(Aggregate):
 
     def expire_publicity(self, p: Provenance, record_id: str, expired_on: date) -> None:
         record = self._known_record(record_id)
+        _check_ends_by_its_own_event(record)
         if not (record.is_active and record.published):
             msg = f"Record {record_id} is not being published ({record.status})"
             raise RuleViolation(msg)
@@ -873,6 +874,24 @@ ENVELOPE_FIELDS = frozenset(
         "previous_hash",
     }
 )
+
+
+# What ends a listing or a red-list entry when its time runs out, as the expiry
+# run records it: their exits are counted and listed by these events' reasons.
+_EXPIRY_EVENTS = {
+    RecordKind.LISTING: "Delisted with reason expired",
+    RecordKind.RED_LIST: "RedListRevoked with reason expired",
+}
+
+
+def _check_ends_by_its_own_event(record: CreditRecord) -> None:
+    ending = _EXPIRY_EVENTS.get(record.kind)
+    if ending is not None:
+        msg = (
+            f"Record {record.record_id} is a {record.kind}: its term ends by "
+            f"{ending}, not by PublicityExpired"
+        )
+        raise RuleViolation(msg)
 
 
 def _envelope(p: Provenance) -> dict[str, Any]:

@@ -176,6 +176,20 @@ CASES = [
         "in the future",
     ),
     BadInput(
+        "publicity-expiry-of-a-listing",
+        (
+            listing(
+                "S1",
+                decided_on=date(2019, 9, 2),
+                term_ends_on=date(2022, 9, 2),
+                notified_on=None,
+            ),
+        ),
+        post(expiry("S1", expired_on=date(2022, 9, 2))),
+        409,
+        "Delisted with reason expired",
+    ),
+    BadInput(
         "delisting-as-expired-before-the-term-ends",
         (listing("S1"),),
         post(delisting("S1", reason="expired")),

@@ -240,6 +240,38 @@ def test_the_red_list_expires_at_the_end_of_its_validity() -> None:
     desk = Desk()
     desk.do(red_listing("R1", decided_on=date(2021, 4, 1), valid_to=date(2022, 3, 31)))
 
-    events = desk.do(expiry("R1", expired_on=date(2022, 3, 31)))
+    events = desk.do(
+        red_list_revocation("R1", reason="expired", decided_on=date(2022, 3, 31))
+    )
 
-    assert names(events) == ["PublicityExpired"]
+    assert names(events) == ["RedListRevoked"]
+
+
+def test_a_listing_s_term_does_not_end_by_publicity_expiry() -> None:
+    desk = Desk()
+    term_ends_on = date(2022, 10, 20)
+    desk.do(
+        listing(
+            "S1",
+            decided_on=date(2021, 6, 1),
+            notified_on=None,
+            term_ends_on=term_ends_on,
+        )
+    )
+
+    with pytest.raises(RuleViolation, match="Delisted with reason expired"):
+        desk.do(expiry("S1", expired_on=term_ends_on))
+
+    assert desk.record("S1").is_active
+    events = desk.do(delisting("S1", reason="expired", decided_on=term_ends_on))
+    assert names(events) == ["Delisted"]
+
+
+def test_a_red_list_entry_s_validity_does_not_end_by_publicity_expiry() -> None:
+    desk = Desk()
+    desk.do(red_listing("R1", decided_on=date(2021, 4, 1), valid_to=date(2022, 3, 31)))
+
+    with pytest.raises(RuleViolation, match="RedListRevoked with reason expired"):
+        desk.do(expiry("R1", expired_on=date(2022, 3, 31)))
+
+    assert desk.record("R1").is_active
