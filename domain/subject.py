@@ -263,6 +263,14 @@ class CreditSubject(Aggregate):
     def delist(
         self, p: Provenance, record_id: str, reason: str, decided_on: date
     ) -> None:
+        if reason == "revoked":
+            # Revoking is the reviewers' decision: RecordRevoked needs their
+            # scope, and stores this Delisted itself.
+            msg = (
+                "A listing is revoked by RecordRevoked, which also delists it; "
+                "Delisted with reason revoked is not accepted on its own"
+            )
+            raise InvalidRecord(msg)
         listing = self._active_record(record_id, RecordKind.LISTING)
         self._check_not_future(p, decided_on, "decided_on")
         self._check_not_before(listing, decided_on)

@@ -160,7 +160,10 @@ class ListedIn(EventBody):
 class DelistedIn(EventBody):
     type: Literal["Delisted"]
     record_id: RecordId
-    reason: DelistReason
+    reason: DelistReason = Field(
+        description="`revoked` is refused here (422): post `RecordRevoked` (review "
+        "scope), which stores this `Delisted` itself"
+    )
     decided_on: date
 
 

@@ -51,11 +51,21 @@ def test_a_listed_subject_cannot_be_red_listed() -> None:
 
 def test_a_delisted_subject_can_be_red_listed_again() -> None:
     desk = Desk()
-    desk.do(listing("S1"), delisting("S1", reason="revoked"))
+    desk.do(listing("S1"), revocation("S1"))
 
     events = desk.do(red_listing("R1"))
 
     assert names(events) == ["RedListed"]
+
+
+def test_delisting_as_revoked_on_its_own_is_refused() -> None:
+    desk = Desk()
+    desk.do(listing("S1"))
+
+    with pytest.raises(InvalidRecord, match="revoked by RecordRevoked"):
+        desk.do(delisting("S1", reason="revoked"))
+
+    assert desk.record("S1").is_active
 
 
 def test_listing_term_must_end_after_the_decision() -> None:
