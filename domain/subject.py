@@ -350,7 +350,9 @@ class CreditSubject(Aggregate):
         )
         self._trigger(ev.RepairRequested, p, **f, decision_due_on=deadline.due_on)
 
-    def grant_repair(self, p: Provenance, repair_id: str, decided_on: date) -> None:
+    def grant_repair(
+        self, p: Provenance, rules: CreditRules, repair_id: str, decided_on: date
+    ) -> None:
         repair = self._pending_repair(repair_id, decided_on)
         self._check_not_future(p, decided_on, "decided_on")
         record = self.records[repair.record_id]
@@ -361,6 +363,12 @@ class CreditSubject(Aggregate):
                 f"Record {record.record_id} is already {record.status}: "
                 f"reject repair {repair_id} instead"
             )
+            raise RepairNotAllowed(msg)
+        # Requests filed while others waited were checked before those were
+        # granted: the refusal rules count the repairs granted by now.
+        refusal = self._repair_history_refusal(decided_on, rules)
+        if refusal is not None:
+            msg = f"Repair {repair_id} cannot be granted: {refusal}; reject it instead"
             raise RepairNotAllowed(msg)
         self._trigger(
             ev.Repaired,
@@ -556,27 +564,31 @@ class CreditSubject(Aggregate):
                 f"{record.minimum_until}; repair can be requested from then"
             )
             raise RepairNotAllowed(msg)
-        self._check_repair_history(requested_on, rules)
+        refusal = self._repair_history_refusal(requested_on, rules)
+        if refusal is not None:
+            msg = f"Repair refused: {refusal}"
+            raise RepairNotAllowed(msg)
 
-    def _check_repair_history(self, requested_on: date, rules: CreditRules) -> None:
+    def _repair_history_refusal(self, on: date, rules: CreditRules) -> str | None:
+        """Why local practice refuses a repair on ``on``, counting the repairs
+        granted so far; None when it does not."""
         policy = rules.repair
         if policy.serious_repair_cooldown_days is not None:
-            since = requested_on - timedelta(days=policy.serious_repair_cooldown_days)
+            since = on - timedelta(days=policy.serious_repair_cooldown_days)
             if any(g.serious and g.decided_on > since for g in self.granted_repairs):
-                msg = (
-                    "A serious record of this subject was repaired less than "
+                return (
+                    "a serious record of this subject was repaired less than "
                     f"{policy.serious_repair_cooldown_days} days ago"
                 )
-                raise RepairNotAllowed(msg)
         if policy.max_repairs_in_window is not None:
-            since = add_months(requested_on, -12 * policy.window_years)
+            since = add_months(on, -12 * policy.window_years)
             recent = [g for g in self.granted_repairs if g.decided_on > since]
             if len(recent) >= policy.max_repairs_in_window:
-                msg = (
-                    f"This subject already had {len(recent)} repairs within "
+                return (
+                    f"this subject already had {len(recent)} repairs within "
                     f"{policy.window_years} years"
                 )
-                raise RepairNotAllowed(msg)
+        return None
 
     def _pending_repair(self, repair_id: str, decided_on: date) -> RepairApplication:
         try:

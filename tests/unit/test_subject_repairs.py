@@ -291,6 +291,37 @@ def test_a_third_repair_within_five_years_is_refused() -> None:
         desk.on(date(2022, 10, 20)).do(repair_request("F3", "P3"))
 
 
+def test_a_third_repair_requested_before_the_others_were_granted_is_not_granted() -> (
+    None
+):
+    desk = Desk()
+    desk.do(*(penalty(f"P{n}", **GENERAL) for n in (1, 2, 3)))
+    desk.do(*(repair_request(f"F{n}", f"P{n}") for n in (1, 2, 3)))
+    desk.do(repair_grant("F1"), repair_grant("F2"))
+
+    with pytest.raises(RepairNotAllowed, match=r"F3 cannot be granted: .*2 repairs"):
+        desk.do(repair_grant("F3"))
+
+    assert desk.subject.repairs["F3"].status is RepairStatus.PENDING
+    assert names(desk.do(repair_rejection("F3"))) == ["RepairRejected"]
+
+
+def test_a_repair_requested_before_a_serious_repair_was_granted_is_not_granted() -> (
+    None
+):
+    desk = Desk()
+    desk.do(
+        penalty("P1", **SERIOUS),
+        penalty("P2", **SERIOUS | {"decided_on": date(2022, 3, 2)}),
+        repair_request("F1", "P1"),
+        repair_request("F2", "P2"),
+        repair_grant("F1"),
+    )
+
+    with pytest.raises(RepairNotAllowed, match=r"F2 cannot be granted: .*365 days"):
+        desk.do(repair_grant("F2"))
+
+
 def test_the_repair_limit_can_be_switched_off_by_configuration() -> None:
     desk = Desk().with_repair_policy(max_repairs_in_window=None)
     desk.do(*(penalty(f"P{n}", **GENERAL) for n in (1, 2, 3)))
