@@ -345,6 +345,14 @@ class CreditSubject(Aggregate):
         if not f["commitment"].strip():
             msg = "A repair needs a public credit commitment (信用承诺书)"
             raise InvalidRecord(msg)
+        if record.kind is RecordKind.LISTING and not any(
+            m.strip() for m in f["materials"]
+        ):
+            msg = (
+                f"A repair of listing {record.record_id} needs materials: a repair "
+                "commitment, proof of performance, a credit training certificate"
+            )
+            raise InvalidRecord(msg)
         deadline = rules.calendar.add_working_days(
             requested_on, rules.repair.decision_working_days
         )

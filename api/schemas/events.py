@@ -194,7 +194,13 @@ class RepairRequestedIn(EventBody):
     record_id: RecordId
     requested_on: date
     commitment: Text
-    materials: Annotated[list[ShortText], Field(max_length=50)]
+    materials: Annotated[
+        list[ShortText],
+        Field(
+            max_length=50,
+            description="At least one for the repair of a listing (422 otherwise)",
+        ),
+    ]
 
 
 class RepairedIn(EventBody):

@@ -148,6 +148,13 @@ CASES = [
         "2023-01-10",
     ),
     BadInput(
+        "repair-of-a-listing-without-materials",
+        (listing("S1", decided_on=date(2021, 4, 1), notified_on=None),),
+        post(repair_request("F1", "S1", materials=[])),
+        422,
+        "needs materials",
+    ),
+    BadInput(
         "repair-of-an-unpublished-warning",
         (penalty("P1", penalty_types=["warning"], fine_amount=None),),
         post(repair_request("F1", "P1")),

@@ -71,6 +71,28 @@ def test_repair_without_a_credit_commitment_is_refused() -> None:
         desk.do(repair_request("F1", "P1", commitment="   "))
 
 
+@pytest.mark.parametrize("materials", [[], ["  "]])
+def test_repair_of_a_listing_without_materials_is_refused(
+    materials: list[str],
+) -> None:
+    desk = Desk()
+    desk.do(listing("S1", decided_on=date(2021, 4, 1), notified_on=None))
+
+    with pytest.raises(InvalidRecord, match="S1 needs materials"):
+        desk.do(repair_request("F1", "S1", materials=materials))
+
+    assert desk.subject.repairs == {}
+
+
+def test_repair_of_a_penalty_needs_no_materials() -> None:
+    desk = Desk()
+    desk.do(penalty("P1", **GENERAL))
+
+    events = desk.do(repair_request("F1", "P1", materials=[]))
+
+    assert names(events) == ["RepairRequested"]
+
+
 def test_only_penalties_and_listings_can_be_repaired() -> None:
     desk = Desk()
     desk.do(licence("L1"))
