@@ -247,7 +247,7 @@ CASES = [
             headers=api.clerk,
         ),
         422,
-        "out of range",
+        "later than now",
     ),
     BadInput(
         "deadline-past-year-9999",

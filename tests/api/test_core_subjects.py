@@ -281,6 +281,27 @@ def test_as_of_before_registration_is_a_404(api: Api) -> None:
     assert_problem(response, 404)
 
 
+def test_as_of_later_than_now_is_a_422(api: Api) -> None:
+    code = api.register()
+
+    response = api.client.get(
+        f"/v1/subjects/{code}",
+        params={"as_of": (NOW + timedelta(seconds=1)).isoformat()},
+        headers=api.clerk,
+    )
+
+    assert "later than now" in assert_problem(response, 422)["detail"]
+
+
+def test_as_of_now_is_the_present_state(api: Api) -> None:
+    code = api.register()
+    api.record(code, licence("L1"))
+
+    state = api.state(code, as_of=NOW.isoformat())
+
+    assert [r["record_id"] for r in state["licences"]] == ["L1"]
+
+
 def test_as_of_without_a_time_zone_is_a_422(api: Api) -> None:
     code = api.register()
 
