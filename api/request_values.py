@@ -17,9 +17,18 @@ def parse_if_match(value: str | None) -> int | None:
     return int(text)
 
 
-def require_timezone(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
+def parse_as_of(value: datetime | None, now: datetime) -> datetime | None:
+    """A past instant to rebuild a state at; what is to come is not known yet."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
         raise HTTPException(
             422, "as_of must be an RFC 3339 instant with a time zone offset"
+        )
+    if value > now:
+        raise HTTPException(
+            422,
+            f"as_of {value.isoformat()} is later than now ({now.isoformat()}): "
+            "a state can be rebuilt only as it was at a past moment",
         )
     return value

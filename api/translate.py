@@ -31,8 +31,14 @@ def state_public(state: SubjectState) -> SubjectStatePublic:
         RepairPublic.model_validate(r, from_attributes=True) for r in state.repairs
     ]
 
+    in_force = [
+        public
+        for public, record in zip(records, state.records, strict=True)
+        if record.in_force
+    ]
+
     def active(kind: str) -> list[RecordPublic]:
-        return [r for r in records if r.kind == kind and r.status == "active"]
+        return [r for r in in_force if r.kind == kind]
 
     return SubjectStatePublic(
         subject=state.subject,

@@ -26,7 +26,7 @@ DECIDERS: dict[str, Decider] = {
     "RedListRevoked": lambda s, p, r, f: s.revoke_red_listing(p, **f),
     "PublicityExpired": lambda s, p, r, f: s.expire_publicity(p, **f),
     "RepairRequested": lambda s, p, r, f: s.request_repair(p, r, **f),
-    "Repaired": lambda s, p, r, f: s.grant_repair(p, **f),
+    "Repaired": lambda s, p, r, f: s.grant_repair(p, r, **f),
     "RepairRejected": lambda s, p, r, f: s.reject_repair(p, **f),
     "RecordCorrected": lambda s, p, r, f: s.correct_record(p, **f),
     "RecordRevoked": lambda s, p, r, f: s.revoke_record(p, **f),

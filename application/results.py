@@ -73,6 +73,9 @@ class RecordView:
     maximum_until: date | None
     closed_on: date | None
     content: dict[str, Any]
+    # Active and not yet ended by the state's day, as the grade reads it: a
+    # record past its end is ended before the expiry run stores its event.
+    in_force: bool
 
 
 @dataclass(frozen=True)
@@ -103,4 +106,4 @@ class SubjectState:
     inspection: InspectionTerms | None = None
 
     def active(self, kind: str) -> list[RecordView]:
-        return [r for r in self.records if r.kind == kind and r.status == "active"]
+        return [r for r in self.records if r.kind == kind and r.in_force]

@@ -46,6 +46,7 @@ def subject_state(
                 maximum_until=r.maximum_until,
                 closed_on=r.closed_on,
                 content=dict(r.content),
+                in_force=r.in_force(today),
             )
             for r in subject.records.values()
         ],

@@ -263,6 +263,14 @@ class CreditSubject(Aggregate):
     def delist(
         self, p: Provenance, record_id: str, reason: str, decided_on: date
     ) -> None:
+        if reason == "revoked":
+            # Revoking is the reviewers' decision: RecordRevoked needs their
+            # scope, and stores this Delisted itself.
+            msg = (
+                "A listing is revoked by RecordRevoked, which also delists it; "
+                "Delisted with reason revoked is not accepted on its own"
+            )
+            raise InvalidRecord(msg)
         listing = self._active_record(record_id, RecordKind.LISTING)
         self._check_not_future(p, decided_on, "decided_on")
         self._check_not_before(listing, decided_on)
@@ -310,6 +318,7 @@ class CreditSubject(Aggregate):
 
     def expire_publicity(self, p: Provenance, record_id: str, expired_on: date) -> None:
         record = self._known_record(record_id)
+        _check_ends_by_its_own_event(record)
         if not (record.is_active and record.published):
             msg = f"Record {record_id} is not being published ({record.status})"
             raise RuleViolation(msg)
@@ -336,12 +345,22 @@ class CreditSubject(Aggregate):
         if not f["commitment"].strip():
             msg = "A repair needs a public credit commitment (信用承诺书)"
             raise InvalidRecord(msg)
+        if record.kind is RecordKind.LISTING and not any(
+            m.strip() for m in f["materials"]
+        ):
+            msg = (
+                f"A repair of listing {record.record_id} needs materials: a repair "
+                "commitment, proof of performance, a credit training certificate"
+            )
+            raise InvalidRecord(msg)
         deadline = rules.calendar.add_working_days(
             requested_on, rules.repair.decision_working_days
         )
         self._trigger(ev.RepairRequested, p, **f, decision_due_on=deadline.due_on)
 
-    def grant_repair(self, p: Provenance, repair_id: str, decided_on: date) -> None:
+    def grant_repair(
+        self, p: Provenance, rules: CreditRules, repair_id: str, decided_on: date
+    ) -> None:
         repair = self._pending_repair(repair_id, decided_on)
         self._check_not_future(p, decided_on, "decided_on")
         record = self.records[repair.record_id]
@@ -352,6 +371,12 @@ class CreditSubject(Aggregate):
                 f"Record {record.record_id} is already {record.status}: "
                 f"reject repair {repair_id} instead"
             )
+            raise RepairNotAllowed(msg)
+        # Requests filed while others waited were checked before those were
+        # granted: the refusal rules count the repairs granted by now.
+        refusal = self._repair_history_refusal(decided_on, rules)
+        if refusal is not None:
+            msg = f"Repair {repair_id} cannot be granted: {refusal}; reject it instead"
             raise RepairNotAllowed(msg)
         self._trigger(
             ev.Repaired,
@@ -547,27 +572,31 @@ class CreditSubject(Aggregate):
                 f"{record.minimum_until}; repair can be requested from then"
             )
             raise RepairNotAllowed(msg)
-        self._check_repair_history(requested_on, rules)
+        refusal = self._repair_history_refusal(requested_on, rules)
+        if refusal is not None:
+            msg = f"Repair refused: {refusal}"
+            raise RepairNotAllowed(msg)
 
-    def _check_repair_history(self, requested_on: date, rules: CreditRules) -> None:
+    def _repair_history_refusal(self, on: date, rules: CreditRules) -> str | None:
+        """Why local practice refuses a repair on ``on``, counting the repairs
+        granted so far; None when it does not."""
         policy = rules.repair
         if policy.serious_repair_cooldown_days is not None:
-            since = requested_on - timedelta(days=policy.serious_repair_cooldown_days)
+            since = on - timedelta(days=policy.serious_repair_cooldown_days)
             if any(g.serious and g.decided_on > since for g in self.granted_repairs):
-                msg = (
-                    "A serious record of this subject was repaired less than "
+                return (
+                    "a serious record of this subject was repaired less than "
                     f"{policy.serious_repair_cooldown_days} days ago"
                 )
-                raise RepairNotAllowed(msg)
         if policy.max_repairs_in_window is not None:
-            since = add_months(requested_on, -12 * policy.window_years)
+            since = add_months(on, -12 * policy.window_years)
             recent = [g for g in self.granted_repairs if g.decided_on > since]
             if len(recent) >= policy.max_repairs_in_window:
-                msg = (
-                    f"This subject already had {len(recent)} repairs within "
+                return (
+                    f"this subject already had {len(recent)} repairs within "
                     f"{policy.window_years} years"
                 )
-                raise RepairNotAllowed(msg)
+        return None
 
     def _pending_repair(self, repair_id: str, decided_on: date) -> RepairApplication:
         try:
@@ -873,6 +902,24 @@ ENVELOPE_FIELDS = frozenset(
         "previous_hash",
     }
 )
+
+
+# What ends a listing or a red-list entry when its time runs out, as the expiry
+# run records it: their exits are counted and listed by these events' reasons.
+_EXPIRY_EVENTS = {
+    RecordKind.LISTING: "Delisted with reason expired",
+    RecordKind.RED_LIST: "RedListRevoked with reason expired",
+}
+
+
+def _check_ends_by_its_own_event(record: CreditRecord) -> None:
+    ending = _EXPIRY_EVENTS.get(record.kind)
+    if ending is not None:
+        msg = (
+            f"Record {record.record_id} is a {record.kind}: its term ends by "
+            f"{ending}, not by PublicityExpired"
+        )
+        raise RuleViolation(msg)
 
 
 def _envelope(p: Provenance) -> dict[str, Any]:

@@ -172,7 +172,7 @@ def delisting(record_id: str = "S1", **overrides: Any) -> Body:
     return {
         "type": "Delisted",
         "record_id": record_id,
-        "reason": "revoked",
+        "reason": "expired",
         "decided_on": date(2022, 10, 20),
     } | overrides
 

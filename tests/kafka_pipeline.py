@@ -33,7 +33,6 @@ from tests.factories import (
     Body,
     FixedClock,
     commitment,
-    delisting,
     fields_of,
     fulfilment,
     information,
@@ -43,6 +42,7 @@ from tests.factories import (
     red_list_revocation,
     red_listing,
     repair_request,
+    revocation,
     uscc,
 )
 from tests.services import stop_process
@@ -55,7 +55,7 @@ PARTITIONS = 3
 def life_of(n: int) -> list[Body]:
     """Ten events of every kind the views handle, withdrawals included."""
     adverse = (
-        [listing("S1"), delisting("S1")]
+        [listing("S1"), revocation("S1")]
         if n % 2
         else [red_listing("R1"), red_list_revocation("R1")]
     )

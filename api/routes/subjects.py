@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Query, Response
 
 from api.deps import AuditorDep, LedgerDep, PrincipalDep, RecorderDep, ServicesDep
 from api.read_your_writes import MinPosition, await_store_position, report_position
-from api.request_values import parse_if_match, require_timezone
+from api.request_values import parse_as_of, parse_if_match
 from api.schemas.subjects import (
     CommandResultPublic,
     HistoryPublic,
@@ -80,13 +80,16 @@ def get_subject(
     response: Response,
     as_of: Annotated[
         datetime | None,
-        Query(description="RFC 3339 instant: rebuild the state as it was then"),
+        Query(
+            description="RFC 3339 instant, not later than now: rebuild the state "
+            "as it was then"
+        ),
     ] = None,
     min_position: MinPosition = None,
 ) -> SubjectStatePublic:
     wait = services.settings.read_wait_seconds
     position = await_store_position(ledger.head_position, min_position, wait)
-    state = ledger.state(code, as_of=require_timezone(as_of))
+    state = ledger.state(code, as_of=parse_as_of(as_of, services.clock.now()))
     response.headers["ETag"] = f'"{state.version}"'
     report_position(response, position)
     return state_public(state).model_copy(update={"position": position})

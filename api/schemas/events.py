@@ -160,7 +160,10 @@ class ListedIn(EventBody):
 class DelistedIn(EventBody):
     type: Literal["Delisted"]
     record_id: RecordId
-    reason: DelistReason
+    reason: DelistReason = Field(
+        description="`revoked` is refused here (422): post `RecordRevoked` (review "
+        "scope), which stores this `Delisted` itself"
+    )
     decided_on: date
 
 
@@ -191,7 +194,13 @@ class RepairRequestedIn(EventBody):
     record_id: RecordId
     requested_on: date
     commitment: Text
-    materials: Annotated[list[ShortText], Field(max_length=50)]
+    materials: Annotated[
+        list[ShortText],
+        Field(
+            max_length=50,
+            description="At least one for the repair of a listing (422 otherwise)",
+        ),
+    ]
 
 
 class RepairedIn(EventBody):

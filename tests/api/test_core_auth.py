@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from tests.api.support import Api, assert_problem
-from tests.factories import licence, penalty, repair_grant, repair_request
+from tests.factories import (
+    delisting,
+    licence,
+    listing,
+    penalty,
+    repair_grant,
+    repair_request,
+    revocation,
+)
 
 
 def test_writing_without_a_key_is_a_401_with_a_bearer_challenge(api: Api) -> None:
@@ -62,6 +70,35 @@ def test_a_review_key_decides_the_repair(api: Api) -> None:
     response = api.post_event(code, repair_grant("F1"), headers=api.key("review"))
 
     assert response.status_code == 201
+
+
+def test_a_record_only_key_cannot_take_a_subject_off_the_list_by_revocation(
+    api: Api,
+) -> None:
+    code = api.register()
+    api.record(code, listing("S1"))
+    head = api.head()
+    clerk = api.key("record")
+
+    revoked = api.post_event(code, revocation("S1"), headers=clerk)
+    delisted = api.post_event(code, delisting("S1", reason="revoked"), headers=clerk)
+
+    assert "'review'" in assert_problem(revoked, 403)["detail"]
+    assert "RecordRevoked" in assert_problem(delisted, 422)["detail"]
+    assert api.head() == head
+    assert [s["record_id"] for s in api.state(code)["active_listings"]] == ["S1"]
+
+
+def test_a_review_key_revokes_a_listing_and_delists_it(api: Api) -> None:
+    code = api.register()
+    api.record(code, listing("S1"))
+
+    response = api.post_event(code, revocation("S1"), headers=api.key("review"))
+
+    assert response.status_code == 201, response.text
+    events = response.json()["events"]
+    assert [e["type"] for e in events] == ["RecordRevoked", "Delisted"]
+    assert api.state(code)["active_listings"] == []
 
 
 def test_an_audit_only_key_cannot_record(api: Api) -> None:

@@ -148,6 +148,13 @@ CASES = [
         "2023-01-10",
     ),
     BadInput(
+        "repair-of-a-listing-without-materials",
+        (listing("S1", decided_on=date(2021, 4, 1), notified_on=None),),
+        post(repair_request("F1", "S1", materials=[])),
+        422,
+        "needs materials",
+    ),
+    BadInput(
         "repair-of-an-unpublished-warning",
         (penalty("P1", penalty_types=["warning"], fine_amount=None),),
         post(repair_request("F1", "P1")),
@@ -174,6 +181,20 @@ CASES = [
         post(expiry("P1", expired_on=date(2023, 6, 15))),
         422,
         "in the future",
+    ),
+    BadInput(
+        "publicity-expiry-of-a-listing",
+        (
+            listing(
+                "S1",
+                decided_on=date(2019, 9, 2),
+                term_ends_on=date(2022, 9, 2),
+                notified_on=None,
+            ),
+        ),
+        post(expiry("S1", expired_on=date(2022, 9, 2))),
+        409,
+        "Delisted with reason expired",
     ),
     BadInput(
         "delisting-as-expired-before-the-term-ends",
@@ -226,7 +247,7 @@ CASES = [
             headers=api.clerk,
         ),
         422,
-        "out of range",
+        "later than now",
     ),
     BadInput(
         "deadline-past-year-9999",

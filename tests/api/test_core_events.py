@@ -55,6 +55,9 @@ class Case:
 
 
 OLD_PENALTY = penalty("P1", decided_on=date(2021, 9, 1))  # published until 2022-09-01
+ENDED_LISTING = listing(
+    "S1", decided_on=date(2019, 9, 2), term_ends_on=date(2022, 9, 2), notified_on=None
+)
 CASES = [
     Case((), licence("L1"), Shown("licences", "record_id", "L1", "status", "active")),
     Case(
@@ -88,8 +91,8 @@ CASES = [
         Shown("active_listings", "record_id", "S1", "maximum_until", "2025-10-01"),
     ),
     Case(
-        (listing("S1"),),
-        delisting("S1"),
+        (ENDED_LISTING,),
+        delisting("S1", reason="expired", decided_on=date(2022, 9, 2)),
         Shown("records", "record_id", "S1", "status", "delisted"),
     ),
     Case(

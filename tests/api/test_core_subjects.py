@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
@@ -15,6 +15,7 @@ from tests.factories import (
     licence,
     listing,
     penalty,
+    red_listing,
     resident_id,
     uscc,
     with_wrong_check_char,
@@ -226,6 +227,33 @@ def test_state_lists_records_by_section(api: Api) -> None:
     assert state["active_listings"] == []
 
 
+def test_records_past_their_end_are_not_active_before_the_expiry_run(
+    api: Api,
+) -> None:
+    listed, red = api.register(uscc(1)), api.register(uscc(2))
+    api.record(
+        listed,
+        penalty("P1", decided_on=date(2021, 9, 1)),  # published until 2022-09-01
+        listing(
+            "S1",
+            decided_on=date(2019, 9, 2),
+            term_ends_on=date(2022, 9, 2),
+            notified_on=None,
+        ),
+    )
+    api.record(
+        red,
+        red_listing("R1", decided_on=date(2021, 4, 1), valid_to=date(2022, 3, 31)),
+    )
+
+    state, red_state = api.state(listed), api.state(red)
+
+    assert state["grade"] == "high"
+    assert (state["active_listings"], state["active_penalties"]) == ([], [])
+    assert {r["status"] for r in state["records"]} == {"active"}
+    assert red_state["red_list"] == []
+
+
 def test_as_of_rebuilds_the_state_as_it_was_then(api: Api) -> None:
     code = api.register()
     api.record(code, licence("L1"))
@@ -251,6 +279,27 @@ def test_as_of_before_registration_is_a_404(api: Api) -> None:
     )
 
     assert_problem(response, 404)
+
+
+def test_as_of_later_than_now_is_a_422(api: Api) -> None:
+    code = api.register()
+
+    response = api.client.get(
+        f"/v1/subjects/{code}",
+        params={"as_of": (NOW + timedelta(seconds=1)).isoformat()},
+        headers=api.clerk,
+    )
+
+    assert "later than now" in assert_problem(response, 422)["detail"]
+
+
+def test_as_of_now_is_the_present_state(api: Api) -> None:
+    code = api.register()
+    api.record(code, licence("L1"))
+
+    state = api.state(code, as_of=NOW.isoformat())
+
+    assert [r["record_id"] for r in state["licences"]] == ["L1"]
 
 
 def test_as_of_without_a_time_zone_is_a_422(api: Api) -> None:

@@ -135,3 +135,26 @@ def test_the_serious_repair_cooldown_is_configured(
 
     assert "repaired less than 365 days ago" in assert_problem(default, 409)["detail"]
     assert switched_off.status_code == 201
+
+
+def test_a_grant_over_the_configured_limit_is_a_409_and_stores_nothing(
+    configured_api: ConfiguredApi,
+) -> None:
+    api = configured_api(repair_max_in_window=1)
+    code = api.register()
+    api.record(
+        code,
+        penalty("P1", decided_on=DECIDED),
+        penalty("P2", decided_on=DECIDED),
+        repair_request("F1", "P1"),
+        repair_request("F2", "P2"),
+        repair_grant("F1"),
+    )
+    head = api.head()
+
+    refused = api.post_event(code, repair_grant("F2"))
+
+    detail = assert_problem(refused, 409)["detail"]
+    assert "F2 cannot be granted" in detail
+    assert "already had 1 repairs within 5 years" in detail
+    assert api.head() == head

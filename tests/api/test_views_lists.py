@@ -12,7 +12,6 @@ from tests.api.support import Api, assert_problem
 from tests.factories import (
     commitment,
     correction,
-    delisting,
     licence,
     listing,
     penalty,
@@ -49,7 +48,7 @@ def test_a_listed_subject_is_on_the_list_once_its_position_is_reached(
 
 def test_a_delisted_subject_leaves_the_list(api: Api) -> None:
     code = api.register()
-    *_, delisted = api.record(code, listing("S1"), delisting("S1"))
+    *_, delisted = api.record(code, listing("S1"), revocation("S1"))
 
     page = api.client.get(
         "/v1/lists/serious-dishonesty", params={"min_position": delisted["position"]}

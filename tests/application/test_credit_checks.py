@@ -14,9 +14,9 @@ from tests.factories import (
     NOW,
     breach,
     commitment,
-    delisting,
     listing,
     penalty,
+    revocation,
     uscc,
 )
 from tests.view_scene import Scene
@@ -69,7 +69,7 @@ def test_a_subject_with_a_clean_record_is_clear_and_graded_high(
     scene: Scene,
 ) -> None:
     code = scene.register()
-    scene.record(code, listing("S1"), delisting("S1"))
+    scene.record(code, listing("S1"), revocation("S1"))
     scene.project()
 
     answer = checks(scene).check(code, Matter.PROCUREMENT, ASKER)

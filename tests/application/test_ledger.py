@@ -610,6 +610,18 @@ def test_state_as_of_an_instant_is_rebuilt_from_the_events_before_it(
     assert (now.version, [r.record_id for r in now.records]) == (3, ["L1", "P1"])
 
 
+def test_a_listing_past_its_term_is_not_active_before_the_expiry_run(
+    ledger: CreditLedger, clock: FixedClock
+) -> None:
+    record(ledger, listing("S1", decided_on=date(2022, 1, 10), notified_on=None))
+    clock.set(NOW.replace(year=2025, month=10, day=2))
+
+    state = ledger.state(CODE)
+
+    assert (state.grade, state.active("listing")) == ("high", [])
+    assert [r.status for r in state.records] == ["active"]
+
+
 def test_repair_is_not_overdue_on_its_decision_day(
     ledger: CreditLedger, clock: FixedClock
 ) -> None:

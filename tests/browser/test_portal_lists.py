@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Portal
-from tests.factories import delisting, licence, listing, resident_id, uscc
+from tests.factories import licence, listing, resident_id, revocation, uscc
 
 pytestmark = pytest.mark.browser
 PAGE_SIZE = 20
@@ -52,7 +52,7 @@ def test_a_delisted_subject_leaves_the_serious_dishonesty_page(
     page.goto(f"{list_url}?min_position={listed}")
     rows = page.locator("table tbody tr")
     expect(rows.filter(has_text="稷山县失信示例公司")).to_have_count(1)
-    delisted = portal.record(company, delisting("S1"))
+    delisted = portal.record(company, revocation("S1"))
     page.goto(f"{list_url}?min_position={delisted}")
 
     expect(rows.filter(has_text="稷山县失信示例公司")).to_have_count(0)

@@ -14,7 +14,6 @@ from projections.paging import Page, PageQuery
 from projections.public_projection import PublicViewsProjection
 from tests.factories import (
     commitment,
-    delisting,
     information,
     licence,
     listing,
@@ -105,7 +104,7 @@ def test_a_listed_subject_shows_basis_measures_and_term(scene: Scene) -> None:
 
 def test_a_delisted_subject_leaves_the_serious_list(scene: Scene) -> None:
     code = scene.register()
-    scene.record(code, listing("S1"), delisting("S1"))
+    scene.record(code, listing("S1"), revocation("S1"))
     scene.project()
 
     assert scene.public.serious_list(ALL).rows == []

@@ -51,11 +51,21 @@ def test_a_listed_subject_cannot_be_red_listed() -> None:
 
 def test_a_delisted_subject_can_be_red_listed_again() -> None:
     desk = Desk()
-    desk.do(listing("S1"), delisting("S1", reason="revoked"))
+    desk.do(listing("S1"), revocation("S1"))
 
     events = desk.do(red_listing("R1"))
 
     assert names(events) == ["RedListed"]
+
+
+def test_delisting_as_revoked_on_its_own_is_refused() -> None:
+    desk = Desk()
+    desk.do(listing("S1"))
+
+    with pytest.raises(InvalidRecord, match="revoked by RecordRevoked"):
+        desk.do(delisting("S1", reason="revoked"))
+
+    assert desk.record("S1").is_active
 
 
 def test_listing_term_must_end_after_the_decision() -> None:
@@ -240,6 +250,38 @@ def test_the_red_list_expires_at_the_end_of_its_validity() -> None:
     desk = Desk()
     desk.do(red_listing("R1", decided_on=date(2021, 4, 1), valid_to=date(2022, 3, 31)))
 
-    events = desk.do(expiry("R1", expired_on=date(2022, 3, 31)))
+    events = desk.do(
+        red_list_revocation("R1", reason="expired", decided_on=date(2022, 3, 31))
+    )
 
-    assert names(events) == ["PublicityExpired"]
+    assert names(events) == ["RedListRevoked"]
+
+
+def test_a_listing_s_term_does_not_end_by_publicity_expiry() -> None:
+    desk = Desk()
+    term_ends_on = date(2022, 10, 20)
+    desk.do(
+        listing(
+            "S1",
+            decided_on=date(2021, 6, 1),
+            notified_on=None,
+            term_ends_on=term_ends_on,
+        )
+    )
+
+    with pytest.raises(RuleViolation, match="Delisted with reason expired"):
+        desk.do(expiry("S1", expired_on=term_ends_on))
+
+    assert desk.record("S1").is_active
+    events = desk.do(delisting("S1", reason="expired", decided_on=term_ends_on))
+    assert names(events) == ["Delisted"]
+
+
+def test_a_red_list_entry_s_validity_does_not_end_by_publicity_expiry() -> None:
+    desk = Desk()
+    desk.do(red_listing("R1", decided_on=date(2021, 4, 1), valid_to=date(2022, 3, 31)))
+
+    with pytest.raises(RuleViolation, match="RedListRevoked with reason expired"):
+        desk.do(expiry("R1", expired_on=date(2022, 3, 31)))
+
+    assert desk.record("R1").is_active

@@ -71,6 +71,28 @@ def test_repair_without_a_credit_commitment_is_refused() -> None:
         desk.do(repair_request("F1", "P1", commitment="   "))
 
 
+@pytest.mark.parametrize("materials", [[], ["  "]])
+def test_repair_of_a_listing_without_materials_is_refused(
+    materials: list[str],
+) -> None:
+    desk = Desk()
+    desk.do(listing("S1", decided_on=date(2021, 4, 1), notified_on=None))
+
+    with pytest.raises(InvalidRecord, match="S1 needs materials"):
+        desk.do(repair_request("F1", "S1", materials=materials))
+
+    assert desk.subject.repairs == {}
+
+
+def test_repair_of_a_penalty_needs_no_materials() -> None:
+    desk = Desk()
+    desk.do(penalty("P1", **GENERAL))
+
+    events = desk.do(repair_request("F1", "P1", materials=[]))
+
+    assert names(events) == ["RepairRequested"]
+
+
 def test_only_penalties_and_listings_can_be_repaired() -> None:
     desk = Desk()
     desk.do(licence("L1"))
@@ -289,6 +311,37 @@ def test_a_third_repair_within_five_years_is_refused() -> None:
 
     with pytest.raises(RepairNotAllowed, match="2 repairs within 5 years"):
         desk.on(date(2022, 10, 20)).do(repair_request("F3", "P3"))
+
+
+def test_a_third_repair_requested_before_the_others_were_granted_is_not_granted() -> (
+    None
+):
+    desk = Desk()
+    desk.do(*(penalty(f"P{n}", **GENERAL) for n in (1, 2, 3)))
+    desk.do(*(repair_request(f"F{n}", f"P{n}") for n in (1, 2, 3)))
+    desk.do(repair_grant("F1"), repair_grant("F2"))
+
+    with pytest.raises(RepairNotAllowed, match=r"F3 cannot be granted: .*2 repairs"):
+        desk.do(repair_grant("F3"))
+
+    assert desk.subject.repairs["F3"].status is RepairStatus.PENDING
+    assert names(desk.do(repair_rejection("F3"))) == ["RepairRejected"]
+
+
+def test_a_repair_requested_before_a_serious_repair_was_granted_is_not_granted() -> (
+    None
+):
+    desk = Desk()
+    desk.do(
+        penalty("P1", **SERIOUS),
+        penalty("P2", **SERIOUS | {"decided_on": date(2022, 3, 2)}),
+        repair_request("F1", "P1"),
+        repair_request("F2", "P2"),
+        repair_grant("F1"),
+    )
+
+    with pytest.raises(RepairNotAllowed, match=r"F2 cannot be granted: .*365 days"):
+        desk.do(repair_grant("F2"))
 
 
 def test_the_repair_limit_can_be_switched_off_by_configuration() -> None:

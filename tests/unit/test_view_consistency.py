@@ -25,7 +25,6 @@ from tests.factories import (
     breach,
     commitment,
     correction,
-    delisting,
     fulfilment,
     information,
     licence,
@@ -73,7 +72,7 @@ def story(kind: str, n: int, ending: int) -> list[Body]:
             [commitment(f"C{n}"), breach(f"C{n}")],
             [commitment(f"C{n}"), correction(f"C{n}", changes=LATER_DUE)],
         ],
-        "listing": [[listing(f"S{n}")], [listing(f"S{n}"), delisting(f"S{n}")]],
+        "listing": [[listing(f"S{n}")], [listing(f"S{n}"), revocation(f"S{n}")]],
         "red list": [
             [red_listing(f"R{n}")],
             [red_listing(f"R{n}"), red_list_revocation(f"R{n}")],
