@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     repair_max_in_window: int | None = 2
     repair_window_years: int = 5
     max_body_bytes: int = 1_048_576
+    # Lines one POST /v1/events:batch may hold (its answer grows with each).
+    batch_max_lines: int = Field(default=10_000, ge=1)
     read_wait_seconds: float = 5.0
     expiry_interval_seconds: float = 3600.0
     # Graded supervision (domain rule 4); README "Grades and 双随机 inspection".
