@@ -2,8 +2,9 @@
 
 ``MaskingFilter`` rewrites each record's message, arguments and traceback text
 before any handler formats it. Resident identity numbers (18 characters: 17
-digits and a digit or X, even with spaces in between) keep their first 6 and
-last 4 characters, as on the public pages; API keys keep only their public id.
+digits and a digit or X, even with spaces in between, any of them raw or
+percent-encoded) keep their first 6 and last 4 characters, as on the public
+pages; API keys keep only their public id.
 A unified social credit code made only of digits looks like an identity number
 and is masked too: a harmless mistake in a log, unlike the opposite one.
 """
@@ -14,6 +15,7 @@ import logging
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
 
 
 def _percent_encoded(char: str) -> str:
@@ -30,9 +32,13 @@ _SEPARATORS = re.compile(
     re.IGNORECASE,
 )
 _SEPARATOR = f"(?:{_SEPARATORS.pattern})*"
+# A query string is logged as the client sent it, and the service decodes
+# "%31" as "1": each character of the number may be raw or percent-encoded.
+_DIGIT = "(?:[0-9]|%3[0-9])"
+_CHECK = "(?:[0-9X]|%3[0-9]|%58|%78)"
 # Aligned on the end of a digit run, so "%20" before a number cannot shift it.
 _IDENTITY_NUMBER = re.compile(
-    rf"[0-9](?:{_SEPARATOR}[0-9]){{16}}{_SEPARATOR}[0-9Xx](?![0-9Xx])",
+    rf"{_DIGIT}(?:{_SEPARATOR}{_DIGIT}){{16}}{_SEPARATOR}{_CHECK}(?!{_CHECK})",
     re.IGNORECASE,
 )
 _API_KEY = re.compile(r"\bcl_([0-9a-f]{12})_[A-Za-z0-9_\-]+")
@@ -46,7 +52,7 @@ def mask_sensitive(text: str) -> str:
 
 
 def _mask_identity_number(match: re.Match[str]) -> str:
-    code = _SEPARATORS.sub("", match.group())
+    code = unquote(_SEPARATORS.sub("", match.group()))
     return f"{code[:6]}********{code[-4:]}"
 
 
