@@ -21,18 +21,33 @@ class BodySizeLimit:
             await self._refuse(scope, receive, send)
             return
         received = 0
+        too_large = answered = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
+                too_large = True
                 raise _TooLarge
             return message
 
+        # A body without Content-Length (chunked) is found too large only while
+        # the app reads it, and FastAPI answers what its body parsing raises
+        # with a 400 of its own: the 413 replaces whatever the app answers then.
+        async def send_unless_refused(message: Message) -> None:
+            nonlocal answered
+            if too_large and not answered:
+                return
+            answered = True
+            await send(message)
+
         try:
-            await self.app(scope, limited_receive, send)
+            await self.app(scope, limited_receive, send_unless_refused)
         except _TooLarge:
+            if answered:
+                raise
+        if too_large and not answered:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -1,18 +1,19 @@
 """Resident identity numbers found anywhere in a text, masked as a natural
 person's code is on public pages (first 6 and last 4 characters kept).
 
-A number is 17 digits and a digit or X, also when separators split it as a
-code may be written: any whitespace ``str.split`` drops (tabs, the full-width
-space of Chinese input, no-break spaces...), raw, URL-quoted in UTF-8 (hex in
-either case) or form-encoded, any number of them. The one rule serves public
-text and log lines alike. A unified social credit code made only of digits
-looks like an identity number and is masked too: a harmless mistake, unlike
-the opposite one.
+A number is 17 digits and a digit or X, each raw or percent-encoded, also when
+separators split it as a code may be written: any whitespace ``str.split``
+drops (tabs, the full-width space of Chinese input, no-break spaces...), raw,
+URL-quoted in UTF-8 (hex in either case) or form-encoded, any number of them.
+The one rule serves public text and log lines alike. A unified social credit
+code made only of digits looks like an identity number and is masked too: a
+harmless mistake, unlike the opposite one.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from domain.codes import mask_identity_number
 
@@ -27,9 +28,13 @@ _SEPARATORS = re.compile(
     re.IGNORECASE,
 )
 _SEPARATOR = f"(?:{_SEPARATORS.pattern})*"
+# A query string is logged as the client sent it, and the service decodes
+# "%31" as "1": each character of the number may be raw or percent-encoded.
+_DIGIT = "(?:[0-9]|%3[0-9])"
+_CHECK = "(?:[0-9X]|%3[0-9]|%58|%78)"
 # Aligned on the end of a digit run, so "%20" before a number cannot shift it.
 _IDENTITY_NUMBER = re.compile(
-    rf"[0-9](?:{_SEPARATOR}[0-9]){{16}}{_SEPARATOR}[0-9Xx](?![0-9Xx])",
+    rf"{_DIGIT}(?:{_SEPARATOR}{_DIGIT}){{16}}{_SEPARATOR}{_CHECK}(?!{_CHECK})",
     re.IGNORECASE,
 )
 # A number has 17 digits in a row or a separator after one of its digits. Most
@@ -45,4 +50,4 @@ def mask_identity_numbers(text: str) -> str:
 
 
 def _masked(match: re.Match[str]) -> str:
-    return mask_identity_number(_SEPARATORS.sub("", match.group()))
+    return mask_identity_number(unquote(_SEPARATORS.sub("", match.group())))

@@ -7,6 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 # Each command's module, imported only when that command runs (or for --help):
 # importing them all cost every command about a second before it began.
 COMMAND_MODULES = {
@@ -43,7 +45,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     chosen = next((a for a in arguments[:1] if a in COMMAND_MODULES), None)
     args = build_parser(chosen).parse_args(arguments)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except ValidationError as error:
+        # Here only: commands that read no settings start without their imports.
+        from infrastructure.settings import Settings, settings_problems  # noqa: PLC0415
+
+        if error.title != Settings.__name__:
+            raise
+        print(f"error: {settings_problems(error)}", file=sys.stderr)
+        return 2
     return code
 
 

@@ -11,7 +11,8 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.batch_lines import answered_lines
 from api.batch_workers import MIN_LINES_FOR_WORKERS, BatchWorkers
-from api.deps import CommitterDep, LedgerDep, PrincipalDep, check_scope
+from api.deps import CommitterDep, PrincipalDep, ServicesDep, check_scope
+from api.problems import problem
 from api.request_values import parse_if_match
 from api.schemas.batch import BatchResult
 from api.schemas.events import EventBody, EventIn
@@ -72,6 +73,7 @@ async def record_event(
 @router.post(
     "/v1/events:batch",
     response_model=BatchResult,
+    responses={413: {"description": "More lines than one batch may hold"}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -85,7 +87,7 @@ async def record_event(
     },
 )
 async def record_batch(
-    request: Request, principal: PrincipalDep, ledger: LedgerDep
+    request: Request, principal: PrincipalDep, services: ServicesDep
 ) -> Response:
     if not principal.scopes & {RECORD_SCOPE, REVIEW_SCOPE}:
         raise HTTPException(403, "This key can record nothing (record or review scope)")
@@ -93,6 +95,10 @@ async def record_batch(
     lines = list(
         enumerate(parse_batch(raw, request.headers.get("content-type", "")), 1)
     )
+    max_lines = services.settings.batch_max_lines
+    if len(lines) > max_lines:
+        return batch_too_large(len(lines), max_lines)
+    ledger = services.ledger
     actor, scopes = principal.actor, principal.scopes
     workers: BatchWorkers | None = request.app.state.batch_workers
     if workers is not None and len(lines) >= MIN_LINES_FOR_WORKERS:
@@ -105,6 +111,17 @@ async def record_batch(
                 answered_lines, ledger, chunk, actor, scopes
             )
     return batch_response(answers)
+
+
+def batch_too_large(count: int, max_lines: int) -> Response:
+    return problem(
+        413,
+        "Batch too large",
+        f"The batch has {count} lines; one request may hold at most "
+        f"{max_lines}: split it into smaller batches (nothing was recorded)",
+        "batch-too-large",
+        max_lines=max_lines,
+    )
 
 
 def batch_response(answers: list[tuple[int, bytes]]) -> Response:

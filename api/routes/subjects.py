@@ -20,6 +20,7 @@ from api.schemas.subjects import (
     SubjectStatePublic,
 )
 from api.translate import command_result, state_public
+from domain.codes import parse_subject_code
 
 router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
 
@@ -100,7 +101,7 @@ def get_history(code: str, _: AuditorDep, ledger: LedgerDep) -> HistoryPublic:
     entries = ledger.history(code)
     return HistoryPublic.model_validate(
         {
-            "subject": code.strip().upper(),
+            "subject": parse_subject_code(code).value,
             "data": [asdict(e) for e in entries],
             "count": len(entries),
         }

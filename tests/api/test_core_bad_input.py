@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -301,3 +301,34 @@ def test_schema_errors_name_the_offending_fields(api: Api) -> None:
         "LicencePublished.colour",
     }
     assert {e["type"] for e in errors} == {"missing", "extra_forbidden"}
+
+
+def chunked(*parts: bytes) -> Iterator[bytes]:
+    """A body sent in chunks, without Content-Length."""
+    yield from parts
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "content_type"),
+    [
+        ("POST", "/v1/subjects", "application/json"),
+        ("PATCH", f"/v1/subjects/{CODE}", "application/json"),
+        ("POST", f"/v1/subjects/{CODE}/events", "application/json"),
+        ("POST", "/v1/events:batch", "application/x-ndjson"),
+    ],
+)
+def test_an_oversize_body_without_content_length_is_a_413_on_every_route(
+    api: Api, method: str, path: str, content_type: str
+) -> None:
+    api.register(CODE)
+    head = api.head()
+    body = chunked(b'{"name": "', *[b"x" * 65_536] * 20, b'"}')
+
+    response = api.client.request(
+        method, path, content=body, headers={**api.clerk, "Content-Type": content_type}
+    )
+
+    assert "content-length" not in response.request.headers
+    problem = assert_problem(response, 413)
+    assert problem["type"].endswith("/body-too-large")
+    assert api.head() == head

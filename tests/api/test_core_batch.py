@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -202,3 +203,36 @@ def test_a_key_that_can_record_nothing_is_refused_before_any_line(api: Api) -> N
 
     assert_problem(response, 403)
     assert api.head() == head
+
+
+@pytest.mark.parametrize("content_type", [NDJSON, "application/json"])
+def test_a_batch_over_the_line_limit_is_refused_whole_with_a_413(
+    configured_api: Callable[..., Api], content_type: str
+) -> None:
+    api = configured_api(batch_max_lines=3)
+    code = api.register()
+    head = api.head()
+    items = [line(code, licence(f"L{n}")) for n in range(1, 5)]
+    content = ndjson(*items) if content_type == NDJSON else json.dumps(items).encode()
+
+    response = post_batch(api, content, content_type)
+
+    problem = assert_problem(response, 413)
+    assert problem["type"].endswith("/batch-too-large")
+    assert problem["max_lines"] == 3
+    assert "split" in problem["detail"]
+    assert api.head() == head
+
+
+def test_a_batch_at_the_line_limit_is_recorded(
+    configured_api: Callable[..., Api],
+) -> None:
+    api = configured_api(batch_max_lines=3)
+    code = api.register()
+    # Blank lines are not lines of the batch.
+    content = ndjson(*(line(code, licence(f"L{n}")) for n in range(1, 4)), "", " ")
+
+    response = post_batch(api, content, NDJSON)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["accepted"] == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from itertools import pairwise
+from urllib.parse import quote
 
 import pytest
 
@@ -54,6 +55,19 @@ def test_code_is_normalised_before_use(api: Api) -> None:
 
     assert response.status_code == 201
     assert response.json()["subject"] == uscc(2)
+
+
+@pytest.mark.parametrize("read", ["/v1/subjects/{}", "/v1/subjects/{}/history"])
+def test_reads_name_the_normalised_code_whatever_case_and_spaces_were_asked(
+    api: Api, read: str
+) -> None:
+    code = api.register(uscc(2))
+    asked = f" {code[:4]} {code[4:10].lower()}\t{code[10:]}"
+
+    response = api.client.get(read.format(quote(asked)), headers=api.clerk)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["subject"] == code
 
 
 def test_registering_again_with_the_same_details_answers_200_and_stores_nothing(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -95,6 +96,15 @@ def test_the_server_log_shows_neither_keys_nor_identity_numbers(
     with httpx.Client(base_url=served.url, headers=served.headers) as http:
         http.get(f"/v1/subjects/{PERSON}/history")
         http.get(f"/v1/subjects/%20{PERSON}")
+        known = http.post("/v1/subjects", json={"code": PERSON, "name": "Zhang San"})
+        # None when an earlier test registered the person.
+        position = known.json()["position"] or 1
+        # Logged as sent, digits percent-encoded; the service decodes them.
+        one_encoded = f"{PERSON[:7]}%3{PERSON[7]}{PERSON[8:]}"
+        all_encoded = "".join(f"%{ord(char):02X}" for char in PERSON)
+        for query in (one_encoded, all_encoded):
+            found = http.get(f"/v1/subjects?q={query}&min_position={position}")
+            assert found.json()["count"] == 1, found.text
         http.get("/v1/lists/red", params={"subject": PERSON})
 
     deadline = time.monotonic() + TIMEOUT
@@ -102,6 +112,6 @@ def test_the_server_log_shows_neither_keys_nor_identity_numbers(
         time.sleep(0.1)
     log = served.log.read_text()
     assert "/v1/lists/red" in log
-    assert PERSON not in log
+    assert PERSON not in unquote(log)
     assert served.key not in log
     assert f"{PERSON[:6]}********{PERSON[-4:]}" in log

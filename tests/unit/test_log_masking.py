@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from urllib.parse import unquote_plus
 
 import pytest
 
@@ -12,6 +13,11 @@ from tests.factories import resident_id, uscc
 
 PERSON = resident_id(7)
 KEY = "cl_0123456789ab_Zx-9_qLmN0pQrStUvWxYz0123456789abcdefghijklmno"
+
+
+def encoded(text: str) -> str:
+    """Every character percent-encoded, as a client may send a query."""
+    return "".join(f"%{ord(char):02X}" for char in text)
 
 
 @pytest.mark.parametrize(
@@ -28,11 +34,18 @@ KEY = "cl_0123456789ab_Zx-9_qLmN0pQrStUvWxYz0123456789abcdefghijklmno"
         f"?subject={PERSON[:6]}%09{PERSON[6:]}",  # tab
         f"/subjects/{PERSON[:6]}%c2%a0{PERSON[6:]}",  # no-break space, lower case
         f"{PERSON[:6]}\u3000{PERSON[6:10]}  {PERSON[10:]}",  # raw, two spaces
+        # Digits percent-encoded in a query, which uvicorn logs as sent.
+        f"GET /v1/subjects?q={PERSON[:10]}%3{PERSON[10]}{PERSON[11:]} HTTP/1.1",
+        f"GET /v1/subjects?q={encoded(PERSON)}&limit=5 HTTP/1.1",
+        f"?q={encoded(PERSON[:6])}%20{PERSON[6:12]}+{encoded(PERSON[12:])}",
+        f"?q=%20{encoded(PERSON[:-1])}%78",  # the check character, as x
     ],
 )
 def test_identity_numbers_keep_only_their_first_six_and_last_four(line: str) -> None:
     masked = mask_sensitive(line)
 
+    # Nothing of the birth date is left in the line as the service decodes it.
+    assert PERSON[6:14] not in "".join(unquote_plus(masked).split())
     assert PERSON[6:10] not in masked
     assert PERSON[10:14] not in masked
     assert f"{PERSON[:6]}********" in masked
@@ -40,6 +53,12 @@ def test_identity_numbers_keep_only_their_first_six_and_last_four(line: str) -> 
 
 def test_legal_person_codes_are_left_readable() -> None:
     assert mask_sensitive(f"subject {uscc(3)}") == f"subject {uscc(3)}"
+
+
+def test_other_percent_encoded_text_is_left_as_it_was_logged() -> None:
+    line = "GET /v1/lists/red?cursor=eyJ9%3D%3D&q=%E7%A8%B7%0A%31%32 HTTP/1.1"
+
+    assert mask_sensitive(line) == line
 
 
 def test_api_keys_keep_only_their_public_id() -> None:
