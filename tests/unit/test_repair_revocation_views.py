@@ -7,10 +7,17 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
+from eventsourcing.persistence import Tracking
 
+from domain.canonical import event_hash
+from domain.events import RepairRevoked
+from infrastructure.kafka.messages import EventMessage, decode_message
+from infrastructure.views.public_views import SqlPublicViews
 from infrastructure.views.read_models import PROJECTIONS
 from infrastructure.views.rebuild import rebuild
+from infrastructure.views.stores import SQLiteViewStore
 from projections.paging import PageQuery
+from projections.public_projection import PublicViewsProjection
 from projections.repair_view import RepairQuery
 from tests.factories import (
     correction,
@@ -146,3 +153,26 @@ def test_a_rebuilt_view_equals_the_one_kept_up_event_by_event(
 
     assert position == head
     assert view.snapshot() == live
+
+
+def test_fed_from_kafka_the_views_publish_the_record_again_alike(
+    scene: Scene,
+) -> None:
+    code = scene.register()
+    scene.record(code, listing("S1", **OLD_LISTING), repair_request("F1", "S1"))
+    scene.record(code, repair_grant("F1"), repair_revocation("F1"))
+    scene.project()
+    kafka_fed = SqlPublicViews(SQLiteViewStore.in_memory(), scene.ledger.name)
+    kafka_fed.create_table()
+    projection = PublicViewsProjection(kafka_fed)
+
+    for n in scene.ledger.recorder.select_notifications(1, 100):
+        stored = scene.ledger.mapper.to_domain_event(n)
+        event = decode_message(EventMessage(n.id, stored).value()).event
+        if isinstance(event, RepairRevoked):
+            assert event == stored
+            assert event_hash(event) == event_hash(stored)
+        projection.process_event(event, Tracking(scene.ledger.name, n.id))
+
+    assert kafka_fed.snapshot() == scene.public.snapshot()
+    assert [row.record_id for row in kafka_fed.serious_list(ALL).rows] == ["S1"]
