@@ -6,9 +6,12 @@ from datetime import date
 
 import pytest
 
+from application.msgspec_transcoder import MsgspecJSONTranscoder
+from application.snapshot_store import SnapshotMapper
 from domain.errors import InvalidRecord, RepairNotAllowed, RuleViolation, UnknownRepair
 from domain.events import RepairRevoked
 from domain.records import RecordStatus, RepairStatus
+from domain.subject import SubjectSnapshot
 from tests.factories import (
     Body,
     correction,
@@ -154,3 +157,17 @@ def test_a_penalty_past_its_maximum_period_is_not_shown_and_expires_as_usual() -
     assert type(expired).__name__ == "PublicityExpired"
     assert record.status is RecordStatus.EXPIRED
     assert record.closed_on == PENALTY_ENDS
+
+
+def test_a_subject_with_a_revoked_repair_survives_its_snapshot() -> None:
+    desk = repaired_listing()
+    desk.do(repair_revocation("F1"))
+    mapper = SnapshotMapper(transcoder=MsgspecJSONTranscoder())
+
+    stored = mapper.to_stored_event(SubjectSnapshot.take(desk.subject))
+    loaded = mapper.to_domain_event(stored).mutate(None)  # type: ignore[attr-defined]
+
+    assert loaded.repairs == desk.subject.repairs
+    assert loaded.repairs["F1"].status is RepairStatus.REVOKED
+    assert loaded.records == desk.subject.records
+    assert loaded.granted_repairs == desk.subject.granted_repairs
