@@ -28,14 +28,15 @@ DECIDERS: dict[str, Decider] = {
     "RepairRequested": lambda s, p, r, f: s.request_repair(p, r, **f),
     "Repaired": lambda s, p, r, f: s.grant_repair(p, r, **f),
     "RepairRejected": lambda s, p, r, f: s.reject_repair(p, **f),
+    "RepairRevoked": lambda s, p, r, f: s.revoke_repair(p, **f),
     "RecordCorrected": lambda s, p, r, f: s.correct_record(p, **f),
     "RecordRevoked": lambda s, p, r, f: s.revoke_record(p, **f),
 }
 
 # Deciding repairs and correcting or revoking records is the reviewers' work.
+REVIEW_EVENTS = frozenset(
+    {"Repaired", "RepairRejected", "RepairRevoked", "RecordCorrected", "RecordRevoked"}
+)
 REQUIRED_SCOPE: dict[str, str] = {
-    name: REVIEW_SCOPE
-    if name in {"Repaired", "RepairRejected", "RecordCorrected", "RecordRevoked"}
-    else RECORD_SCOPE
-    for name in DECIDERS
+    name: REVIEW_SCOPE if name in REVIEW_EVENTS else RECORD_SCOPE for name in DECIDERS
 }

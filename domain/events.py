@@ -160,6 +160,23 @@ class RepairRejected(SubjectEvent):
     reason: str
 
 
+class RepairRevoked(SubjectEvent):
+    """A granted repair found to have been obtained by fraud: the record it
+    repaired is active and published again. The ``record_*`` fields are that
+    record as it stood (content as plain JSON values, dates as ISO text), so
+    the views can publish it again from this event alone, whichever way it
+    reaches them (the store, or Kafka's canonical document)."""
+
+    repair_id: str
+    record_id: str
+    reason: str
+    decided_on: date
+    record_kind: str
+    record_department: str
+    record_corrections: int
+    record_content: dict[str, Any]
+
+
 class RecordCorrected(SubjectEvent):
     record_id: str
     changes: dict[str, Any]
@@ -191,6 +208,7 @@ EVENT_TYPES: dict[str, type[SubjectEvent]] = {
         RepairRequested,
         Repaired,
         RepairRejected,
+        RepairRevoked,
         RecordCorrected,
         RecordRevoked,
     )

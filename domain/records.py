@@ -31,6 +31,7 @@ class RepairStatus(StrEnum):
     PENDING = "pending"
     GRANTED = "granted"
     REJECTED = "rejected"
+    REVOKED = "revoked"
 
 
 # Kinds that end on their day whether published or not.

@@ -251,13 +251,19 @@ class CreditSubject(Aggregate):
                 add_months(decided_on, rules.repair.listing_after_months),
             ),
         )
+        self._revoke_red_listings(
+            p, f"listed as seriously dishonest ({f['record_id']})", decided_on
+        )
+
+    def _revoke_red_listings(self, p: Provenance, reason: str, on: date) -> None:
+        """Listed subjects lose red-list status."""
         for red in self._active(RecordKind.RED_LIST):
             self._trigger(
                 ev.RedListRevoked,
                 p,
                 record_id=red.record_id,
-                reason=f"listed as seriously dishonest ({f['record_id']})",
-                decided_on=decided_on,
+                reason=reason,
+                decided_on=on,
             )
 
     def delist(
@@ -407,6 +413,48 @@ class CreditSubject(Aggregate):
             decided_on=decided_on,
             reason=reason,
         )
+
+    def revoke_repair(
+        self, p: Provenance, repair_id: str, reason: str, decided_on: date
+    ) -> None:
+        """A repair obtained by fraud is revoked and the information published
+        again, as it was before the grant."""
+        repair = self._known_repair(repair_id)
+        if repair.status is not RepairStatus.GRANTED:
+            msg = (
+                f"Repair {repair_id} is {repair.status}: only a granted repair "
+                "can be revoked"
+            )
+            raise RuleViolation(msg)
+        self._check_not_future(p, decided_on, "decided_on")
+        assert repair.decided_on is not None
+        if decided_on < repair.decided_on:
+            msg = (
+                f"decided_on {decided_on} is before the repair was granted "
+                f"({repair.decided_on})"
+            )
+            raise InvalidRecord(msg)
+        record = self.records[repair.record_id]
+        if record.status not in _ENDED_BY_REPAIR:
+            # Revoked itself since: there is nothing left to publish again.
+            msg = f"Record {record.record_id} is {record.status} since the repair"
+            raise RuleViolation(msg)
+        self._trigger(
+            ev.RepairRevoked,
+            p,
+            repair_id=repair_id,
+            record_id=record.record_id,
+            reason=reason,
+            decided_on=decided_on,
+            record_kind=record.kind.value,
+            record_department=record.department,
+            record_corrections=record.corrections,
+            record_content=_plain_content(record.content),
+        )
+        if record.kind is RecordKind.LISTING and record.in_force(p.today):
+            self._revoke_red_listings(
+                p, f"listed again ({record.record_id})", decided_on
+            )
 
     def correct_record(
         self, p: Provenance, record_id: str, changes: dict[str, Any], reason: str
@@ -598,12 +646,15 @@ class CreditSubject(Aggregate):
                 )
         return None
 
-    def _pending_repair(self, repair_id: str, decided_on: date) -> RepairApplication:
+    def _known_repair(self, repair_id: str) -> RepairApplication:
         try:
-            repair = self.repairs[repair_id]
+            return self.repairs[repair_id]
         except KeyError:
             msg = f"Subject {self.code} has no repair {repair_id!r}"
             raise UnknownRepair(msg) from None
+
+    def _pending_repair(self, repair_id: str, decided_on: date) -> RepairApplication:
+        repair = self._known_repair(repair_id)
         if repair.status is not RepairStatus.PENDING:
             msg = f"Repair {repair_id} was already {repair.status}"
             raise RuleViolation(msg)
@@ -800,6 +851,17 @@ class CreditSubject(Aggregate):
         repair.reason = event.reason
 
     @_apply.register
+    def _(self, event: ev.RepairRevoked) -> None:
+        repair = self.repairs[event.repair_id]
+        repair.status = RepairStatus.REVOKED
+        repair.reason = event.reason
+        # Its grant stays in granted_repairs: a repair obtained by fraud still
+        # counts against the subject in the refusal rules.
+        record = self.records[event.record_id]
+        record.status = RecordStatus.ACTIVE
+        record.closed_on = None
+
+    @_apply.register
     def _(self, event: ev.RecordCorrected) -> None:
         record = self.records[event.record_id]
         for name, value in event.changes.items():
@@ -902,6 +964,24 @@ ENVELOPE_FIELDS = frozenset(
         "previous_hash",
     }
 )
+
+
+# What a granted repair leaves its record as: a penalty repaired, a listing
+# delisted (with reason repaired).
+_ENDED_BY_REPAIR = frozenset({RecordStatus.REPAIRED, RecordStatus.DELISTED})
+
+
+def _plain_content(content: dict[str, Any]) -> dict[str, Any]:
+    """A record's content as JSON keeps it, dates as ISO text, so an event
+    holding it reads back the same from the store and from Kafka."""
+    return {
+        name: value.isoformat()
+        if isinstance(value, date)
+        else list(value)
+        if isinstance(value, list)
+        else value
+        for name, value in content.items()
+    }
 
 
 # What ends a listing or a red-list entry when its time runs out, as the expiry

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_type_hints
 
 E = TypeVar("E")
 
@@ -155,3 +155,36 @@ def pick(event: object, entry: type[E], **mapped: Any) -> E:
             for name in names
         }
     )
+
+
+def from_content(content: dict[str, Any], entry: type[E], **mapped: Any) -> E:
+    """The entry whose fields are the record content's of the same name (as an
+    event carries it: dates as ISO text, read back as dates)."""
+    dated = _date_fields(entry)
+    values = {}
+    for name in _names(entry):
+        value = mapped[name] if name in mapped else content[name]
+        if name in dated and isinstance(value, str):
+            value = date.fromisoformat(value)
+        values[name] = value
+    return entry(**values)
+
+
+def _names(entry: type[Any]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(entry)
+    if names is None:
+        names = _FIELD_NAMES[entry] = tuple(f.name for f in fields(entry))
+    return names
+
+
+_DATE_FIELDS: dict[type[Any], frozenset[str]] = {}
+
+
+def _date_fields(entry: type[Any]) -> frozenset[str]:
+    dated = _DATE_FIELDS.get(entry)
+    if dated is None:
+        hints = get_type_hints(entry)
+        dated = _DATE_FIELDS[entry] = frozenset(
+            name for name in _names(entry) if hints[name] in (date, date | None)
+        )
+    return dated

@@ -93,6 +93,16 @@ class IndicatorProjection(Projection[IndicatorView]):
         self.view.end_red_listing(ending, tracking)
 
     @process_event.register
+    def _(self, e: ev.RepairRevoked, tracking: Tracking) -> None:
+        # The grant stays counted among the decisions of its day (the review
+        # was made); a listing it ended is back in force, its exit undone.
+        if e.record_kind != "listing":
+            self.view.insert_tracking(tracking)
+            return
+        ending = Ending(e.subject_code, e.record_id, e.decided_on, "repaired")
+        self.view.reopen_listing(ending, tracking)
+
+    @process_event.register
     def _(self, e: ev.RepairRequested, tracking: Tracking) -> None:
         self.view.request_repair(pick(e, RepairRequestFact), tracking)
 

@@ -87,6 +87,11 @@ class IndicatorView(IndicatorReads, TrackedView):
     def end_listing(self, ending: Ending, tracking: Tracking) -> None: ...
 
     @abstractmethod
+    def reopen_listing(self, ending: Ending, tracking: Tracking) -> None:
+        """The listing's exit by a repair is undone (the repair was revoked):
+        it counts as in force again, and its exit no more."""
+
+    @abstractmethod
     def red_list_subject(self, fact: RedListFact, tracking: Tracking) -> None: ...
 
     @abstractmethod

@@ -24,6 +24,7 @@ from projections.entries import (
     RedListEntry,
     SubjectEntry,
     Withdrawal,
+    from_content,
     pick,
 )
 from projections.public_text import masked_changes, masked_entry, masked_value
@@ -116,6 +117,30 @@ class PublicViewsProjection(Projection[PublicViews]):
     @process_event.register
     def _(self, e: ev.Repaired, tracking: Tracking) -> None:
         self._withdraw(e.subject_code, e.record_id, "repaired", e.decided_on, tracking)
+
+    @process_event.register
+    def _(self, e: ev.RepairRevoked, tracking: Tracking) -> None:
+        content, department = e.record_content, e.record_department
+        if e.record_kind == "penalty":
+            row = from_content(
+                content,
+                PenaltyEntry,
+                subject_code=e.subject_code,
+                penalty_types=tuple(content["penalty_types"]),
+                publicity_until=content["maximum_publicity_until"],
+                department=department,
+            )
+            shown = masked_entry(row)
+            self.view.republish_penalty(shown, e.record_corrections, tracking)
+        else:
+            listing = from_content(
+                content,
+                ListingEntry,
+                subject_code=e.subject_code,
+                measures=tuple(content["measures"]),
+                department=department,
+            )
+            self.view.relist_subject(masked_entry(listing), tracking)
 
     @process_event.register
     def _(self, e: ev.RecordRevoked, tracking: Tracking) -> None:

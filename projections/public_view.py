@@ -114,6 +114,18 @@ class PublicViews(PublicViewReads, TrackedView):
     ) -> None: ...
 
     @abstractmethod
+    def republish_penalty(
+        self, row: PenaltyEntry, corrections: int, tracking: Tracking
+    ) -> None:
+        """A withdrawn penalty is active and published again (its repair was
+        revoked), with the corrections it had."""
+
+    @abstractmethod
+    def relist_subject(self, row: ListingEntry, tracking: Tracking) -> None:
+        """A delisted listing is active and on the list again (its repair was
+        revoked)."""
+
+    @abstractmethod
     def withdraw(self, withdrawal: Withdrawal, tracking: Tracking) -> None:
         """The record leaves every list and column it was on."""
 

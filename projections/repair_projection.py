@@ -42,9 +42,15 @@ class RepairHistoryProjection(Projection[RepairHistoryView]):
     def _(self, e: ev.RepairRejected, tracking: Tracking) -> None:
         self.view.decide_repair(_decision(e, "rejected", e.reason), tracking)
 
+    @process_event.register
+    def _(self, e: ev.RepairRevoked, tracking: Tracking) -> None:
+        self.view.revoke_repair(_decision(e, "revoked", e.reason), tracking)
+
 
 def _decision(
-    e: ev.Repaired | ev.RepairRejected, decision: str, reason: str | None
+    e: ev.Repaired | ev.RepairRejected | ev.RepairRevoked,
+    decision: str,
+    reason: str | None,
 ) -> RepairDecisionEntry:
     return RepairDecisionEntry(
         e.subject_code,

@@ -104,3 +104,8 @@ class RepairHistoryView(RepairHistoryReads, TrackedView):
 
     @abstractmethod
     def decide_repair(self, entry: RepairDecisionEntry, tracking: Tracking) -> None: ...
+
+    @abstractmethod
+    def revoke_repair(self, entry: RepairDecisionEntry, tracking: Tracking) -> None:
+        """A granted repair is revoked: the revocation joins its decisions and
+        its status becomes revoked; its decided_on stays the grant's day."""

@@ -250,3 +250,12 @@ def revocation(record_id: str = "L1", **overrides: Any) -> Body:
         "reason": "decision annulled on review",
         "decided_on": date(2022, 10, 20),
     } | overrides
+
+
+def repair_revocation(repair_id: str = "F1", **overrides: Any) -> Body:
+    return {
+        "type": "RepairRevoked",
+        "repair_id": repair_id,
+        "reason": "training certificate found forged",
+        "decided_on": date(2022, 10, 20),
+    } | overrides

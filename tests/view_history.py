@@ -3,6 +3,8 @@ a real store: for tests that compare views built in different ways."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from application.commands import RecordCommand
 from infrastructure.bootstrap import Services
 from tests.factories import (
@@ -21,6 +23,7 @@ from tests.factories import (
     repair_grant,
     repair_rejection,
     repair_request,
+    repair_revocation,
     resident_id,
     revocation,
     uscc,
@@ -89,6 +92,11 @@ def every_kind_of_fact(services: Services) -> int:
         repair_rejection("F1"),
         repair_request("F2", "P2"),
         repair_grant("F2"),
+        repair_revocation("F2"),
+        listing("S2", decided_on=date(2021, 1, 4), notified_on=None),
+        repair_request("F3", "S2"),
+        repair_grant("F3"),
+        repair_revocation("F3"),
     )
     services.ledger.change_details(code, OFFICER, "稷山县鑫源商贸有限公司", None)
     return services.ledger.head_position()

@@ -20,7 +20,9 @@ from tests.factories import Body, FixedClock, fields_of, uscc
 
 OFFICER = Actor(department="market-regulation", actor="wang")
 REVIEWER = Actor(department="credit-office", actor="li")
-REVIEW_TYPES = frozenset({"Repaired", "RepairRejected", "RecordCorrected"})
+REVIEW_TYPES = frozenset(
+    {"Repaired", "RepairRejected", "RepairRevoked", "RecordCorrected"}
+)
 
 
 R = TypeVar("R")

@@ -37,7 +37,7 @@ def list_repairs(
     department: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
     since: Annotated[date | None, Query(description="Requested on or after")] = None,
     subject: Subject = None,
-    status: Literal["pending", "granted", "rejected"] | None = None,
+    status: Literal["pending", "granted", "rejected", "revoked"] | None = None,
     overdue: Annotated[
         bool | None, Query(description="Only (or no) pending past the deadline")
     ] = None,

@@ -216,6 +216,21 @@ class RepairRejectedIn(EventBody):
     reason: Text
 
 
+class RepairRevokedIn(EventBody):
+    """Revokes a granted repair obtained by fraud (review scope). The record it
+    repaired is active and published again with its original publicity terms:
+    a penalty in the 双公示 penalty column, a listing on the serious-dishonesty
+    list, unless its maximum period or term has ended by then (then it is not
+    shown, and the expiry run ends it as usual). Only a granted repair can be
+    revoked (409); an unknown repair is 404. The revoked repair still counts in
+    the repair refusal rules."""
+
+    type: Literal["RepairRevoked"]
+    repair_id: RecordId
+    reason: Text
+    decided_on: date
+
+
 class RecordCorrectedIn(EventBody):
     type: Literal["RecordCorrected"]
     record_id: RecordId
@@ -305,6 +320,7 @@ EventIn = Annotated[
     | RepairRequestedIn
     | RepairedIn
     | RepairRejectedIn
+    | RepairRevokedIn
     | RecordCorrectedIn
     | RecordRevokedIn,
     Field(discriminator="type"),

@@ -11,7 +11,9 @@ from api.schemas.pages import PagePublic, RowPublic
 
 
 class RepairDecisionPublic(RowPublic):
-    decision: str = Field(description="granted | rejected")
+    decision: str = Field(
+        description="granted | rejected | revoked (a grant obtained by fraud)"
+    )
     decided_on: date
     reason: str | None
     department: str
@@ -31,7 +33,10 @@ class RepairHistoryPublic(RowPublic):
     actor: str
     recorded_at: datetime
     decision_due_on: date
-    status: str = Field(description="pending | granted | rejected")
+    status: str = Field(
+        description="pending | granted | rejected | revoked; decided_on stays the "
+        "day of the grant or rejection, a revocation's day is in decisions"
+    )
     decided_on: date | None
     overdue: bool = Field(description="Pending after its decision deadline (today)")
     decided_late: bool = Field(description="Decided after its deadline")

@@ -76,6 +76,8 @@ INSERT_LISTING = """INSERT INTO {indicator_listings}
 (%(subject_code)s, %(record_id)s, %(department)s, %(decided_on)s, %(term_ends_on)s)"""
 END_LISTING = f"""UPDATE {{indicator_listings}}
 SET ended_on = %(ended_on)s, exit_reason = %(reason)s {_WHERE_KEY}"""
+REOPEN_LISTING = f"""UPDATE {{indicator_listings}}
+SET ended_on = NULL, exit_reason = NULL {_WHERE_KEY} AND exit_reason = %(reason)s"""
 INSERT_RED_LISTING = """INSERT INTO {indicator_red_list}
 (subject_code, record_id, scheme, decided_on, valid_to) VALUES
 (%(subject_code)s, %(record_id)s, %(scheme)s, %(decided_on)s, %(valid_to)s)"""

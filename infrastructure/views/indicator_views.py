@@ -29,6 +29,7 @@ from infrastructure.views.indicator_sql import (
     PUBLICATIONS,
     RED_LISTED,
     RED_LISTED_BY_SCHEME,
+    REOPEN_LISTING,
     REPAIR_COUNTS,
 )
 from infrastructure.views.stores import as_dict
@@ -71,6 +72,9 @@ class SqlIndicatorViews(SqlTrackedView, IndicatorView):
 
     def end_listing(self, ending: Ending, tracking: Tracking) -> None:
         self._write(tracking, END_LISTING, params_of(ending))
+
+    def reopen_listing(self, ending: Ending, tracking: Tracking) -> None:
+        self._write(tracking, REOPEN_LISTING, params_of(ending))
 
     def red_list_subject(self, fact: RedListFact, tracking: Tracking) -> None:
         self._write(tracking, INSERT_RED_LISTING, params_of(fact))

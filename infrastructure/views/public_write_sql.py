@@ -24,6 +24,10 @@ INSERT_RECORD = """INSERT INTO {records}
  %(severity)s, %(published)s, %(maximum_until)s, 'active')"""
 CLOSE_RECORD = f"""UPDATE {{records}}
 SET status = %(status)s, closed_on = %(closed_on)s WHERE {_KEY}"""
+REOPEN_RECORD = f"""UPDATE {{records}}
+SET status = 'active', closed_on = NULL WHERE {_KEY}"""
+SET_PENALTY_CORRECTIONS = f"""UPDATE {{penalties}}
+SET corrections = %(corrections)s WHERE {_KEY}"""
 INSERT_LICENCE = """INSERT INTO {licences}
 (subject_code, record_id, decision_no, licence_category, licence_name, licence_no,
  content, decided_on, valid_from, valid_to, authority, authority_code, data_source,

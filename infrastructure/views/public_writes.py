@@ -23,6 +23,8 @@ from infrastructure.views.public_write_sql import (
     INSERT_RED_LISTING,
     INSERT_SUBJECT,
     RENAME_SUBJECT,
+    REOPEN_RECORD,
+    SET_PENALTY_CORRECTIONS,
     WITHDRAW,
     correct_statement,
 )
@@ -93,6 +95,23 @@ class PublicViewWrites(SqlTrackedView):
     def close_commitment(self, closure: CommitmentClosure, tracking: Tracking) -> None:
         params = params_of(closure)
         self._write(tracking, (CLOSE_COMMITMENT, params), (CLOSE_RECORD, params))
+
+    def republish_penalty(
+        self, row: PenaltyEntry, corrections: int, tracking: Tracking
+    ) -> None:
+        params = params_of(row, position=tracking.notification_id)
+        key = {"subject_code": row.subject_code, "record_id": row.record_id}
+        self._write(
+            tracking,
+            (REOPEN_RECORD, key),
+            (INSERT_PENALTY, params),
+            (SET_PENALTY_CORRECTIONS, key | {"corrections": corrections}),
+        )
+
+    def relist_subject(self, row: ListingEntry, tracking: Tracking) -> None:
+        params = params_of(row, position=tracking.notification_id)
+        key = {"subject_code": row.subject_code, "record_id": row.record_id}
+        self._write(tracking, (REOPEN_RECORD, key), (INSERT_LISTING, params))
 
     def withdraw(self, withdrawal: Withdrawal, tracking: Tracking) -> None:
         params = params_of(withdrawal)

@@ -60,6 +60,9 @@ DECIDE_REPAIR = """UPDATE {repairs}
 SET status = %(decision)s, decided_on = %(decided_on)s
 WHERE subject_code = %(subject_code)s AND repair_id = %(repair_id)s"""
 
+REVOKE_REPAIR = """UPDATE {repairs} SET status = 'revoked'
+WHERE subject_code = %(subject_code)s AND repair_id = %(repair_id)s"""
+
 _REPAIR_COLUMNS = (
     "r.subject_code AS subject, r.repair_id, r.record_id, r.requested_on, "
     "r.commitment, r.materials, r.department, r.actor, r.recorded_at, "

@@ -16,6 +16,7 @@ from infrastructure.views.repair_sql import (
     REPAIR_INDEXES,
     REPAIR_TABLES,
     REPAIRS_WITH_ID,
+    REVOKE_REPAIR,
     decisions_of,
     repairs_page,
 )
@@ -50,6 +51,13 @@ class SqlRepairHistory(SqlTrackedView, RepairHistoryView):
             params = params_of(entry, position=tracking.notification_id)
             c.execute(self.sql(INSERT_DECISION), params)
             c.execute(self.sql(DECIDE_REPAIR), params)
+
+    def revoke_repair(self, entry: RepairDecisionEntry, tracking: Tracking) -> None:
+        with self.writing(tracking) as c:
+            params = params_of(entry, position=tracking.notification_id)
+            c.execute(self.sql(INSERT_DECISION), params)
+            key = {"subject_code": entry.subject_code, "repair_id": entry.repair_id}
+            c.execute(self.sql(REVOKE_REPAIR), key)
 
     def repairs(self, query: RepairQuery, today: date) -> Page[RepairRow]:
         after = query.after

@@ -28,6 +28,7 @@ from tests.factories import (
     repair_grant,
     repair_rejection,
     repair_request,
+    repair_revocation,
     revocation,
 )
 
@@ -124,6 +125,11 @@ CASES = [
         (penalty("P1"), repair_request("F1", "P1")),
         repair_rejection("F1"),
         Shown("repairs", "repair_id", "F1", "reason", "fine not paid"),
+    ),
+    Case(
+        (penalty("P1"), repair_request("F1", "P1"), repair_grant("F1")),
+        repair_revocation("F1"),
+        Shown("repairs", "repair_id", "F1", "status", "revoked"),
     ),
     Case(
         (licence("L1"),),

@@ -4,6 +4,7 @@ batch, one at a time, or with a crash in the middle of a batch and a restart."""
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 from random import Random
 from typing import Any
 
@@ -35,6 +36,7 @@ from tests.factories import (
     repair_grant,
     repair_rejection,
     repair_request,
+    repair_revocation,
     resident_id,
     revocation,
     uscc,
@@ -65,6 +67,12 @@ def story(kind: str, n: int, ending: int) -> list[Body]:
                 repair_rejection(f"F{n}"),
             ],
             [penalty(f"P{n}"), revocation(f"P{n}")],
+            [
+                penalty(f"P{n}"),
+                repair_request(f"F{n}", f"P{n}"),
+                repair_grant(f"F{n}"),
+                repair_revocation(f"F{n}"),
+            ],
         ],
         "commitment": [
             [commitment(f"C{n}")],
@@ -72,7 +80,16 @@ def story(kind: str, n: int, ending: int) -> list[Body]:
             [commitment(f"C{n}"), breach(f"C{n}")],
             [commitment(f"C{n}"), correction(f"C{n}", changes=LATER_DUE)],
         ],
-        "listing": [[listing(f"S{n}")], [listing(f"S{n}"), revocation(f"S{n}")]],
+        "listing": [
+            [listing(f"S{n}")],
+            [listing(f"S{n}"), revocation(f"S{n}")],
+            [
+                listing(f"S{n}", decided_on=date(2021, 1, 4), notified_on=None),
+                repair_request(f"FS{n}", f"S{n}"),
+                repair_grant(f"FS{n}"),
+                repair_revocation(f"FS{n}"),
+            ],
+        ],
         "red list": [
             [red_listing(f"R{n}")],
             [red_listing(f"R{n}"), red_list_revocation(f"R{n}")],
