@@ -9,7 +9,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from application.subject_cache import DEFAULT_MAX_EVENTS
-from infrastructure.database_url import check_postgres_url, postgres_conninfo
+from infrastructure.database_url import postgres_conninfo, postgres_target
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/credit-ledger.sqlite3"
 POSTGRES_RECORDER_TOPIC = "infrastructure.pg_recorder:BinaryArrayApplicationRecorder"
@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     @classmethod
     def _readable_database_url(cls, value: str) -> str:
         if urlsplit(value).scheme.startswith("postgres"):
-            check_postgres_url(value)
+            postgres_target(value)
         return value
 
     @field_validator(
@@ -112,14 +112,14 @@ class Settings(BaseSettings):
                 "SQLITE_DBNAME": str(self.sqlite_path),
                 "SQLITE_LOCK_TIMEOUT": "30",
             }
-        url = urlsplit(self.database_url)
+        target = postgres_target(self.database_url)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
-            "POSTGRES_HOST": url.hostname or "localhost",
-            "POSTGRES_PORT": str(url.port or 5432),
-            "POSTGRES_USER": unquote(url.username or "postgres"),
-            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_DBNAME": target.dbname,
+            "POSTGRES_HOST": target.host,
+            "POSTGRES_PORT": str(target.port),
+            "POSTGRES_USER": target.user,
+            "POSTGRES_PASSWORD": target.password,
             "POSTGRES_POOL_SIZE": str(self.postgres_pool_size),
             "POSTGRES_MAX_OVERFLOW": str(self.postgres_max_overflow),
             "POSTGRES_CONNECT_TIMEOUT": str(POSTGRES_CONNECT_TIMEOUT_SECONDS),

@@ -19,6 +19,8 @@ from infrastructure.settings import Settings, settings_problems
         "postgresql://ledger:Kw9/ssZq@db.internal/credit",  # host "ledger", port "Kw9"
         "postgresql://ledger:Kw9#ssZq@db.internal/credit",  # Python: a "#" fragment
         "postgresql+psycopg://ledger:Kw9ssZq@db.internal:port/credit",
+        # libpq takes the query's database, Python the path's.
+        "postgresql://ledger:Kw9ssZq@db.internal/credit?dbname=postgres",
     ],
 )
 def test_a_malformed_postgres_url_is_refused_without_its_password(
@@ -56,3 +58,29 @@ def test_a_well_formed_postgres_url_is_read_alike_by_both_readers(
 def test_sqlite_and_memory_urls_are_not_checked_as_postgres_ones() -> None:
     assert Settings(database_url="sqlite:///./var/a b%.sqlite3").store_kind == "sqlite"
     assert Settings(database_url="memory://").store_kind == "memory"
+
+
+@pytest.mark.parametrize(
+    ("url", "target"),
+    [
+        (
+            "postgresql://ledger:pw@%2Fvar%2Frun%2Fpostgresql/credit",
+            ("/var/run/postgresql", "5432", "ledger", "credit"),
+        ),
+        ("postgresql:///credit", ("localhost", "5432", "postgres", "credit")),
+        (
+            "postgresql://db.internal:6543",
+            ("db.internal", "6543", "postgres", "postgres"),
+        ),
+    ],
+)
+def test_the_event_store_and_the_other_connections_reach_the_same_database(
+    url: str, target: tuple[str, str, str, str]
+) -> None:
+    settings = Settings(database_url=url)
+    env = settings.event_store_env()
+    other = conninfo_to_dict(settings.postgres_conninfo)
+
+    names = ("HOST", "PORT", "USER", "DBNAME")
+    assert tuple(env[f"POSTGRES_{name}"] for name in names) == target
+    assert tuple(str(other[name.lower()]) for name in names) == target
