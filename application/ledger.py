@@ -477,7 +477,10 @@ class CreditLedger(Application[UUID]):
             command.actor,
             command.request_key,
             command.digest_as(earlier.digest if earlier is not None else None),
-            now,
+            # Never before the subject's last event, however far behind this
+            # process's clock (or its reading of it) is: as_of finds a version
+            # by its time.
+            max(now, subject.modified_on),
         )
         receipt = subject.receipt_for(provenance)
         if receipt is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -85,3 +85,27 @@ def test_a_command_after_a_change_of_details_decides_on_the_new_version(
 
     assert result.primary.version == 4
     assert first.state(CODE).name == "新名称"
+
+
+def test_an_event_is_never_stamped_before_the_one_another_process_stored(
+    ledgers: tuple[CreditLedger, CreditLedger],
+) -> None:
+    first, second = ledgers
+    ahead = second.clock.now() + timedelta(seconds=5)
+    assert isinstance(second.clock, FixedClock)
+    second.clock.set(ahead)
+    second.record(commitment("C2"))
+
+    fulfilled = first.record(
+        RecordCommand(
+            CODE,
+            "CommitmentFulfilled",
+            {"record_id": "C2", "fulfilled_on": date(2022, 10, 12)},
+            ACTOR,
+        )
+    )
+
+    assert fulfilled.primary.version == 4
+    assert fulfilled.primary.recorded_at == ahead
+    before_c2 = first.load(CODE, ahead - timedelta(seconds=1))
+    assert list(before_c2.records) == ["C1"]
