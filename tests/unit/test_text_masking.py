@@ -35,3 +35,11 @@ def test_masking_twice_changes_nothing_more() -> None:
 
     assert once == f"{MASKED}; {MASKED}"
     assert mask_identity_numbers(once) == once
+
+
+def test_a_number_written_in_full_width_digits_is_masked() -> None:
+    full_width = PERSON.translate(
+        str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+    )
+
+    assert mask_identity_numbers(f"身份证号{full_width}。") == f"身份证号{MASKED}。"
