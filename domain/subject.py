@@ -256,14 +256,16 @@ class CreditSubject(Aggregate):
         )
 
     def _revoke_red_listings(self, p: Provenance, reason: str, on: date) -> None:
-        """Listed subjects lose red-list status."""
+        """Listed subjects lose red-list status: from ``on``, or from the day an
+        entry began if it began later (a listing decided, or a repair revoked,
+        with an earlier date), so that no entry ends before it starts."""
         for red in self._active(RecordKind.RED_LIST):
             self._trigger(
                 ev.RedListRevoked,
                 p,
                 record_id=red.record_id,
                 reason=reason,
-                decided_on=on,
+                decided_on=max(on, red.decided_on),
             )
 
     def delist(

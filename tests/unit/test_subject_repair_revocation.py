@@ -83,6 +83,21 @@ def test_listed_again_the_subject_loses_its_red_list_entry() -> None:
     assert desk.record("R1").status is RecordStatus.REVOKED
 
 
+def test_a_red_list_entry_begun_after_the_revocation_date_ends_on_its_first_day() -> (
+    None
+):
+    desk = Desk()
+    asked = repair_request("F1", "S1", requested_on=date(2022, 10, 10))
+    desk.do(listing("S1", **OLD_LISTING), asked)
+    desk.do(repair_grant("F1", decided_on=date(2022, 10, 11)))
+    desk.do(red_listing("R1", decided_on=date(2022, 10, 15)))
+
+    desk.do(repair_revocation("F1", decided_on=date(2022, 10, 12)))
+
+    red = desk.record("R1")
+    assert (red.status, red.closed_on) == (RecordStatus.REVOKED, date(2022, 10, 15))
+
+
 @pytest.mark.parametrize(
     "decision", [[], [repair_rejection("F1")]], ids=["pending", "rejected"]
 )
