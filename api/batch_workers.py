@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -30,18 +29,16 @@ from api.line_workers import (
     Lines,
     LineWorkers,
     LoadLines,
-    collect_rarely,
 )
 from application.clock import SystemClock
 from application.commands import Actor
 from application.cores import usable_cores
 from application.ledger import CreditLedger
 from infrastructure.bootstrap import Services
-from infrastructure.ledger_setup import build_worker_ledger
 from infrastructure.settings import Settings
 
 # What the workers import before they fork, and where their functions are.
-WORKER_MODULE = "api.batch_workers"
+WORKER_MODULE = "api.batch_worker_setup"
 BATCH_LINES = "api.batch_lines"
 # Below this, handing the lines over costs more than it saves.
 MIN_LINES_FOR_WORKERS = 500
@@ -50,13 +47,6 @@ CHUNK = 500
 RETRY_AFTER_SECONDS = 1
 
 log = logging.getLogger("credit_ledger.batch")
-
-
-def open_ledger(settings: Settings) -> tuple[CreditLedger, Callable[[], None]]:
-    """A worker's ledger, on the service's own settings."""
-    ledger = build_worker_ledger(settings)
-    collect_rarely()
-    return ledger, ledger.close
 
 
 class BatchWorkers:
@@ -117,7 +107,8 @@ class BatchWorkers:
         with self._lock:
             if self._workers is None:
                 setup = partial(InModule(WORKER_MODULE, "open_ledger"), self._settings)
-                self._workers = LineWorkers(self.count, setup, [WORKER_MODULE])
+                preload = [WORKER_MODULE, BATCH_LINES]
+                self._workers = LineWorkers(self.count, setup, preload)
             return self._workers
 
     def _warm_up(self) -> None:
