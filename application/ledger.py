@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -477,11 +477,13 @@ class CreditLedger(Application[UUID]):
             command.actor,
             command.request_key,
             command.digest_as(earlier.digest if earlier is not None else None),
-            # Never before the subject's last event, however far behind this
-            # process's clock (or its reading of it) is: as_of finds a version
-            # by its time.
-            max(now, subject.modified_on),
+            now,
         )
+        if now < subject.modified_on:
+            # Stamped no earlier than the subject's last event, however far
+            # behind this process's clock (or its reading of it) is: as_of finds
+            # a version by its time. The county date stays the clock's.
+            provenance = replace(provenance, recorded_at=subject.modified_on)
         receipt = subject.receipt_for(provenance)
         if receipt is not None:
             stored_version = subject.version - len(subject.pending_events)
