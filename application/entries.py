@@ -20,6 +20,9 @@ def recorded_event(event: ev.SubjectEvent, position: int) -> RecordedEvent:
         recorded_at=event.timestamp,
         late=getattr(event, "late", None),
         publicity_deadline=getattr(event, "publication_deadline", None),
+        deadline_on_fallback_calendar=getattr(
+            event, "deadline_on_fallback_calendar", None
+        ),
     )
 
 

@@ -20,6 +20,8 @@ class RecordedEvent:
     recorded_at: datetime
     late: bool | None
     publicity_deadline: date | None
+    # The deadline was counted Monday to Friday: no calendar of its year.
+    deadline_on_fallback_calendar: bool | None
 
 
 @dataclass(frozen=True)

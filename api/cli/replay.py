@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from api.translate import state_public
@@ -31,6 +31,13 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.as_of is not None and args.as_of.tzinfo is None:
         print("error: --as-of needs a time zone offset", file=sys.stderr)
+        return 2
+    if args.as_of is not None and args.as_of > datetime.now(UTC):
+        print(
+            f"error: --as-of {args.as_of.isoformat()} is later than now: a state "
+            "can be rebuilt only as it was at a past moment",
+            file=sys.stderr,
+        )
         return 2
     services = build_services(Settings())
     try:

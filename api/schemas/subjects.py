@@ -53,6 +53,10 @@ class RecordedEventPublic(BaseModel):
     recorded_at: datetime
     late: bool | None
     publicity_deadline: date | None
+    deadline_on_fallback_calendar: bool | None = Field(
+        description="true when the publicity deadline was counted Monday to Friday, "
+        "the holiday calendar lacking its year (see HOLIDAY_CALENDAR)"
+    )
 
 
 class CommandResultPublic(RecordedEventPublic):

@@ -196,6 +196,19 @@ def test_record_published_after_the_deadline_is_accepted_but_late(api: Api) -> N
     assert response.json()["late"] is True
 
 
+def test_a_deadline_counted_monday_to_friday_says_so_in_the_answer(api: Api) -> None:
+    code = api.register()
+    covered = api.record(code, licence("L1", decided_on=date(2022, 9, 30)))[0]
+    api.clock.set(datetime.fromisoformat("2030-10-10T03:00:00+00:00"))
+
+    fallback = api.record(code, licence("L2", decided_on=date(2030, 9, 30)))[0]
+
+    assert covered["deadline_on_fallback_calendar"] is False
+    assert fallback["publicity_deadline"] == "2030-10-09"  # Monday to Friday only
+    assert fallback["deadline_on_fallback_calendar"] is True
+    assert fallback["events"][0]["deadline_on_fallback_calendar"] is True
+
+
 def test_record_published_on_the_deadline_day_is_on_time(api: Api) -> None:
     code = api.register()
     api.clock.set(datetime.fromisoformat("2022-10-14T15:59:00+00:00"))  # 23:59 CST

@@ -92,6 +92,13 @@ def test_replay_of_an_unknown_subject_fails_with_a_message(
     assert "not registered" in result.stderr
 
 
+def test_replay_as_of_a_moment_to_come_is_refused(deployment: Deployment) -> None:
+    result = deployment.run("replay", uscc(101), "--as-of", "2999-01-01T00:00:00+08:00")
+
+    assert result.returncode == 2
+    assert "later than now" in result.stderr
+
+
 def test_import_reports_rejected_lines_and_a_rerun_duplicates_nothing(
     deployment: Deployment,
 ) -> None:
