@@ -28,6 +28,11 @@ def commitment(record_id: str) -> RecordCommand:
     return RecordCommand(CODE, "CommitmentMade", fields, ACTOR)
 
 
+def fulfilment(record_id: str) -> RecordCommand:
+    fields = {"record_id": record_id, "fulfilled_on": date(2022, 10, 12)}
+    return RecordCommand(CODE, "CommitmentFulfilled", fields, ACTOR)
+
+
 @pytest.fixture
 def ledgers(tmp_path: Path) -> tuple[CreditLedger, CreditLedger]:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
@@ -44,14 +49,7 @@ def test_a_record_added_by_another_process_is_known_here(
     first, second = ledgers
     second.record(commitment("C2"))
 
-    fulfilled = first.record(
-        RecordCommand(
-            CODE,
-            "CommitmentFulfilled",
-            {"record_id": "C2", "fulfilled_on": date(2022, 10, 12)},
-            ACTOR,
-        )
-    )
+    fulfilled = first.record(fulfilment("C2"))
 
     assert fulfilled.primary.version == 4
 
@@ -96,14 +94,7 @@ def test_an_event_is_never_stamped_before_the_one_another_process_stored(
     second.clock.set(ahead)
     second.record(commitment("C2"))
 
-    fulfilled = first.record(
-        RecordCommand(
-            CODE,
-            "CommitmentFulfilled",
-            {"record_id": "C2", "fulfilled_on": date(2022, 10, 12)},
-            ACTOR,
-        )
-    )
+    fulfilled = first.record(fulfilment("C2"))
 
     assert fulfilled.primary.version == 4
     assert fulfilled.primary.recorded_at == ahead
