@@ -145,14 +145,10 @@ _FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
 
 def pick(event: object, entry: type[E], **mapped: Any) -> E:
     """The entry whose fields are the event's fields of the same name."""
-    names = _FIELD_NAMES.get(entry)
-    if names is None:  # looked up once per type: rebuilds call this per event
-        names = tuple(f.name for f in fields(entry))  # type: ignore[arg-type]
-        _FIELD_NAMES[entry] = names
     return entry(
         **{
             name: mapped[name] if name in mapped else getattr(event, name)
-            for name in names
+            for name in _names(entry)
         }
     )
 
@@ -171,6 +167,7 @@ def from_content(content: dict[str, Any], entry: type[E], **mapped: Any) -> E:
 
 
 def _names(entry: type[Any]) -> tuple[str, ...]:
+    # Looked up once per type: rebuilds make entries per event.
     names = _FIELD_NAMES.get(entry)
     if names is None:
         names = _FIELD_NAMES[entry] = tuple(f.name for f in fields(entry))
