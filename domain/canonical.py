@@ -29,7 +29,9 @@ GENESIS_HASH = "0" * 64
 _AS_IS = frozenset({str, int, bool, type(None)})
 
 
-def _plain(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
+    """The value as JSON keeps it: dates and times as ISO text, UUIDs and
+    decimals as text, tuples as lists, all the way down."""
     if type(value) in _AS_IS or isinstance(value, str | int | bool):
         return value
     if isinstance(value, datetime):
@@ -39,16 +41,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, UUID | Decimal):
         return str(value)
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [json_ready(v) for v in value]
     return value
 
 
 def event_document(event: Any) -> dict[str, Any]:
     """All of an event's fields as JSON-ready values, plus its type name."""
     names, type_name = _document_fields(type(event))
-    document = {name: _plain(getattr(event, name)) for name in names}
+    document = {name: json_ready(getattr(event, name)) for name in names}
     document["type"] = type_name
     return document
 
@@ -187,7 +189,7 @@ def _bytes_field_by_field(
         elif kind is date or kind is datetime:
             text = '"' + value.isoformat() + '"'
         else:
-            text = _dumps(_plain(value))
+            text = _dumps(json_ready(value))
         parts.append(prefix + text)
     return ("{" + ",".join(parts) + "}").encode()
 

@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.utils import get_topic
 
 from domain import events as ev
-from domain.canonical import GENESIS_HASH, event_hash
+from domain.canonical import GENESIS_HASH, event_hash, json_ready
 from domain.codes import SubjectCode, SubjectKind
 from domain.errors import (
     CommitmentNotOpen,
@@ -451,7 +451,7 @@ class CreditSubject(Aggregate):
             record_kind=record.kind.value,
             record_department=record.department,
             record_corrections=record.corrections,
-            record_content=_plain_content(record.content),
+            record_content=json_ready(record.content),
         )
         if record.kind is RecordKind.LISTING and record.in_force(p.today):
             self._revoke_red_listings(
@@ -971,19 +971,6 @@ ENVELOPE_FIELDS = frozenset(
 # What a granted repair leaves its record as: a penalty repaired, a listing
 # delisted (with reason repaired).
 _ENDED_BY_REPAIR = frozenset({RecordStatus.REPAIRED, RecordStatus.DELISTED})
-
-
-def _plain_content(content: dict[str, Any]) -> dict[str, Any]:
-    """A record's content as JSON keeps it, dates as ISO text, so an event
-    holding it reads back the same from the store and from Kafka."""
-    return {
-        name: value.isoformat()
-        if isinstance(value, date)
-        else list(value)
-        if isinstance(value, list)
-        else value
-        for name, value in content.items()
-    }
 
 
 # What ends a listing or a red-list entry when its time runs out, as the expiry
