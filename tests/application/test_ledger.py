@@ -255,6 +255,13 @@ def test_the_same_key_and_request_from_another_department_is_refused(
     assert types(ledger) == ["SubjectRegistered", "LicencePublished"]
 
 
+def recorded_as(earlier: type[RecordCommand], plain: RecordCommand) -> RecordCommand:
+    """``plain`` as the ledger digested such a request in an earlier format."""
+    return earlier(
+        plain.subject_code, plain.event_type, plain.fields, OFFICER, plain.request_key
+    )
+
+
 class RecordedWithoutDepartment(RecordCommand):
     """A request as the ledger digested it before digests named the department."""
 
@@ -267,11 +274,7 @@ def test_a_retry_of_a_request_digested_without_its_department_is_replayed(
     ledger: CreditLedger,
 ) -> None:
     plain = command(licence("L1"), key="k-1")
-    first = ledger.record(
-        RecordedWithoutDepartment(
-            plain.subject_code, plain.event_type, plain.fields, OFFICER, "k-1"
-        )
-    )
+    first = ledger.record(recorded_as(RecordedWithoutDepartment, plain))
 
     retry = ledger.record(plain)
 
@@ -287,17 +290,11 @@ class RecordedBeforeDigestFormats(RecordCommand):
         return self.legacy_digest()
 
 
-def before_digest_formats(body: Body, key: str) -> RecordCommand:
-    plain = command(body, key=key)
-    return RecordedBeforeDigestFormats(
-        plain.subject_code, plain.event_type, plain.fields, OFFICER, key
-    )
-
-
 def test_a_retry_of_a_request_recorded_before_digest_formats_is_replayed(
     ledger: CreditLedger,
 ) -> None:
-    first = ledger.record(before_digest_formats(licence("L1"), "k-1"))
+    plain = command(licence("L1"), key="k-1")
+    first = ledger.record(recorded_as(RecordedBeforeDigestFormats, plain))
     head = ledger.head_position()
 
     retry = ledger.record(command(licence("L1"), key="k-1"))
@@ -351,11 +348,7 @@ def test_a_retry_of_a_request_digested_with_its_code_as_sent_is_replayed(
     ledger: CreditLedger,
 ) -> None:
     plain = command(licence("L1"), code=CODE.lower(), key="k-1")
-    first = ledger.record(
-        RecordedBeforeCodesWereNormalised(
-            plain.subject_code, plain.event_type, plain.fields, OFFICER, "k-1"
-        )
-    )
+    first = ledger.record(recorded_as(RecordedBeforeCodesWereNormalised, plain))
 
     retry = ledger.record(plain)
 
