@@ -42,6 +42,14 @@ def scene() -> Iterator[Scene]:
     scene.close()
 
 
+def repaired_listing(scene: Scene) -> str:
+    """A new subject's listing S1, repaired (F1): the subject's code."""
+    code = scene.register()
+    scene.record(code, listing("S1", **OLD_LISTING), repair_request("F1", "S1"))
+    scene.record(code, repair_grant("F1"))
+    return code
+
+
 def test_a_penalty_whose_repair_is_revoked_is_in_the_publicity_again(
     scene: Scene,
 ) -> None:
@@ -70,9 +78,7 @@ def test_a_penalty_whose_repair_is_revoked_is_in_the_publicity_again(
 def test_a_listing_whose_repair_is_revoked_is_on_the_serious_list_again(
     scene: Scene,
 ) -> None:
-    code = scene.register()
-    scene.record(code, listing("S1", **OLD_LISTING), repair_request("F1", "S1"))
-    scene.record(code, repair_grant("F1"))
+    code = repaired_listing(scene)
     scene.project()
     assert scene.public.serious_list(ALL).rows == []
 
@@ -121,9 +127,7 @@ def test_the_repair_history_shows_the_revocation(scene: Scene) -> None:
 def test_a_revoked_repair_undoes_the_listings_exit_in_the_indicators(
     scene: Scene,
 ) -> None:
-    code = scene.register()
-    scene.record(code, listing("S1", **OLD_LISTING), repair_request("F1", "S1"))
-    scene.record(code, repair_grant("F1"))
+    code = repaired_listing(scene)
     scene.project()
     indicators = scene.read_models.views["indicators"]
     [(*_, exited_on, reason)] = indicators.snapshot()["indicator_listings"]
