@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from tests.services import CHROMIUM_ARGS, KafkaBroker, PostgresServer, ServiceError
 from tests.services import chromium_path as _find_chromium
+from tests.view_scene import Scene
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +71,11 @@ def browser(chromium_path: Path) -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture
+def scene() -> Iterator[Scene]:
+    """Views fed by a ledger of their own, closed after the test."""
+    scene = Scene()
+    yield scene
+    scene.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from application.commands import Actor
@@ -22,13 +20,6 @@ from tests.factories import (
 from tests.view_scene import Scene
 
 ASKER = Actor(department="finance", actor="zhao")
-
-
-@pytest.fixture
-def scene() -> Iterator[Scene]:
-    scene = Scene()
-    yield scene
-    scene.close()
 
 
 def checks(scene: Scene) -> CreditChecks:

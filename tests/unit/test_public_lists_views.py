@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -29,13 +28,6 @@ from tests.factories import (
 from tests.view_scene import OFFICER, Scene
 
 ALL = PageQuery(limit=None)
-
-
-@pytest.fixture
-def scene() -> Iterator[Scene]:
-    scene = Scene()
-    yield scene
-    scene.close()
 
 
 def test_a_legal_person_is_found_by_part_of_its_name(scene: Scene) -> None:

@@ -3,8 +3,6 @@ its rows were masked is masked when it is next opened."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from infrastructure.views.masking_backfill import UPGRADE, mask_stored_text
@@ -32,13 +30,6 @@ MASKED = f"{PERSON[:6]}********{PERSON[-4:]}"
 SAID = f"当事人张三，身份证号{PERSON}"
 SHOWN = f"当事人张三，身份证号{MASKED}"
 SHOP = "稷山县{}商店"
-
-
-@pytest.fixture
-def scene() -> Iterator[Scene]:
-    scene = Scene()
-    yield scene
-    scene.close()
 
 
 def a_shop_with_a_person_in_every_text(scene: Scene) -> str:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-
-import pytest
 
 from projections.paging import PageQuery
 from tests.factories import (
@@ -23,13 +20,6 @@ from tests.factories import (
 from tests.view_scene import Scene
 
 ALL = PageQuery(limit=None)
-
-
-@pytest.fixture
-def scene() -> Iterator[Scene]:
-    scene = Scene()
-    yield scene
-    scene.close()
 
 
 def test_a_published_licence_shows_the_national_fields(scene: Scene) -> None:

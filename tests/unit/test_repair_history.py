@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -20,13 +19,6 @@ from tests.view_scene import Scene, every_page
 
 REQUESTED = date(2022, 10, 18)
 DUE = date(2022, 11, 1)  # ten working days later (Monday-Friday fallback)
-
-
-@pytest.fixture
-def scene() -> Iterator[Scene]:
-    scene = Scene()
-    yield scene
-    scene.close()
 
 
 def test_a_request_shows_its_materials_commitment_and_deadline(

@@ -3,7 +3,6 @@ in the repair history, the listing's exit undone, rebuilt alike."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -33,13 +32,6 @@ from tests.view_scene import Scene
 ALL = PageQuery(limit=None)
 OLD_LISTING = {"decided_on": date(2021, 1, 4), "notified_on": date(2020, 12, 1)}
 FINE = {"content": "Fine of 4000 yuan", "fine_amount": "4000.00"}
-
-
-@pytest.fixture
-def scene() -> Iterator[Scene]:
-    scene = Scene()
-    yield scene
-    scene.close()
 
 
 def repaired_listing(scene: Scene) -> str:

@@ -3,8 +3,6 @@ the same answer as reading every legal person's name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from infrastructure.views import public_reads
@@ -47,13 +45,6 @@ PARTS = (
     "MINING CO",
     "ni",
 )
-
-
-@pytest.fixture
-def scene() -> Iterator[Scene]:
-    scene = Scene()
-    yield scene
-    scene.close()
 
 
 @pytest.fixture

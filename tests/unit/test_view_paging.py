@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,13 +13,6 @@ from projections.errors import InvalidCursor
 from projections.paging import PageKey, PageQuery, decode_cursor, encode_cursor
 from tests.factories import Body, commitment, fields_of, licence, uscc
 from tests.view_scene import OFFICER, Scene, every_page
-
-
-@pytest.fixture
-def scene() -> Iterator[Scene]:
-    scene = Scene()
-    yield scene
-    scene.close()
 
 
 def test_a_cursor_decodes_to_the_key_it_was_made_from() -> None:

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from infrastructure.views.rebuild import rebuild, shadow_of, swap
 from infrastructure.views.runner import ProjectionRunner
 from projections.paging import PageQuery
 from projections.public_projection import PublicViewsProjection
 from tests.factories import licence, listing
 from tests.view_scene import Scene
-
-
-@pytest.fixture
-def scene() -> Iterator[Scene]:
-    scene = Scene()
-    yield scene
-    scene.close()
 
 
 def test_a_shadow_behind_the_live_view_is_not_swapped_in(scene: Scene) -> None:

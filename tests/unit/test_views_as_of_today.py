@@ -4,10 +4,7 @@ the expiry run (on its timer) records it ended."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-
-import pytest
 
 from application.commands import Actor
 from application.inspection_plan import plan_inspections
@@ -33,13 +30,6 @@ ENDED = (
 )
 # On another subject: a listing would end its red-list entry.
 RED_ENDED = red_listing("R1", decided_on=date(2021, 3, 1), valid_to=date(2022, 3, 1))
-
-
-@pytest.fixture
-def scene() -> Iterator[Scene]:
-    scene = Scene()
-    yield scene
-    scene.close()
 
 
 def lists(scene: Scene) -> tuple[list[str], list[str], list[str]]:
