@@ -73,6 +73,17 @@ def browser(chromium_path: Path) -> Iterator[Browser]:
             launched.close()
 
 
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new store of the test's own: SQLite, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.make_database()
+
+
 @pytest.fixture
 def scene() -> Iterator[Scene]:
     """Views fed by a ledger of their own, closed after the test."""

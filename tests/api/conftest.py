@@ -21,14 +21,8 @@ from tests.api.support import Api, TestClient
 from tests.factories import FixedClock
 
 
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
-def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
-    if request.param == "sqlite":
-        database_url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    else:
-        database_url = request.getfixturevalue("postgres_server").make_database()
+@pytest.fixture
+def api(database_url: str) -> Iterator[Api]:
     clock = FixedClock()
     settings = Settings(database_url=database_url)
     services = build_services(settings, clock)

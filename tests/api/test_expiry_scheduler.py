@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -28,16 +27,6 @@ LONG_EXPIRED = penalty("P1", decided_on=date(2020, 1, 10))
 class Built:
     settings: Settings
     services: Services
-
-
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    url: str = request.getfixturevalue("postgres_server").make_database()
-    return url
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
@@ -38,13 +37,9 @@ class Store:
         return services.ledger
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "postgres":
-        url = request.getfixturevalue("postgres_server").make_database()
-    else:
-        url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    store = Store(url)
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    store = Store(database_url)
     ledger = store.ledger()
     for code in SUBJECTS:
         ledger.register_subject(code, f"企业{code[-4:]}", OFFICER)

@@ -13,7 +13,6 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
@@ -45,14 +44,8 @@ class Served:
         return {"Authorization": f"Bearer {secret}"}
 
 
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
-def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
-    if request.param == "sqlite":
-        database_url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    else:
-        database_url = request.getfixturevalue("postgres_server").make_database()
+@pytest.fixture
+def served(database_url: str) -> Iterator[Served]:
     clock = FixedClock()
     settings = Settings(database_url=database_url)
     services = build_services(settings, clock)

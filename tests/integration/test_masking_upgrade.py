@@ -3,8 +3,6 @@ unmasked, masks it before it serves; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from infrastructure.bootstrap import build_services
@@ -18,16 +16,6 @@ from tests.view_scene import OFFICER
 PERSON = resident_id(9)
 MASKED = f"{PERSON[:6]}********{PERSON[-4:]}"
 SHOP = "稷山县{}商店"
-
-
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    url: str = request.getfixturevalue("postgres_server").make_database()
-    return url
 
 
 def test_an_upgraded_service_masks_what_an_earlier_one_published(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -27,16 +26,8 @@ LATER = datetime(2025, 6, 1, 3, 0, tzinfo=UTC)
 DECIDED = date(2022, 1, 10)
 
 
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
-def two_services(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[tuple[Services, Services, FixedClock]]:
-    if request.param == "sqlite":
-        database_url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    else:
-        database_url = request.getfixturevalue("postgres_server").make_database()
+@pytest.fixture
+def two_services(database_url: str) -> Iterator[tuple[Services, Services, FixedClock]]:
     clock = FixedClock(RECORDED)
     settings = Settings(database_url=database_url)
     first, second = build_services(settings, clock), build_services(settings, clock)
