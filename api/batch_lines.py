@@ -45,6 +45,9 @@ def parsed_line(raw: str) -> Any:
 
 _decoder = msgspec.json.Decoder()
 
+# A line's number, its parsed value (see ``parsed_line``) and who records it.
+Item = tuple[int, Any, Actor]
+
 
 def command_from_line(
     item: Any, actor: Actor, scopes: frozenset[str]
@@ -106,8 +109,8 @@ def answered_lines(
     each line with its status and its ``BatchLineResult`` as JSON (an accepted
     one with its events), ready to be joined into a batch's answer, here or
     in a worker."""
-    items = [(number, parsed_line(raw)) for number, raw in lines]
-    refusals, stored = _recorded(ledger, items, actor, scopes, with_events=True)
+    items = [(number, parsed_line(raw), actor) for number, raw in lines]
+    refusals, stored = _recorded(ledger, items, scopes, with_events=True)
     answers = {number: (r.status, _result_json(r)) for number, r in refusals.items()}
     for number, result in stored.items():
         answers[number] = (201, accepted_json(number, result))
@@ -138,27 +141,23 @@ _ACCEPTED = (
 
 
 def refused_lines(
-    ledger: CreditLedger,
-    lines: Sequence[tuple[int, Any]],
-    actor: Actor,
-    scopes: frozenset[str],
+    ledger: CreditLedger, items: Sequence[Item], scopes: frozenset[str]
 ) -> list[BatchLineResult | None]:
     """What ``answered_lines`` does, for callers that only count: each line's
     refusal, or None for a line stored (or stored before), and no events."""
-    refusals, _ = _recorded(ledger, lines, actor, scopes, with_events=False)
-    return [refusals.get(number) for number, _ in lines]
+    refusals, _ = _recorded(ledger, items, scopes, with_events=False)
+    return [refusals.get(number) for number, _, _ in items]
 
 
 def _recorded(
     ledger: CreditLedger,
-    lines: Sequence[tuple[int, Any]],
-    actor: Actor,
+    items: Sequence[Item],
     scopes: frozenset[str],
     with_events: bool,
 ) -> tuple[dict[int, BatchLineResult], dict[int, CommandResult]]:
     """The valid lines stored together: each refused line's refusal, and each
     stored (or replayed) line's result, by line number."""
-    refusals, commands = _commands_of(lines, actor, scopes)
+    refusals, commands = _commands_of(items, scopes)
     stored: dict[int, CommandResult] = {}
     if not commands:
         return refusals, stored
@@ -172,12 +171,12 @@ def _recorded(
 
 
 def _commands_of(
-    lines: Sequence[tuple[int, Any]], actor: Actor, scopes: frozenset[str]
+    items: Sequence[Item], scopes: frozenset[str]
 ) -> tuple[dict[int, BatchLineResult], list[tuple[int, RecordCommand]]]:
     """The lines refused for their shape or scope, and the others' commands."""
     refusals: dict[int, BatchLineResult] = {}
     commands: list[tuple[int, RecordCommand]] = []
-    for number, item in lines:
+    for number, item, actor in items:
         command = command_from_line(item, actor, scopes)
         if isinstance(command, BatchLineResult):
             command.line = number

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from api.cli.arguments import name_text, positive_int
 from api.line_workers import (
@@ -21,9 +21,6 @@ from api.line_workers import (
     load_in_workers,
 )
 from application.cores import usable_cores
-
-if TYPE_CHECKING:
-    from application.commands import Actor
 
 # Where the lines are recorded; imported by the worker processes' server (or
 # here, with one worker), never by the process that hands lines to workers.
@@ -37,16 +34,23 @@ def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "import",
         help="load an NDJSON file of events; rerunning it never duplicates",
-        description="Each line is {subject, idempotency_key?, type, ...fields}. "
-        "Lines without an idempotency_key get one derived from their content, so an "
-        "interrupted import can simply be run again.",
+        description="Each line is {subject, idempotency_key?, department?, actor?, "
+        "type, ...fields}. Lines without an idempotency_key get one derived from "
+        "their content, so an interrupted import can simply be run again.",
     )
     parser.add_argument("file", type=Path)
     parser.add_argument(
-        "--department", required=True, type=name_text, help="recorded on each event"
+        "--department",
+        type=name_text,
+        default=None,
+        help="recorded on each event; without it, each line names its own "
+        "department; with it, a line naming another is refused",
     )
     parser.add_argument(
-        "--actor", default="import", type=name_text, help="recorded on each event"
+        "--actor",
+        default="import",
+        type=name_text,
+        help="recorded on each event whose line names no actor (default: import)",
     )
     parser.add_argument(
         "--rejects", type=Path, default=None, help="write rejected lines here (NDJSON)"
@@ -94,9 +98,6 @@ def _import(args: argparse.Namespace, total: int, pool: LineWorkers | None) -> i
     # before: together a tenth of a second.
     from tqdm import tqdm  # noqa: PLC0415
 
-    from application.commands import Actor  # noqa: PLC0415
-
-    actor = Actor(department=args.department, actor=args.actor)
     accepted = rejected = 0
     rejects = args.rejects.open("w", encoding="utf-8") if args.rejects else None
     workers = pool.count if pool is not None else 1
@@ -108,7 +109,7 @@ def _import(args: argparse.Namespace, total: int, pool: LineWorkers | None) -> i
     chunks = _remembering(_chunks(args.file, CHUNK * workers), raws)
     try:
         with tqdm(total=total, unit="line", file=sys.stderr) as progress:
-            for answers in _answered(chunks, pool, actor):
+            for answers in _answered(chunks, pool, args.department, args.actor):
                 for number, refusal in answers:
                     raw = raws.pop(number, "")
                     if refusal is None:
@@ -129,9 +130,14 @@ def _import(args: argparse.Namespace, total: int, pool: LineWorkers | None) -> i
 
 
 def _answered(
-    chunks: Iterator[Lines], pool: LineWorkers | None, actor: Actor
+    chunks: Iterator[Lines],
+    pool: LineWorkers | None,
+    department: str | None,
+    actor: str,
 ) -> Iterator[Answers]:
-    load_chunk = partial(InModule(LOADING, "load_chunk"), actor=actor)
+    load_chunk = partial(
+        InModule(LOADING, "load_chunk"), department=department, actor=actor
+    )
     if pool is not None:
         yield from load_in_workers(chunks, pool, load_chunk)
         return

@@ -9,8 +9,9 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from api.batch_lines import parsed_line, refused_lines
+from api.batch_lines import Item, parsed_line, refused_lines
 from api.line_workers import Lines, Refusal, collect_rarely
+from api.schemas.batch import BatchLineResult
 from application.commands import Actor
 from application.keys import SCOPES
 from application.ledger import CreditLedger
@@ -38,15 +39,57 @@ def open_ledger(
 
 
 def load_chunk(
-    ledger: CreditLedger, chunk: Lines, actor: Actor
+    ledger: CreditLedger, chunk: Lines, department: str | None, actor: str
 ) -> list[Refusal | None]:
-    """Each line's refusal, or None for a line stored (or stored before)."""
-    lines: list[tuple[int, Any]] = []
+    """Each line's refusal, or None for a line stored (or stored before).
+
+    A line may name its ``department`` and ``actor`` (the file is the
+    operator's, not a key holder's request); ``department`` and ``actor`` are
+    those of the command otherwise."""
+    items: list[Item] = []
+    refused: dict[int, Refusal] = {}
     for number, raw in chunk:
         item = parsed_line(raw)
-        if isinstance(item, dict) and item.get("idempotency_key") is None:
-            digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-            item["idempotency_key"] = f"import:{digest}"
-        lines.append((number, item))
-    refusals = refused_lines(ledger, lines, actor, SCOPES)
-    return [None if r is None else r.model_dump() for r in refusals]
+        # A line that is no object is refused for that, whoever records it.
+        who = Actor(department or "", actor)
+        if isinstance(item, dict):
+            if item.get("idempotency_key") is None:
+                digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+                item["idempotency_key"] = f"import:{digest}"
+            named = _recorder_of(item, department, actor)
+            if isinstance(named, str):
+                refused[number] = _refusal(number, named)
+                continue
+            who = named
+        items.append((number, item, who))
+    answered = refused_lines(ledger, items, SCOPES)
+    for (number, _, _), refusal in zip(items, answered, strict=True):
+        if refusal is not None:
+            refused[number] = refusal.model_dump()
+    return [refused.get(number) for number, _ in chunk]
+
+
+def _recorder_of(
+    item: dict[str, Any], department: str | None, actor: str
+) -> Actor | str:
+    """Who records the line, taken out of it, or why the line cannot say."""
+    named = {key: item.pop(key) for key in ("department", "actor") if key in item}
+    for key, value in named.items():
+        if not isinstance(value, str) or not value.strip():
+            return f"{key} must be text that is not blank"
+    line_department = named.get("department", "").strip() or None
+    if line_department is None and department is None:
+        return "the line names no department: give it one, or import with --department"
+    if department is not None and line_department not in (None, department):
+        return (
+            f"the line names department {line_department!r}; this import records "
+            f"for {department!r}"
+        )
+    return Actor(
+        department=line_department or department or "",
+        actor=named.get("actor", "").strip() or actor,
+    )
+
+
+def _refusal(number: int, detail: str) -> Refusal:
+    return BatchLineResult(line=number, status=422, detail=detail).model_dump()

@@ -88,3 +88,22 @@ def test_a_failure_mid_import_says_to_run_it_again_with_exit_status_2(
         "error: ConnectionError: the store went away; run the import again"
         in capsys.readouterr().err
     )
+
+
+def test_import_file_alone_records_each_line_under_the_department_it_names(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    named = {"subject": CODE, "department": "tax", **as_json(information("I1"))}
+    unnamed = {"subject": CODE, **as_json(information("I2"))}
+    source = tmp_path / "lines.ndjson"
+    source.write_text(f"{json.dumps(named)}\n{json.dumps(unnamed)}\n")
+    rejects = tmp_path / "rejects.ndjson"
+
+    code = main(["import", str(source), "--rejects", str(rejects)])
+
+    assert code == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "1 accepted, 1 rejected, 2 lines"
+    [reject] = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert (reject["line"], reject["error"]["status"]) == (2, 422)
+    assert "--department" in reject["error"]["detail"]
+    assert history() == ["SubjectRegistered", "InformationRecorded"]

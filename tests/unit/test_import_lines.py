@@ -77,7 +77,7 @@ def test_each_line_is_stored_or_refused_with_its_reason() -> None:
         (5, json.dumps(good)),
     ]
 
-    answers = load_chunk(ledger, chunk, OFFICER)
+    answers = load_chunk(ledger, chunk, OFFICER.department, OFFICER.actor)
 
     assert answers[0] is None and answers[4] is None
     malformed, too_large, not_object = answers[1], answers[2], answers[3]
@@ -92,6 +92,53 @@ def test_each_line_is_stored_or_refused_with_its_reason() -> None:
         "SubjectRegistered",
         "InformationRecorded",
     ]
+
+
+def test_a_line_may_name_who_records_it_and_must_when_no_department_is_given() -> None:
+    ledger = build_services(Settings(database_url="memory://"), FixedClock()).ledger
+    ledger.register_subject(uscc(1), "Import Co.", OFFICER)
+
+    def line(record_id: str, **who: object) -> str:
+        return json.dumps(
+            {"subject": uscc(1), **who, **as_json(information(record_id))}
+        )
+
+    chunk = [
+        (1, line("I1", department="tax", actor="wang")),
+        (2, line("I2", department="market-regulation")),
+        (3, line("I3")),
+        (4, line("I4", department=" ")),
+        (5, line("I5", department="tax", actor=7)),
+    ]
+
+    answers = load_chunk(ledger, chunk, None, "import")
+
+    assert answers[:2] == [None, None]
+    assert [a and (a["status"], a["detail"]) for a in answers[2:]] == [
+        (422, "the line names no department: give it one, or import with --department"),
+        (422, "department must be text that is not blank"),
+        (422, "actor must be text that is not blank"),
+    ]
+    recorded = [(e.department, e.actor) for e in ledger.history(uscc(1))[1:]]
+    assert recorded == [("tax", "wang"), ("market-regulation", "import")]
+
+
+def test_with_a_department_given_a_line_naming_another_is_refused() -> None:
+    ledger = build_services(Settings(database_url="memory://"), FixedClock()).ledger
+    ledger.register_subject(uscc(1), "Import Co.", OFFICER)
+    same = {"subject": uscc(1), "department": "tax", **as_json(information("I1"))}
+    other = {**same, "department": "customs", "record_id": "I2"}
+
+    answers = load_chunk(
+        ledger, [(1, json.dumps(same)), (2, json.dumps(other))], "tax", "import"
+    )
+
+    assert answers[0] is None
+    assert answers[1] is not None and (answers[1]["line"], answers[1]["detail"]) == (
+        2,
+        "the line names department 'customs'; this import records for 'tax'",
+    )
+    assert [e.department for e in ledger.history(uscc(1))] == ["tax", "tax"]
 
 
 def test_an_accepted_lines_json_is_that_of_its_batch_line_result() -> None:
