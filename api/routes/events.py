@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from api.batch_lines import answered_lines
 from api.batch_workers import MIN_LINES_FOR_WORKERS, BatchWorkers
 from api.deps import CommitterDep, PrincipalDep, ServicesDep, check_scope
+from api.line_workers import Lines
 from api.problems import problem
 from api.request_values import parse_if_match
 from api.schemas.batch import BatchResult
@@ -92,9 +93,7 @@ async def record_batch(
     if not principal.scopes & {RECORD_SCOPE, REVIEW_SCOPE}:
         raise HTTPException(403, "This key can record nothing (record or review scope)")
     raw = await request.body()
-    lines = list(
-        enumerate(parse_batch(raw, request.headers.get("content-type", "")), 1)
-    )
+    lines = parse_batch(raw, request.headers.get("content-type", ""))
     max_lines = services.settings.batch_max_lines
     if len(lines) > max_lines:
         return batch_too_large(len(lines), max_lines)
@@ -136,10 +135,12 @@ def batch_response(answers: list[tuple[int, bytes]]) -> Response:
     return Response(body, media_type="application/json")
 
 
-def parse_batch(raw: bytes, content_type: str) -> list[str]:
-    """The body's lines, each one JSON text: an NDJSON line as it is (a
-    malformed one is refused alone, like an import's), an array's items each
-    written anew (a malformed array is refused whole)."""
+def parse_batch(raw: bytes, content_type: str) -> Lines:
+    """The body's lines, numbered, each one JSON text: an NDJSON line as it is
+    (a malformed one is refused alone, like an import's), by its line in the
+    body (blank ones are skipped but keep their numbers, as an import's file
+    lines do); an array's items each written anew, by their place in it (a
+    malformed array is refused whole)."""
     try:
         # A byte-order mark is no part of the first line.
         text = raw.decode("utf-8-sig")
@@ -147,10 +148,10 @@ def parse_batch(raw: bytes, content_type: str) -> list[str]:
             # Only "\n" ends a line: JSON strings may hold U+2028, U+0085...
             # raw, which splitlines() would also break at.
             lines = (line.removesuffix("\r") for line in text.split("\n"))
-            return [line for line in lines if line.strip()]
+            return [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
         data = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise HTTPException(422, f"Malformed batch body: {e}") from None
     if not isinstance(data, list):
         raise HTTPException(422, "A JSON batch body must be an array of events")
-    return [json.dumps(item, ensure_ascii=False) for item in data]
+    return [(n, json.dumps(item, ensure_ascii=False)) for n, item in enumerate(data, 1)]

@@ -92,6 +92,18 @@ def test_only_newlines_end_lines_after_a_bom_and_crlf_are_read_alike(
     assert [(r["line"], r["status"]) for r in results] == [(1, 201), (2, 201)]
 
 
+def test_lines_are_numbered_as_in_the_body_blank_ones_included(api: Api) -> None:
+    code = api.register()
+    first, second = line(code, licence("L1")), line(code, licence("L2"))
+    body = f"\n{json.dumps(first)}\n \n\n{json.dumps(second)}\n"
+
+    response = post_batch(api, body.encode(), NDJSON)
+
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [(r["line"], r["status"]) for r in results] == [(2, 201), (5, 201)]
+
+
 def test_accepted_lines_answer_like_single_events(api: Api) -> None:
     code = api.register()
 
