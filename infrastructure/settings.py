@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from eventsourcing.persistence import OperationalError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -106,7 +107,12 @@ class Settings(BaseSettings):
         if kind == "memory":
             return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
         if kind == "sqlite":
-            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            folder = self.sqlite_path.parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                msg = f"cannot make the store's folder {folder}: {error.strerror}"
+                raise OperationalError(msg) from error
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.sqlite_path),

@@ -55,8 +55,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"error: {settings_problems(error)}", file=sys.stderr)
         return 2
+    except Exception as error:
+        if not store_failure(error):
+            raise
+        # The driver's own words (host and port, never the password), without
+        # a traceback that would only point into this program.
+        reason = " ".join(str(error).split())
+        print(f"error: the store failed: {reason}", file=sys.stderr)
+        return 2
     return code
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+# The drivers' errors for a store that cannot be reached or used (a refused
+# connection, a wrong password, a file that cannot be opened).
+_STORE_ERRORS = (
+    ("eventsourcing.persistence", "OperationalError"),
+    ("eventsourcing.persistence", "InterfaceError"),
+    ("psycopg", "OperationalError"),
+    ("sqlite3", "OperationalError"),
+)
+
+
+def store_failure(error: Exception) -> bool:
+    """Whether the store failed the command: a module never imported cannot
+    have raised its error."""
+    for module, name in _STORE_ERRORS:
+        kind = getattr(sys.modules.get(module), name, None)
+        if kind is not None and isinstance(error, kind):
+            return True
+    return False
