@@ -84,3 +84,7 @@ def store_failure(error: Exception) -> bool:
         if kind is not None and isinstance(error, kind):
             return True
     return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())
