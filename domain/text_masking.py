@@ -5,7 +5,8 @@ A number is 17 digits and a digit or X, each raw, full width or percent-encoded
 (written half width once masked), also when separators split it as a code may
 be written: any whitespace ``str.split`` drops (tabs, the full-width space of
 Chinese input, no-break spaces...), raw, URL-quoted in UTF-8 (hex in either
-case) or form-encoded, any number of them.
+case) or form-encoded, any number of them; or hyphens and dots between its
+parts, raw or URL-quoted.
 The one rule serves public text and log lines alike. A unified social credit
 code made only of digits looks like an identity number and is masked too: a
 harmless mistake, unlike the opposite one.
@@ -29,6 +30,15 @@ _SEPARATORS = re.compile(
     re.IGNORECASE,
 )
 _SEPARATOR = f"(?:{_SEPARATORS.pattern})*"
+# Hyphens and dots, as a number is also written: between its region, birth
+# date and the rest only (110105-19900517-002X), so that dates and amounts,
+# which have them too, need not be looked at digit by digit.
+_PUNCTUATION = ["-", "－", ".", "．", "·"]
+_PUNCTUATION_MARK = "(?:{})".format(
+    "|".join(
+        [*(re.escape(c) for c in _PUNCTUATION), *map(_percent_encoded, _PUNCTUATION)]
+    )
+)
 # A query string is logged as the client sent it, and the service decodes
 # "%31" as "1": each character of the number may be raw or percent-encoded.
 # Chinese input methods also write digits full width (１ for 1).
@@ -40,18 +50,27 @@ _IDENTITY_NUMBER = re.compile(
     rf"{_DIGIT}(?:{_SEPARATOR}{_DIGIT}){{16}}{_SEPARATOR}{_CHECK}(?!{_CHECK})",
     re.IGNORECASE,
 )
-# A number has 17 digits in a row or a separator after one of its digits. Most
-# text has neither, and is passed over without the pattern, which is slow on
-# text full of dates and amounts (every view row's text goes through here).
-_MAYBE_A_NUMBER = re.compile(r"[0-9０-９](?:[0-9０-９]{16}|[\s+%])")
+_PUNCTUATED_NUMBER = re.compile(
+    rf"(?<![0-9０-９]){_DIGIT}{{6}}{_PUNCTUATION_MARK}{_DIGIT}{{8}}"
+    rf"{_PUNCTUATION_MARK}{_DIGIT}{{3}}{_CHECK}(?!{_CHECK})",
+    re.IGNORECASE,
+)
+_ANY_SEPARATOR = re.compile(f"{_SEPARATORS.pattern}|{_PUNCTUATION_MARK}", re.IGNORECASE)
+# A number has 17 digits in a row, a separator after one of its digits, or a
+# hyphen or dot after six. Most text has none, and is passed over without the
+# patterns, which are slow on text full of dates and amounts (every view row's
+# text goes through here).
+_MAYBE_A_NUMBER = re.compile(
+    r"[0-9０-９](?:[\s+%]|[0-9０-９]{5}(?:[0-9０-９]{11}|[\-－.．·]))"
+)
 
 
 def mask_identity_numbers(text: str) -> str:
     if _MAYBE_A_NUMBER.search(text) is None:
         return text
-    return _IDENTITY_NUMBER.sub(_masked, text)
+    return _PUNCTUATED_NUMBER.sub(_masked, _IDENTITY_NUMBER.sub(_masked, text))
 
 
 def _masked(match: re.Match[str]) -> str:
-    code = unquote(_SEPARATORS.sub("", match.group()))
+    code = unquote(_ANY_SEPARATOR.sub("", match.group()))
     return mask_identity_number(code.translate(_HALF_WIDTH))

@@ -43,3 +43,18 @@ def test_a_number_written_in_full_width_digits_is_masked() -> None:
     )
 
     assert mask_identity_numbers(f"身份证号{full_width}。") == f"身份证号{MASKED}。"
+
+
+def test_a_number_with_hyphens_or_dots_between_its_parts_is_masked() -> None:
+    parts = (PERSON[:6], PERSON[6:14], PERSON[14:])
+    written = ["-".join(parts), "．".join(parts), "·".join(parts), "%2D".join(parts)]
+
+    assert [mask_identity_numbers(f"证号 {w}。") for w in written] == [
+        f"证号 {MASKED}。"
+    ] * 4
+
+
+def test_dates_decision_numbers_and_amounts_with_hyphens_and_dots_are_left() -> None:
+    text = "2022-06-15 稷市监罚〔2022〕0101-0001-000123号 罚款 120000.50 元"
+
+    assert mask_identity_numbers(text) == text
