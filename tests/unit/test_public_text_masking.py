@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from infrastructure.views.masking_backfill import UPGRADE, mask_stored_text
+from infrastructure.views.masking_backfill import (
+    UPGRADE,
+    UPGRADES_BEFORE,
+    mask_stored_text,
+)
 from infrastructure.views.rebuild import rebuild
 from infrastructure.views.stores import as_dict
 from projections import public_projection
@@ -116,6 +120,31 @@ def test_a_view_filled_before_masking_is_masked_when_opened(
     [found] = scene.public.search_subjects("商店", 10).rows
     assert (found.subject, found.name) == (code, SHOP.format(MASKED))
     assert mask_stored_text(scene.public) == 0  # done once
+
+
+def test_a_view_masked_by_an_earlier_rule_is_masked_again_once(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hyphenated = f"{PERSON[:6]}-{PERSON[6:14]}-{PERSON[14:]}"
+    with monkeypatch.context() as earlier:  # the rule before hyphens were masked
+        for name in ("masked_entry", "masked_value", "masked_changes"):
+            earlier.setattr(public_projection, name, lambda value: value)
+        code = scene.register()
+        scene.record(code, penalty("P1", facts=f"身份证号{hyphenated}"))
+        scene.project()
+    with scene.public.store.transaction(commit=True) as c:
+        c.execute(scene.public.sql("DELETE FROM {upgrades}"))
+        for name in UPGRADES_BEFORE:
+            c.execute(
+                scene.public.sql("INSERT INTO {upgrades} (name) VALUES (%(name)s)"),
+                {"name": name},
+            )
+
+    scene.public.create_table()
+
+    [row] = scene.public.penalties(ALL).rows
+    assert row.facts == f"身份证号{MASKED}"
+    assert mask_stored_text(scene.public) == 0
 
 
 def test_a_rebuilt_view_is_masked_and_is_not_masked_again(scene: Scene) -> None:
