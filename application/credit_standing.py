@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from domain.codes import SubjectKind
 from domain.grading import (
     DEFAULT_INSPECTION_POLICY,
     GradeAssessment,
@@ -51,7 +52,7 @@ def assess(
     return Standing(
         assessment.grade.value,
         assessment.reasons,
-        terms_for(assessment.grade, inspection),
+        terms_for(assessment.grade, inspection, SubjectKind(profile.subject.kind)),
     )
 
 

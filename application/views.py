@@ -64,5 +64,5 @@ def subject_state(
             )
             for r in subject.repairs.values()
         ],
-        inspection=terms_for(assessment.grade, inspection),
+        inspection=terms_for(assessment.grade, inspection, subject.kind),
     )

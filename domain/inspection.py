@@ -8,6 +8,7 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from domain.codes import SubjectKind
 from domain.grading import Grade, InspectionPolicy
 
 
@@ -18,16 +19,21 @@ class InspectionTerms:
     grade: Grade
     ratio: float
     checks_per_year: int
-    # Poor-grade enterprises' principals are summoned for a warning talk (§9).
+    # Poor-grade enterprises' principals are summoned for a warning talk (§9):
+    # an enterprise's, not a natural person's.
     warning_talk: bool
 
 
-def terms_for(grade: Grade, policy: InspectionPolicy) -> InspectionTerms:
+def terms_for(
+    grade: Grade, policy: InspectionPolicy, kind: SubjectKind | None = None
+) -> InspectionTerms:
+    """The grade's terms; for a subject of ``kind``, if given (the warning talk
+    is for legal persons only), else for the grade's enterprises."""
     return InspectionTerms(
         grade=grade,
         ratio=policy.ratio[grade],
         checks_per_year=policy.checks_per_year[grade],
-        warning_talk=grade is Grade.POOR,
+        warning_talk=grade is Grade.POOR and kind is not SubjectKind.NATURAL_PERSON,
     )
 
 

@@ -251,15 +251,20 @@ class CreditSubject(Aggregate):
                 add_months(decided_on, rules.repair.listing_after_months),
             ),
         )
-        self._revoke_red_listings(
-            p, f"listed as seriously dishonest ({f['record_id']})", decided_on
-        )
+        if self.records[f["record_id"]].in_force(p.today):
+            # A listing whose term is over (recorded late, as a backfill does)
+            # takes nothing from entries that are in force now.
+            self._revoke_red_listings(
+                p, f"listed as seriously dishonest ({f['record_id']})", decided_on
+            )
 
     def _revoke_red_listings(self, p: Provenance, reason: str, on: date) -> None:
         """Listed subjects lose red-list status: from ``on``, or from the day an
         entry began if it began later (a listing decided, or a repair revoked,
-        with an earlier date), so that no entry ends before it starts."""
-        for red in self._active(RecordKind.RED_LIST):
+        with an earlier date), so that no entry ends before it starts. An entry
+        whose validity is over is left to the expiry run, which records it as
+        expired."""
+        for red in self._in_force(RecordKind.RED_LIST, p.today):
             self._trigger(
                 ev.RedListRevoked,
                 p,
@@ -301,7 +306,7 @@ class CreditSubject(Aggregate):
         if f["valid_to"] <= f["decided_on"]:
             msg = "valid_to must be after decided_on"
             raise InvalidRecord(msg)
-        listed = [r.record_id for r in self._active(RecordKind.LISTING)]
+        listed = [r.record_id for r in self._in_force(RecordKind.LISTING, p.today)]
         if listed:
             msg = (
                 "A subject on the serious-dishonesty list cannot be red-listed "
@@ -349,7 +354,7 @@ class CreditSubject(Aggregate):
             raise DuplicateRecord(msg)
         record = self._known_record(f["record_id"])
         self._check_not_future(p, requested_on, "requested_on")
-        self._check_repairable(record, requested_on, rules)
+        self._check_repairable(record, requested_on, p.today, rules)
         if not f["commitment"].strip():
             msg = "A repair needs a public credit commitment (信用承诺书)"
             raise InvalidRecord(msg)
@@ -372,11 +377,12 @@ class CreditSubject(Aggregate):
         repair = self._pending_repair(repair_id, decided_on)
         self._check_not_future(p, decided_on, "decided_on")
         record = self.records[repair.record_id]
-        if not record.is_active:
-            # Expired or revoked while the application waited: nothing is left
-            # to repair, and a grant would count against the subject's repairs.
+        if not record.in_force(p.today):
+            # Expired or revoked while the application waited (or past its end,
+            # before the expiry run records it): nothing is left to repair, and
+            # a grant would count against the subject's repairs.
             msg = (
-                f"Record {record.record_id} is already {record.status}: "
+                f"Record {record.record_id} {_ended(record)}: "
                 f"reject repair {repair_id} instead"
             )
             raise RepairNotAllowed(msg)
@@ -595,13 +601,17 @@ class CreditSubject(Aggregate):
         self._check_not_before(record, closed_on)
 
     def _check_repairable(
-        self, record: CreditRecord, requested_on: date, rules: CreditRules
+        self,
+        record: CreditRecord,
+        requested_on: date,
+        today: date,
+        rules: CreditRules,
     ) -> None:
         if record.kind not in (RecordKind.PENALTY, RecordKind.LISTING):
             msg = f"Only penalties and listings can be repaired, not a {record.kind}"
             raise RepairNotAllowed(msg)
-        if not record.is_active:
-            msg = f"Record {record.record_id} is already {record.status}"
+        if not record.in_force(today):
+            msg = f"Record {record.record_id} {_ended(record)}: nothing to repair"
             raise RepairNotAllowed(msg)
         if record.kind is RecordKind.PENALTY and not record.published:
             msg = f"Penalty {record.record_id} is not published: nothing to repair"
@@ -675,6 +685,13 @@ class CreditSubject(Aggregate):
 
     def _active(self, kind: RecordKind) -> list[CreditRecord]:
         return [r for r in self.records.values() if r.kind is kind and r.is_active]
+
+    def _in_force(self, kind: RecordKind, today: date) -> list[CreditRecord]:
+        """Active and not yet ended by time (whether or not the expiry run has
+        recorded it): what the public sees and the grade counts."""
+        return [
+            r for r in self.records.values() if r.kind is kind and r.in_force(today)
+        ]
 
     @staticmethod
     def _publication(p: Provenance, rules: CreditRules, base: date) -> dict[str, Any]:
@@ -979,6 +996,13 @@ _EXPIRY_EVENTS = {
     RecordKind.LISTING: "Delisted with reason expired",
     RecordKind.RED_LIST: "RedListRevoked with reason expired",
 }
+
+
+def _ended(record: CreditRecord) -> str:
+    """How a record that is no longer in force ended, for a refusal."""
+    if record.is_active:
+        return f"ended on {record.maximum_until}"
+    return f"is already {record.status}"
 
 
 def _check_ends_by_its_own_event(record: CreditRecord) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.codes import SubjectKind
 from domain.grading import DEFAULT_INSPECTION_POLICY, Grade
 from domain.inspection import draw_sample, sample_by_grade, sample_size, terms_for
 
@@ -53,3 +54,12 @@ def test_poor_grade_means_more_inspection_and_a_warning_talk() -> None:
 
     assert (high.ratio, high.checks_per_year, high.warning_talk) == (0.03, 0, False)
     assert (poor.ratio, poor.checks_per_year, poor.warning_talk) == (0.30, 2, True)
+
+
+def test_only_an_enterprises_principal_is_summoned_for_a_warning_talk() -> None:
+    talks = {
+        kind: terms_for(Grade.POOR, DEFAULT_INSPECTION_POLICY, kind).warning_talk
+        for kind in SubjectKind
+    }
+
+    assert talks == {SubjectKind.LEGAL_PERSON: True, SubjectKind.NATURAL_PERSON: False}

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from domain.errors import InvalidRecord, RuleViolation, UnknownRecord
+from domain.events import RedListRevoked
 from domain.records import RecordKind, RecordStatus
 from tests.factories import (
     delisting,
@@ -30,6 +31,46 @@ def test_listing_revokes_every_active_red_listing() -> None:
     assert names(events) == ["Listed", "RedListRevoked", "RedListRevoked"]
     assert {getattr(e, "record_id", "") for e in events[1:]} == {"R1", "R2"}
     assert desk.subject.active_records(RecordKind.RED_LIST) == []
+
+
+def test_a_listing_whose_term_is_over_leaves_current_red_listings_alone() -> None:
+    desk = Desk(today=date(2022, 10, 20))
+    desk.do(red_listing("R1"))
+
+    # Recorded late, as a backfill does: its term ended before R1 began.
+    events = desk.do(
+        listing(
+            "S0",
+            decided_on=date(2019, 1, 10),
+            notified_on=None,
+            term_ends_on=date(2020, 1, 10),
+        )
+    )
+
+    assert names(events) == ["Listed"]
+    assert desk.record("R1").in_force(desk.today)
+
+
+def test_a_listing_leaves_a_red_listing_past_its_validity_to_the_expiry_run() -> None:
+    desk = Desk(today=date(2022, 10, 20))
+    desk.do(red_listing("R1"))
+
+    events = desk.on(date(2023, 4, 20)).do(listing("S1", decided_on=date(2023, 4, 20)))
+
+    assert names(events) == ["Listed"]
+    desk.subject.expire_due(desk.provenance(), desk.today)
+    expired = desk.subject.pending_events[-1]
+    assert isinstance(expired, RedListRevoked)
+    assert (expired.reason, expired.decided_on) == ("expired", date(2023, 3, 31))
+
+
+def test_a_listing_past_its_term_no_longer_bars_red_listing() -> None:
+    desk = Desk(today=date(2022, 10, 20))
+    desk.do(listing("S1", term_ends_on=date(2022, 10, 12)))
+
+    events = desk.do(red_listing("R1", decided_on=date(2022, 10, 20)))
+
+    assert names(events) == ["RedListed"]
 
 
 def test_listing_without_red_listings_stores_only_the_listing() -> None:

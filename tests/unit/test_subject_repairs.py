@@ -362,3 +362,24 @@ def test_a_repaired_penalty_cannot_be_repaired_again() -> None:
 
     with pytest.raises(RepairNotAllowed, match="already repaired"):
         desk.do(repair_request("F2", "P1"))
+
+
+def test_a_penalty_past_its_publicity_is_not_repaired_before_the_expiry_run() -> None:
+    # Published until 2023-06-15; the expiry run has not recorded it yet.
+    desk = Desk(today=date(2023, 6, 20))
+    desk.do(penalty("P1", **GENERAL))
+
+    with pytest.raises(RepairNotAllowed, match="P1 ended on 2023-06-15"):
+        desk.do(repair_request("F1", "P1", requested_on=date(2023, 6, 20)))
+
+
+def test_a_repair_whose_record_ran_out_while_it_waited_cannot_be_granted() -> None:
+    desk = Desk(today=date(2023, 6, 14))
+    desk.do(
+        penalty("P1", **GENERAL),
+        repair_request("F1", "P1", requested_on=date(2023, 6, 14)),
+    )
+
+    with pytest.raises(RepairNotAllowed, match="reject repair F1 instead"):
+        desk.on(date(2023, 6, 16)).do(repair_grant("F1", decided_on=date(2023, 6, 16)))
+    assert desk.subject.granted_repairs == []
