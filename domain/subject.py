@@ -468,7 +468,9 @@ class CreditSubject(Aggregate):
         self, p: Provenance, record_id: str, changes: dict[str, Any], reason: str
     ) -> None:
         record = self._known_record(record_id)
-        if record.kind not in CORRECTABLE_KINDS or not record.is_active:
+        if record.kind not in CORRECTABLE_KINDS or not (
+            record.is_active or record.status in _STILL_PUBLISHED
+        ):
             msg = f"{record.kind} {record_id} ({record.status}) cannot be corrected"
             raise RuleViolation(msg)
         if not changes:
@@ -983,6 +985,11 @@ ENVELOPE_FIELDS = frozenset(
         "previous_hash",
     }
 )
+
+
+# A commitment fulfilled or breached stays in the commitment publicity column,
+# so what it says can still be corrected.
+_STILL_PUBLISHED = frozenset({RecordStatus.FULFILLED, RecordStatus.BREACHED})
 
 
 # What a granted repair leaves its record as: a penalty repaired, a listing

@@ -127,6 +127,26 @@ def test_a_corrected_date_is_shown_as_a_date(scene: Scene) -> None:
     assert row.valid_to == date(2028, 1, 1)
 
 
+def test_a_fulfilled_or_breached_commitment_is_still_corrected(scene: Scene) -> None:
+    code = scene.register()
+    scene.record(
+        code,
+        commitment("C1"),
+        fulfilment("C1"),
+        commitment("C2"),
+        breach("C2"),
+        correction("C1", changes={"content": "corrected C1"}),
+        correction("C2", changes={"matter": "corrected C2"}),
+    )
+    scene.project()
+
+    rows = {row.record_id: row for row in scene.public.commitments(ALL).rows}
+
+    assert (rows["C1"].status, rows["C1"].content) == ("fulfilled", "corrected C1")
+    assert (rows["C2"].status, rows["C2"].matter) == ("breached", "corrected C2")
+    assert (rows["C1"].corrections, rows["C2"].corrections) == (1, 1)
+
+
 def test_a_commitment_is_shown_made_then_fulfilled(scene: Scene) -> None:
     code = scene.register()
     scene.record(code, commitment("C1"))
