@@ -68,6 +68,6 @@ def decode_cursor(scope: str, cursor: str) -> PageKey:
         msg = "cursor is not one this service issued; start again without it"
         raise InvalidCursor(msg) from e
     if issued_for != scope:
-        msg = f"cursor belongs to {issued_for!r}, not {scope!r}"
+        msg = f"cursor belongs to {issued_for!r}, not {str(scope)!r}"
         raise InvalidCursor(msg)
     return key

@@ -117,6 +117,9 @@ def test_a_cursor_of_one_list_is_refused_by_another(api: Api) -> None:
     )
 
     assert_problem(response, 422)
+    assert "belongs to 'licences', not 'penalties'" in str(response.json())
+    listed = api.client.get("/v1/lists/red", params={"cursor": cursor["next_cursor"]})
+    assert "belongs to 'licences', not 'red'" in str(listed.json())
 
 
 def test_csv_has_a_bom_stable_columns_and_masked_identity_numbers(api: Api) -> None:
