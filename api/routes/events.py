@@ -144,7 +144,7 @@ def parse_batch(raw: bytes, content_type: str) -> Lines:
     try:
         # A byte-order mark is no part of the first line.
         text = raw.decode("utf-8-sig")
-        if "ndjson" in content_type or "jsonl" in content_type:
+        if _is_ndjson(content_type, text):
             # Only "\n" ends a line: JSON strings may hold U+2028, U+0085...
             # raw, which splitlines() would also break at.
             lines = (line.removesuffix("\r") for line in text.split("\n"))
@@ -155,3 +155,15 @@ def parse_batch(raw: bytes, content_type: str) -> Lines:
     if not isinstance(data, list):
         raise HTTPException(422, "A JSON batch body must be an array of events")
     return [(n, json.dumps(item, ensure_ascii=False)) for n, item in enumerate(data, 1)]
+
+
+def _is_ndjson(content_type: str, text: str) -> bool:
+    """NDJSON when the type says so; a JSON array when it is JSON; otherwise
+    (no type, text/plain, a form's type from a bare curl -d) by the body: an
+    array starts with "[", which no NDJSON line of objects does."""
+    media_type = content_type.split(";", maxsplit=1)[0].strip().lower()
+    if "ndjson" in media_type or "jsonl" in media_type:
+        return True
+    if media_type == "application/json" or media_type.endswith("+json"):
+        return False
+    return not text.lstrip().startswith("[")

@@ -11,6 +11,7 @@ import pytest
 from tests.api.support import Api, assert_problem
 from tests.factories import Body, as_json, correction, licence, penalty, uscc
 
+FORM = "application/x-www-form-urlencoded"
 NDJSON = "application/x-ndjson"
 
 
@@ -25,12 +26,16 @@ def ndjson(*items: object) -> bytes:
 
 
 def post_batch(
-    api: Api, content: bytes, content_type: str, headers: dict[str, str] | None = None
+    api: Api,
+    content: bytes,
+    content_type: str | None,
+    headers: dict[str, str] | None = None,
 ) -> Any:
+    typed = {} if content_type is None else {"Content-Type": content_type}
     return api.client.post(
         "/v1/events:batch",
         content=content,
-        headers={**(headers or api.clerk), "Content-Type": content_type},
+        headers={**(headers or api.clerk), **typed},
     )
 
 
@@ -102,6 +107,20 @@ def test_lines_are_numbered_as_in_the_body_blank_ones_included(api: Api) -> None
     assert response.status_code == 200, response.text
     results = response.json()["results"]
     assert [(r["line"], r["status"]) for r in results] == [(2, 201), (5, 201)]
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", FORM])
+def test_a_body_of_no_json_type_is_read_as_an_array_or_as_ndjson(
+    api: Api, content_type: str | None
+) -> None:
+    code = api.register()
+    first, second = line(code, licence("L1")), line(code, licence("L2"))
+    bodies = [json.dumps([first]).encode(), ndjson(second)]
+
+    answers = [post_batch(api, body, content_type) for body in bodies]
+
+    assert [a.status_code for a in answers] == [200, 200], answers[1].text
+    assert [a.json()["accepted"] for a in answers] == [1, 1]
 
 
 def test_accepted_lines_answer_like_single_events(api: Api) -> None:
