@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from application.dispatch import REQUIRED_SCOPE
 from application.errors import (
     ApplicationError,
     ConcurrentWriteConflict,
@@ -77,9 +78,24 @@ def _kebab(name: str) -> str:
 def validation_errors(errors: Any) -> list[dict[str, Any]]:
     return [
         {
-            "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+            "field": _field(e),
             "message": e.get("msg", ""),
             "type": e.get("type", ""),
         }
         for e in errors
     ]
+
+
+# A body of an unknown or missing type fails on the field that names it.
+_TYPE_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
+
+
+def _field(error: Any) -> str:
+    """The offending field as the client wrote it: without the body it is in,
+    nor the event type pydantic names the union's member by."""
+    path = [str(p) for p in error.get("loc", ()) if p != "body"]
+    if error.get("type") in _TYPE_ERRORS:
+        return ".".join([*path, "type"])
+    if path and path[0] in REQUIRED_SCOPE:
+        path = path[1:]
+    return ".".join(path)

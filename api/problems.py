@@ -4,6 +4,7 @@ is mapped in one place, :mod:`api.problem_details`."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -59,9 +60,11 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_http(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        # One title per problem type (RFC 9457): the status's own phrase; what
+        # went wrong this time is the detail.
         return problem(
             exc.status_code,
-            exc.detail if isinstance(exc.detail, str) else "Error",
+            _phrase(exc.status_code),
             exc.detail if isinstance(exc.detail, str) else str(exc.detail),
             f"http-{exc.status_code}",
             dict(exc.headers or {}),
@@ -93,3 +96,10 @@ def _answering(
         return problem(status, title, detail, kind)
 
     return handler
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

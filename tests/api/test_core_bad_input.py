@@ -296,10 +296,7 @@ def test_schema_errors_name_the_offending_fields(api: Api) -> None:
     )
 
     errors = assert_problem(response, 422)["errors"]
-    assert {e["field"] for e in errors} == {
-        "LicencePublished.decided_on",
-        "LicencePublished.colour",
-    }
+    assert {e["field"] for e in errors} == {"decided_on", "colour"}
     assert {e["type"] for e in errors} == {"missing", "extra_forbidden"}
 
 
@@ -332,3 +329,30 @@ def test_an_oversize_body_without_content_length_is_a_413_on_every_route(
     problem = assert_problem(response, 413)
     assert problem["type"].endswith("/body-too-large")
     assert api.head() == head
+
+
+def test_a_problem_types_title_is_the_same_each_time_and_the_detail_says_why(
+    api: Api,
+) -> None:
+    bad_cursor = api.client.get("/v1/lists/red", params={"cursor": "garbage"})
+    not_an_array = api.client.post(
+        "/v1/events:batch", json={"subject": "x"}, headers=api.clerk
+    )
+
+    problems = [assert_problem(r, 422) for r in (bad_cursor, not_an_array)]
+
+    assert {p["type"] for p in problems} == {problems[0]["type"]}
+    assert [p["title"] for p in problems] == ["Unprocessable Entity"] * 2
+    assert "cursor" in problems[0]["detail"]
+    assert "array" in problems[1]["detail"]
+
+
+def test_an_unknown_event_type_is_an_error_of_the_type_field(api: Api) -> None:
+    code = api.register(CODE)
+
+    response = api.client.post(
+        f"/v1/subjects/{code}/events", json={"type": "Nope"}, headers=api.clerk
+    )
+
+    [error] = assert_problem(response, 422)["errors"]
+    assert (error["field"], error["type"]) == ("type", "union_tag_invalid")
