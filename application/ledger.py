@@ -293,6 +293,14 @@ class CreditLedger(Application[UUID]):
         ``with_events``, for callers that only count what was stored, a result
         says whether it was a replay but lists no events (none are read back).
         """
+        # A command without a key gets one now, not at each try: if a commit
+        # went through but its answer was lost (the library retries the insert,
+        # which then conflicts with itself), deciding again finds it stored and
+        # answers it as a replay rather than recording it twice.
+        commands = [
+            c if c.request_key else replace(c, request_key=f"auto:{uuid.uuid4()}")
+            for c in commands
+        ]
         for _ in range(MAX_CONFLICT_RETRIES):
             try:
                 return self._decide_and_store(commands, with_events)

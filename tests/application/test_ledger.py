@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
 from application.commands import DIGEST_FORMAT, Actor, RecordCommand
 from application.errors import (
@@ -35,6 +36,7 @@ from tests.factories import (
     FixedClock,
     breach,
     commitment,
+    correction,
     fields_of,
     fulfilment,
     information,
@@ -213,6 +215,32 @@ def test_retry_with_the_same_key_returns_the_original_and_writes_nothing(
     assert retry.replayed
     assert retry.events == first.events
     assert ledger.head_position() == head
+
+
+def test_a_keyless_command_stored_but_unanswered_is_not_stored_again(
+    ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record(ledger, licence("L1"))
+    stored = ledger.save
+    lost: list[int] = []
+
+    def commits_then_loses_the_answer(*subjects: Any, **kwargs: Any) -> Any:
+        recordings = stored(*subjects, **kwargs)
+        if not lost:
+            # As the library's retried insert meets the rows its first try
+            # committed after the connection dropped.
+            lost.append(recordings[0].notification.id)
+            raise IntegrityError("duplicate key: the first try was committed")
+        return recordings
+
+    monkeypatch.setattr(ledger, "save", commits_then_loses_the_answer)
+    change = correction("L1", changes={"content": "corrected once"})
+
+    result = ledger.record(command(change))
+
+    assert types(ledger)[-2:] == ["LicencePublished", "RecordCorrected"]
+    assert [e.position for e in result.events] == lost
+    assert result.replayed
 
 
 def test_retry_after_later_events_still_returns_the_original(
