@@ -256,23 +256,25 @@ class CreditLedger(Application[UUID]):
         expected_version: int | None = None,
     ) -> CommandResult:
         code = parse_subject_code(raw_code).value
-        # Decide on the stored subject; a kept copy would be a version behind after.
-        self._decided.take(code)
-        subject = self._get(code)
-        self._check_version(subject, expected_version)
-        subject.change_details(
-            self.provenance(actor, None, ""),
-            name if name is not None else subject.name,
-            legal_representative
-            if legal_representative is not None
-            else subject.legal_representative,
-        )
-        try:
-            recordings = self.save(subject)
-        except IntegrityError:
-            raise ConcurrentWriteConflict(code) from None
-        self.check_in(subject)
-        return CommandResult(self.recorded(recordings))
+        for _ in range(MAX_CONFLICT_RETRIES):
+            # Decided on the stored subject; a kept copy could be behind.
+            self._decided.take(code)
+            subject = self._get(code)
+            self._check_version(subject, expected_version)
+            subject.change_details(
+                self.provenance(actor, None, ""),
+                name if name is not None else subject.name,
+                legal_representative
+                if legal_representative is not None
+                else subject.legal_representative,
+            )
+            try:
+                recordings = self.save(subject)
+            except IntegrityError:
+                continue  # another writer moved the subject: decide again
+            self.check_in(subject)
+            return CommandResult(self.recorded(recordings))
+        raise ConcurrentWriteConflict(code)
 
     def record(self, command: RecordCommand) -> CommandResult:
         outcome = self.record_many([command])[0]

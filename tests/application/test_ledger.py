@@ -137,6 +137,31 @@ def test_changing_details_keeps_what_is_not_given(ledger: CreditLedger) -> None:
     assert (state.name, state.legal_representative) == ("Jishan Foods Co.", "Li Si")
 
 
+def test_changing_details_decides_again_when_another_writer_came_first(
+    ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = ledger.save
+    beaten: list[bool] = []
+
+    def another_writer_first(*subjects: Any, **kwargs: Any) -> Any:
+        if not beaten:
+            beaten.append(True)
+            record(ledger, licence("L1"))  # stored between our read and our write
+            raise IntegrityError("duplicate key: version already taken")
+        return stored(*subjects, **kwargs)
+
+    monkeypatch.setattr(ledger, "save", another_writer_first)
+
+    result = ledger.change_details(CODE, OFFICER, None, "Li Si")
+
+    assert [e.version for e in result.events] == [3]
+    assert types(ledger) == [
+        "SubjectRegistered",
+        "LicencePublished",
+        "SubjectDetailsChanged",
+    ]
+
+
 # Recording --------------------------------------------------------------------
 
 
