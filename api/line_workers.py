@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import gc
 import importlib
+import json
 import multiprocessing
 import os
-import re
 import threading
 import time
 import zlib
@@ -27,6 +27,10 @@ from multiprocessing import forkserver
 from multiprocessing.synchronize import Lock as ProcessLock
 from multiprocessing.util import Finalize
 from typing import Any
+
+import msgspec
+
+from domain.codes import normalised_code
 
 Lines = list[tuple[int, str]]
 # A refused line's problem, as the rejects file gives it.
@@ -73,15 +77,40 @@ class InModule:
 
 
 def worker_for(raw_line: str, workers: int) -> int:
-    """The worker a line goes to, by its subject (lines without one go to 0)."""
-    found = _SUBJECT_FIELD.search(raw_line)
-    subject = "".join(found.group(1).split()).upper() if found else ""
-    return zlib.crc32(subject.encode()) % workers
+    """The worker a line goes to, by its subject as the ledger reads it: the
+    decoded value, normalised as a code is (lines without one go to 0)."""
+    subject = _subject_of(raw_line)
+    code = normalised_code(subject) if isinstance(subject, str) else ""
+    # JSON may hold a lone surrogate ("\ud800"), which UTF-8 cannot encode; no
+    # code has one, so whichever worker has its line refuses it.
+    return zlib.crc32(code.encode(errors="surrogatepass")) % workers
 
 
-# The "subject" key and its text value; a value "subject" elsewhere in the line
-# is no key (no colon follows it), and a quote inside text is escaped.
-_SUBJECT_FIELD = re.compile(r'"subject"\s*:\s*"([^"]*)"')
+class _LineSubject(msgspec.Struct):
+    """A line's subject alone: its other fields are skipped, not built."""
+
+    subject: Any = None
+
+
+_line_subject = msgspec.json.Decoder(_LineSubject)
+
+
+def _subject_of(raw_line: str) -> Any:
+    """The line's "subject" as the lines' parser (api.batch_lines) decodes it:
+    escapes undone, by msgspec or, for what msgspec refuses, by json."""
+    try:
+        return _line_subject.decode(raw_line).subject
+    except msgspec.ValidationError:
+        return None  # no JSON object
+    except msgspec.DecodeError:
+        pass
+    except RecursionError:
+        return None  # nested too deep: the worker that has it says so
+    try:
+        line = json.loads(raw_line)
+    except (ValueError, RecursionError):
+        return None
+    return line.get("subject") if isinstance(line, dict) else None
 
 
 class LineWorkers:

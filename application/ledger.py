@@ -548,10 +548,17 @@ class CreditLedger(Application[UUID]):
         return [history_entry(e, positions[e.originator_version]) for e in events]  # type: ignore[arg-type]
 
     def check_out(self, raw_code: str) -> CreditSubject:
-        """The subject to decide on outside the command path (the expiry): taken
-        from the decided subjects, so no stale copy of it stays behind."""
+        """The stored subject, to decide on outside the command path (the
+        expiry): taken from the decided subjects, so no stale copy of it stays
+        behind."""
         code = parse_subject_code(raw_code).value
-        return self._decided.take(code) or self._get(code)
+        kept = self._decided.take(code)
+        # A kept copy that another process has moved past may decide nothing
+        # (its store never refuses it then), so it would be put back as it is
+        # and never learn of what is due.
+        if kept is not None and not self._is_stale(kept):
+            return kept
+        return self._get(code)
 
     def check_in(self, subject: CreditSubject) -> None:
         """Back after its events were stored (or when it decided nothing)."""

@@ -80,10 +80,15 @@ def _has_valid_birth_date(code: str) -> bool:
     return True
 
 
+def normalised_code(raw: str) -> str:
+    """The code as it is compared: without whitespace, in capitals."""
+    return "".join(raw.split()).upper()
+
+
 # Codes are parsed on every command and query; a county's working set repeats.
 @lru_cache(maxsize=65536)
 def parse_subject_code(raw: str) -> SubjectCode:
-    code = "".join(raw.split()).upper()
+    code = normalised_code(raw)
     if len(code) != CODE_LENGTH:
         raise InvalidSubjectCode(
             f"subject code must be {CODE_LENGTH} characters, got {len(code)}"

@@ -1,4 +1,5 @@
-"""Two ledgers on one store, as two `serve` processes: a kept copy never refuses."""
+"""Two ledgers on one store, as two `serve` processes: a kept copy never refuses,
+nor keeps the expiry from what the other process recorded."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from application.commands import Actor, RecordCommand
+from application.expiry import expire_due
 from application.ledger import CreditLedger
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
-from tests.factories import FixedClock
+from tests.factories import FixedClock, fields_of, red_listing
 
 CODE = "91350100M000100Y43"
 ACTOR = Actor(department="development-reform", actor="zhao")
@@ -100,3 +102,18 @@ def test_an_event_is_never_stamped_before_the_one_another_process_stored(
     assert fulfilled.primary.recorded_at == ahead
     before_c2 = first.load(CODE, ahead - timedelta(seconds=1))
     assert list(before_c2.records) == ["C1"]
+
+
+def test_the_expiry_ends_a_record_another_process_stored(
+    ledgers: tuple[CreditLedger, CreditLedger],
+) -> None:
+    first, second = ledgers
+    listed = red_listing("R1", valid_to=date(2023, 3, 31))
+    second.record(RecordCommand(CODE, "RedListed", fields_of(listed), ACTOR))
+    assert isinstance(first.clock, FixedClock)
+    first.clock.advance(timedelta(days=365))
+
+    emitted = expire_due(first, [CODE])
+
+    assert [(e.type, e.version) for e in emitted] == [("RedListRevoked", 4)]
+    assert expire_due(first, [CODE]) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -149,6 +150,39 @@ def test_only_the_fork_server_leaves_without_tearing_down() -> None:
         check=False,
     )
     assert elsewhere.returncode == 3
+
+
+def worker_pids(context: object, lines: Lines) -> list[int]:
+    return [os.getpid() for _ in lines]
+
+
+def written_three_ways(code: str) -> list[str]:
+    escaped = "".join(f"\\u{ord(char):04x}" for char in code)
+    return [
+        json.dumps({"subject": code}),
+        json.dumps({"subject": code + "\t"}),
+        f'{{"subject": "{escaped}"}}',
+    ]
+
+
+def test_one_subject_s_lines_go_to_one_worker_however_its_json_writes_it() -> None:
+    lines = [line for code in SUBJECTS for line in written_three_ways(code)]
+
+    pool = LineWorkers(2, no_store, ["api.line_workers"])
+    try:
+        answers = list(
+            load_in_workers(iter([list(enumerate(lines))]), pool, worker_pids)
+        )
+    finally:
+        pool.close()
+
+    pid_of_line = dict(answer for share in answers for answer in share)
+    pids_of_subject = [
+        {pid_of_line[n] for n in range(start, start + 3)}
+        for start in range(0, len(lines), 3)
+    ]
+    assert [len(pids) for pids in pids_of_subject] == [1] * len(SUBJECTS)
+    assert len(set.union(*pids_of_subject)) == 2
 
 
 def test_a_worker_that_cannot_start_fails_the_import_saying_why() -> None:
