@@ -37,10 +37,17 @@ def parsed_line(raw: str) -> Any:
         return _decoder.decode(raw)
     except msgspec.DecodeError:
         pass
+    except RecursionError:
+        return MalformedLine(_TOO_DEEP)
     try:
         return json.loads(raw)
     except json.JSONDecodeError as e:
         return MalformedLine(f"malformed JSON: {e}")
+    except RecursionError:
+        return MalformedLine(_TOO_DEEP)
+
+
+_TOO_DEEP = "malformed JSON: nested too deeply"
 
 
 _decoder = msgspec.json.Decoder()

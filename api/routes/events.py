@@ -152,6 +152,8 @@ def parse_batch(raw: bytes, content_type: str) -> Lines:
         data = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise HTTPException(422, f"Malformed batch body: {e}") from None
+    except RecursionError:
+        raise HTTPException(422, "Malformed batch body: nested too deeply") from None
     if not isinstance(data, list):
         raise HTTPException(422, "A JSON batch body must be an array of events")
     return [(n, json.dumps(item, ensure_ascii=False)) for n, item in enumerate(data, 1)]

@@ -267,3 +267,11 @@ def test_a_batch_at_the_line_limit_is_recorded(
 
     assert response.status_code == 200, response.text
     assert response.json()["accepted"] == 3
+
+
+def test_a_batch_array_nested_too_deeply_is_a_422(api: Api) -> None:
+    deep = b"[" * 50_000 + b"]" * 50_000
+
+    response = post_batch(api, deep, "application/json")
+
+    assert "nested too deeply" in assert_problem(response, 422)["detail"]

@@ -190,3 +190,19 @@ def kinds(value: Any) -> Any:
     if isinstance(value, list):
         return [kinds(v) for v in value]
     return type(value)
+
+
+def test_a_line_nested_too_deeply_is_refused_alone() -> None:
+    ledger = build_services(Settings(database_url="memory://"), FixedClock()).ledger
+    ledger.register_subject(uscc(1), "Import Co.", OFFICER)
+    good = json.dumps({"subject": uscc(1), **as_json(information("I1"))})
+    chunk = [(1, "[" * 100_000 + "]" * 100_000), (2, good)]
+
+    answers = load_chunk(ledger, chunk, OFFICER.department, OFFICER.actor)
+
+    assert answers[0] is not None
+    assert (answers[0]["status"], answers[0]["detail"]) == (
+        422,
+        "malformed JSON: nested too deeply",
+    )
+    assert answers[1] is None
