@@ -9,6 +9,8 @@ from typing import Any
 
 import msgspec
 
+from domain.codes import normalised_code
+
 # Marks a digest of the request with its department, as msgspec writes them in
 # sorted, compact JSON. ``digest_as`` still matches a retry of a request stored
 # under an earlier format: "v2:" (the request without its department), and the
@@ -72,7 +74,7 @@ class RecordCommand:
 
     @property
     def _code(self) -> str:
-        return "".join(self.subject_code.split()).upper()
+        return normalised_code(self.subject_code)
 
     def _body(self, code: str) -> dict[str, Any]:
         return {"subject": code, "type": self.event_type, **self.fields}
