@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from api.cli import audit_offline
 from api.cli.arguments import positive_int
-from application.audit_errors import AuditError
+from application.audit_errors import AuditError, AuditKeyUnusable
 from application.audit_findings import VerifyReport
 from application.audit_ports import SignatureCheck
 from application.audit_verify import StoreVerifier
@@ -109,6 +109,9 @@ def sign_checkpoint(_: argparse.Namespace) -> int:
     services = build_services(Settings())
     try:
         checkpoint = services.audit.sign_checkpoint()
+    except AuditKeyUnusable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except AuditError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

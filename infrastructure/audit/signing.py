@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from application.audit_errors import AuditKeyUnusable
 from application.audit_ports import SignatureCheck, SignedCheckpoint
 from infrastructure.audit.checkpoints import (
     Checkpoint,
@@ -23,8 +24,19 @@ class LogSigner:
         self._origin = origin
 
     @classmethod
-    def from_key_file(cls, path: Path, origin: str) -> LogSigner:
-        return cls(load_or_create_signing_key(path), origin)
+    def from_key_file(cls, path: Path, origin: str, signed_by: str | None) -> LogSigner:
+        """The key at ``path``. ``signed_by`` is the key id of the log's latest
+        checkpoint: only a log that has signed nothing (None) gets a new key
+        when the file is missing, since every checkpoint signed with a second
+        key fails the audit for good."""
+        if signed_by is None:
+            return cls(load_or_create_signing_key(path), origin)
+        if not path.exists():
+            raise AuditKeyUnusable(
+                f"the signing key file {path} is missing; the store's checkpoints "
+                f"are signed by key {signed_by}"
+            )
+        return cls(CheckpointSigner.from_pem(path.read_bytes()), origin)
 
     def sign(self, size: int, root_hash: str, at: datetime) -> Checkpoint:
         return self._signer.sign(self._origin, size, root_hash, format_timestamp(at))
