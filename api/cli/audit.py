@@ -134,7 +134,9 @@ def print_access_log(args: argparse.Namespace) -> int:
     return 0
 
 
-def _signature_check(public_key: Path | None, settings: Settings) -> SignatureCheck:
+def _signature_check(
+    public_key: Path | None, settings: Settings
+) -> SignatureCheck | None:
     if public_key is not None:
         return signature_check(public_key.read_bytes())
     if settings.signing_key_file.exists():
@@ -144,7 +146,7 @@ def _signature_check(public_key: Path | None, settings: Settings) -> SignatureCh
         "no checkpoint signature can be checked",
         file=sys.stderr,
     )
-    return lambda _: False
+    return None
 
 
 def _print_report(report: VerifyReport) -> int:
@@ -152,10 +154,14 @@ def _print_report(report: VerifyReport) -> int:
         print(f"note: {note}")
     for finding in report.findings:
         print(f"PROBLEM {finding}")
+    checkpoints = (
+        f"{report.checkpoints} signed checkpoints"
+        if report.signatures_checked
+        else f"{report.checkpoints} checkpoints (signatures not checked)"
+    )
     summary = (
-        f"{report.events} events of {report.subjects} subjects; "
-        f"{report.checkpoints} signed checkpoints, the latest covering "
-        f"{report.signed_size} events"
+        f"{report.events} events of {report.subjects} subjects; {checkpoints}, "
+        f"the latest covering {report.signed_size} events"
     )
     if report.unlogged:
         summary += f"; {report.unlogged} events not yet in the audit log"
