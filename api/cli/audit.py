@@ -17,7 +17,11 @@ from application.audit_ports import SignatureCheck
 from application.audit_verify import StoreVerifier
 from application.audit_workers import default_workers
 from infrastructure.audit.event_log import event_log_pages
-from infrastructure.audit.signing import public_key_of_key_file, signature_check
+from infrastructure.audit.signing import (
+    public_key_file,
+    public_key_of_key_file,
+    signature_check,
+)
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
 
@@ -79,7 +83,8 @@ def verify_store(args: argparse.Namespace) -> int:
         return 2
     try:
         published = [audit_offline.checkpoint_in(path) for path in args.checkpoints]
-    except audit_offline.Refused as error:
+        check_signature = _signature_check(args.public_key, settings)
+    except (audit_offline.Refused, AuditKeyUnusable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     services = build_services(settings)
@@ -91,7 +96,7 @@ def verify_store(args: argparse.Namespace) -> int:
             services.ledger,
             audit.leaves,
             audit.checkpoints,
-            _signature_check(args.public_key, settings),
+            check_signature,
             log=event_log_pages(services.ledger.recorder),
             workers=workers,
             published=published,
@@ -138,7 +143,7 @@ def _signature_check(
     public_key: Path | None, settings: Settings
 ) -> SignatureCheck | None:
     if public_key is not None:
-        return signature_check(public_key.read_bytes())
+        return signature_check(public_key_file(public_key))
     if settings.signing_key_file.exists():
         return signature_check(public_key_of_key_file(settings.signing_key_file))
     print(

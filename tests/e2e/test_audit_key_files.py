@@ -93,3 +93,61 @@ def test_serve_refuses_to_start_without_the_key_of_the_stores_checkpoints(
     assert done.returncode == 2, done.stderr
     assert done.stderr == missing_key_says(mistyped, signed_store.key_id)
     assert not (tmp_path / "nonexistent").exists()
+
+
+@pytest.fixture
+def not_a_key(tmp_path: Path) -> Path:
+    path = tmp_path / "garbage.pem"
+    path.write_text("garbage\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("nonexistent.pem", "cannot use the key file {path}: No such file"),
+        ("garbage.pem", "{path} is not an Ed25519 public key in PEM form"),
+        ("checkpoint-key.pem", "{path} is not an Ed25519 public key in PEM form"),
+        (".", "cannot use the key file {path}: Is a directory"),
+    ],
+    ids=["missing", "garbage", "private-key", "folder"],
+)
+def test_a_public_key_that_cannot_be_used_is_one_line_and_status_2(
+    signed_store: SignedStore,
+    not_a_key: Path,
+    name: str,
+    says: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = signed_store.key_file.parent / name
+    capsys.readouterr()
+
+    code = main(["audit", "verify", "--public-key", str(path)])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"error: {says.format(path=path)}")
+    assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["audit", "checkpoint"], ["audit", "verify"]],
+    ids=["checkpoint", "verify"],
+)
+def test_a_signing_key_file_that_is_no_key_is_one_line_and_status_2(
+    signed_store: SignedStore,
+    not_a_key: Path,
+    command: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CREDIT_LEDGER_SIGNING_KEY_FILE", str(not_a_key))
+    capsys.readouterr()
+
+    code = main(command)
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"error: {not_a_key} is not an Ed25519 private key in PEM form\n"
+    )
