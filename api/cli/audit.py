@@ -10,7 +10,7 @@ from typing import Any
 from tqdm import tqdm
 
 from api.cli import audit_offline
-from api.cli.arguments import positive_int
+from api.cli.arguments import non_negative_int, positive_int
 from application.audit_errors import AuditError, AuditKeyUnusable
 from application.audit_findings import VerifyReport
 from application.audit_ports import SignatureCheck
@@ -57,7 +57,7 @@ def register(commands: Any) -> None:
     )
     verify.add_argument(
         "--workers",
-        type=int,
+        type=non_negative_int,
         default=None,
         metavar="N",
         help="processes that decode and hash events (0: none, all in this one; "
