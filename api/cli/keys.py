@@ -39,10 +39,11 @@ def register(commands: Any) -> None:
     create.add_argument(
         "--scope",
         dest="scopes",
+        action="extend",
         nargs="+",
         required=True,
         choices=sorted(SCOPES),
-        help="one or more scopes",
+        help="one or more scopes (--scope record audit, or --scope repeated)",
     )
     create.set_defaults(func=create_key)
     revoke = actions.add_parser("revoke", help="revoke a key by its id")

@@ -102,6 +102,19 @@ def test_audit_verify_may_be_told_to_use_no_worker_processes() -> None:
     assert args.workers == 0
 
 
+@pytest.mark.parametrize(
+    "scopes",
+    [["--scope", "record", "--scope", "audit"], ["--scope", "record", "audit"]],
+    ids=["repeated", "listed"],
+)
+def test_every_scope_given_is_kept(scopes: list[str]) -> None:
+    args = build_parser("keys").parse_args(
+        ["keys", "create", "--department", "tax", *scopes]
+    )
+
+    assert args.scopes == ["record", "audit"]
+
+
 def test_names_are_recorded_without_surrounding_spaces() -> None:
     args = build_parser("import").parse_args(
         ["import", "f.ndjson", "--department", " tax ", "--actor", " li "]
