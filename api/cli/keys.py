@@ -89,7 +89,7 @@ def revoke_key(args: argparse.Namespace) -> int:
     if service.revoke(args.key_id, SystemClock().now()):
         print(f"Revoked key {args.key_id}")
         return 0
-    print(f"error: no active key {args.key_id}", file=sys.stderr)
+    print(f"error: No active key {args.key_id}", file=sys.stderr)
     return 1
 
 
