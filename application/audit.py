@@ -191,9 +191,12 @@ class AuditLog:
     def sign_checkpoint(self) -> SignedCheckpoint:
         """Sign the tree as it is now, after catching up with the store."""
         with self._lock:
+            # The key first: a key that cannot be used stops this before the
+            # catching up, which may take long on a large store.
+            signer = self._get_signer()
             size = self.catch_up()
             self._check_extends_latest()
-            checkpoint = self._get_signer().sign(
+            checkpoint = signer.sign(
                 size, self._tree.root(size).hex(), self._clock.now()
             )
             self.checkpoints.append(checkpoint)
@@ -209,6 +212,12 @@ class AuditLog:
 
     def public_key_pem(self) -> bytes:
         return self._get_signer().public_key_pem()
+
+    def load_signer(self) -> None:
+        """Load the signing key now rather than at the first checkpoint, so a
+        key that cannot be used (``AuditKeyUnusable``) stops a service before
+        it starts."""
+        self._get_signer()
 
     # Helpers ---------------------------------------------------------------
 

@@ -27,3 +27,10 @@ class AuditLogCorrupted(AuditError):
     """The stored leaves no longer give the root the log signed: never sign on."""
 
     title = "Audit log corrupted"
+
+
+class AuditKeyUnusable(AuditError):
+    """A key file the audit cannot use as asked: missing where it must exist,
+    unreadable, or not an Ed25519 key. The message names the file and why."""
+
+    title = "Audit key unusable"

@@ -30,6 +30,8 @@ class VerifyReport:
     subjects: int = 0
     checkpoints: int = 0
     signed_size: int = 0
+    # False when there was no key: the checkpoints were compared unchecked.
+    signatures_checked: bool = True
     unlogged: int = 0
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

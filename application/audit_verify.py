@@ -43,17 +43,19 @@ class StoreVerifier:
         ledger: CreditLedger,
         leaves: LeafStore,
         checkpoints: CheckpointStore,
-        check_signature: SignatureCheck,
+        check_signature: SignatureCheck | None,
         batch_size: int = 1000,
         *,
         log: EventLogPages | None = None,
         workers: int = 0,
         published: Sequence[SignedCheckpoint] = (),
     ) -> None:
-        """``log`` reads the store (default: through the recorder, ``batch_size``
-        a page); ``workers`` processes decode and hash (0: this one does);
-        ``published`` are checkpoints kept outside the store, which it must
-        still hold and still match."""
+        """``check_signature`` is None when there is no key to check with: the
+        checkpoints' roots are then compared as they stand, and the report
+        says so. ``log`` reads the store (default: through the recorder,
+        ``batch_size`` a page); ``workers`` processes decode and hash (0: this
+        one does); ``published`` are checkpoints kept outside the store, which
+        it must still hold and still match."""
         self._ledger = ledger
         self._leaves = leaves
         self._checkpoints = checkpoints
@@ -95,8 +97,34 @@ class StoreVerifier:
                     f"{checkpoint.timestamp} is not in the store: deleted",
                 )
             )
+        compared = self._to_compare([*stored, *missing], report)
+        report.checkpoints = len(compared)
+        if not compared:
+            report.notes.append("no signed checkpoint: no Merkle root to check")
+            return
+        report.signed_size = max(c.size for c in compared)
+        trees = scan.trees
+        _compare_roots(
+            trees.store, compared, scan, "history rewritten after a checkpoint"
+        )
+        _compare_roots(trees.logged, compared, scan, "audit leaf table altered")
+
+    def _to_compare(
+        self, checkpoints: list[SignedCheckpoint], report: VerifyReport
+    ) -> list[SignedCheckpoint]:
+        """The checkpoints whose roots are compared: those the log's key signed,
+        or all of them when there is no key to check with."""
+        if self._check_signature is None:
+            report.signatures_checked = False
+            if checkpoints:
+                report.notes.append(
+                    f"no key to check signatures with: the {len(checkpoints)} "
+                    "checkpoints' signatures were not checked, their roots are "
+                    "compared as they stand"
+                )
+            return checkpoints
         signed: list[SignedCheckpoint] = []
-        for checkpoint in [*stored, *missing]:
+        for checkpoint in checkpoints:
             if self._check_signature(checkpoint):
                 signed.append(checkpoint)
             else:
@@ -108,16 +136,7 @@ class StoreVerifier:
                         "signed by the log's key",
                     )
                 )
-        report.checkpoints = len(signed)
-        if not signed:
-            report.notes.append("no signed checkpoint: no Merkle root to check")
-            return
-        report.signed_size = max(c.size for c in signed)
-        trees = scan.trees
-        _compare_roots(
-            trees.store, signed, scan, "history rewritten after a checkpoint"
-        )
-        _compare_roots(trees.logged, signed, scan, "audit leaf table altered")
+        return signed
 
 
 @contextmanager

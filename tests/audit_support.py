@@ -48,8 +48,11 @@ def audited_api(directory: Path, **settings: Any) -> Iterator[Api]:
 
 def key_file_signer(services: Services) -> LogSigner:
     settings = services.settings
+    latest = services.audit.checkpoints.latest()
     return LogSigner.from_key_file(
-        settings.signing_key_file, settings.checkpoint_origin
+        settings.signing_key_file,
+        settings.checkpoint_origin,
+        signed_by=None if latest is None else latest.key_id,
     )
 
 

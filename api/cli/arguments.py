@@ -7,12 +7,17 @@ import argparse
 
 
 def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
+    value = _whole_number(text)
+    if value is None or value < 1:
         raise argparse.ArgumentTypeError(f"not a positive whole number: {text}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """A count where 0 means none, as worker processes where 0 is this one alone."""
+    value = _whole_number(text)
+    if value is None or value < 0:
+        raise argparse.ArgumentTypeError(f"not a whole number of 0 or more: {text}")
     return value
 
 
@@ -22,3 +27,10 @@ def name_text(text: str) -> str:
     if not name:
         raise argparse.ArgumentTypeError("must not be blank")
     return name
+
+
+def _whole_number(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None

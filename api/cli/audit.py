@@ -10,14 +10,18 @@ from typing import Any
 from tqdm import tqdm
 
 from api.cli import audit_offline
-from api.cli.arguments import positive_int
-from application.audit_errors import AuditError
+from api.cli.arguments import non_negative_int, positive_int
+from application.audit_errors import AuditError, AuditKeyUnusable
 from application.audit_findings import VerifyReport
 from application.audit_ports import SignatureCheck
 from application.audit_verify import StoreVerifier
 from application.audit_workers import default_workers
 from infrastructure.audit.event_log import event_log_pages
-from infrastructure.audit.signing import public_key_of_key_file, signature_check
+from infrastructure.audit.signing import (
+    public_key_file,
+    public_key_of_key_file,
+    signature_check,
+)
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
 
@@ -53,7 +57,7 @@ def register(commands: Any) -> None:
     )
     verify.add_argument(
         "--workers",
-        type=int,
+        type=non_negative_int,
         default=None,
         metavar="N",
         help="processes that decode and hash events (0: none, all in this one; "
@@ -79,7 +83,8 @@ def verify_store(args: argparse.Namespace) -> int:
         return 2
     try:
         published = [audit_offline.checkpoint_in(path) for path in args.checkpoints]
-    except audit_offline.Refused as error:
+        check_signature = _signature_check(args.public_key, settings)
+    except (audit_offline.Refused, AuditKeyUnusable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     services = build_services(settings)
@@ -91,7 +96,7 @@ def verify_store(args: argparse.Namespace) -> int:
             services.ledger,
             audit.leaves,
             audit.checkpoints,
-            _signature_check(args.public_key, settings),
+            check_signature,
             log=event_log_pages(services.ledger.recorder),
             workers=workers,
             published=published,
@@ -109,6 +114,9 @@ def sign_checkpoint(_: argparse.Namespace) -> int:
     services = build_services(Settings())
     try:
         checkpoint = services.audit.sign_checkpoint()
+    except AuditKeyUnusable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except AuditError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -131,9 +139,11 @@ def print_access_log(args: argparse.Namespace) -> int:
     return 0
 
 
-def _signature_check(public_key: Path | None, settings: Settings) -> SignatureCheck:
+def _signature_check(
+    public_key: Path | None, settings: Settings
+) -> SignatureCheck | None:
     if public_key is not None:
-        return signature_check(public_key.read_bytes())
+        return signature_check(public_key_file(public_key))
     if settings.signing_key_file.exists():
         return signature_check(public_key_of_key_file(settings.signing_key_file))
     print(
@@ -141,7 +151,7 @@ def _signature_check(public_key: Path | None, settings: Settings) -> SignatureCh
         "no checkpoint signature can be checked",
         file=sys.stderr,
     )
-    return lambda _: False
+    return None
 
 
 def _print_report(report: VerifyReport) -> int:
@@ -149,10 +159,14 @@ def _print_report(report: VerifyReport) -> int:
         print(f"note: {note}")
     for finding in report.findings:
         print(f"PROBLEM {finding}")
+    checkpoints = (
+        f"{report.checkpoints} signed checkpoints"
+        if report.signatures_checked
+        else f"{report.checkpoints} checkpoints (signatures not checked)"
+    )
     summary = (
-        f"{report.events} events of {report.subjects} subjects; "
-        f"{report.checkpoints} signed checkpoints, the latest covering "
-        f"{report.signed_size} events"
+        f"{report.events} events of {report.subjects} subjects; {checkpoints}, "
+        f"the latest covering {report.signed_size} events"
     )
     if report.unlogged:
         summary += f"; {report.unlogged} events not yet in the audit log"

@@ -44,13 +44,18 @@ def register(actions: Any) -> None:
 
 
 def verify_subject(args: argparse.Namespace) -> int:
+    """0 when the bundle passes, 1 for a finding (a signature that does not
+    verify among them), 2 for input that cannot be used at all."""
     try:
         code = parse_subject_code(args.code).value
-        checkpoint, public_key = _trusted_checkpoint(args.checkpoint, args.public_key)
+        checkpoint, public_key = _checkpoint_and_key(args.checkpoint, args.public_key)
+        signed = _signed(checkpoint, public_key)
         bundle = _read_json(args.bundle)
     except (Refused, InvalidSubjectCode) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if not signed:
+        return _print_unsigned(code, args.checkpoint, checkpoint, args.public_key)
     report = verify_bundle(
         bundle,
         code,
@@ -74,25 +79,24 @@ def _checkpoint_of(path: Path, data: dict[str, Any]) -> Checkpoint:
         raise Refused(f"{path}: not a checkpoint: {error}") from None
 
 
-def _trusted_checkpoint(path: Path, key_file: Path | None) -> tuple[Checkpoint, bytes]:
+def _checkpoint_and_key(path: Path, key_file: Path | None) -> tuple[Checkpoint, bytes]:
     data = _read_json(path)
     checkpoint = _checkpoint_of(path, data)
     if key_file is not None:
         try:
-            public_key = key_file.read_bytes()
+            return checkpoint, key_file.read_bytes()
         except OSError as error:
             raise Refused(f"{key_file}: {error}") from None
-    elif isinstance(data.get("public_key"), str):
-        public_key = data["public_key"].encode()
-    else:
-        raise Refused(f"{path} carries no public key: pass --public-key")
+    if isinstance(data.get("public_key"), str):
+        return checkpoint, data["public_key"].encode()
+    raise Refused(f"{path} carries no public key: pass --public-key")
+
+
+def _signed(checkpoint: Checkpoint, public_key: bytes) -> bool:
     try:
-        signed = verify_checkpoint(checkpoint, public_key)
+        return verify_checkpoint(checkpoint, public_key)
     except ValueError as error:
         raise Refused(f"the public key is not an Ed25519 key: {error}") from None
-    if not signed:
-        raise Refused(f"{path}: the signature does not verify with this key")
-    return checkpoint, public_key
 
 
 def _later_root(bundle: dict[str, Any], public_key: bytes) -> TrustedRoot | None:
@@ -117,6 +121,19 @@ def _read_json(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise Refused(f"{path}: not a JSON object")
     return data
+
+
+def _print_unsigned(
+    code: str, path: Path, checkpoint: Checkpoint, key_file: Path | None
+) -> int:
+    key = f"the key in {key_file}" if key_file else "the public key it carries"
+    print(
+        f"PROBLEM bad checkpoint signature: {path}: checkpoint of size "
+        f"{checkpoint.size} at {checkpoint.timestamp} (key {checkpoint.key_id}) "
+        f"is not signed by {key}"
+    )
+    print(f"FAILED: subject {code}: no bundle can be checked against that checkpoint")
+    return 1
 
 
 def _print(report: BundleReport, checkpoint: Checkpoint) -> int:

@@ -39,10 +39,11 @@ def register(commands: Any) -> None:
     create.add_argument(
         "--scope",
         dest="scopes",
+        action="extend",
         nargs="+",
         required=True,
         choices=sorted(SCOPES),
-        help="one or more scopes",
+        help="one or more scopes (--scope record audit, or --scope repeated)",
     )
     create.set_defaults(func=create_key)
     revoke = actions.add_parser("revoke", help="revoke a key by its id")
@@ -88,7 +89,7 @@ def revoke_key(args: argparse.Namespace) -> int:
     if service.revoke(args.key_id, SystemClock().now()):
         print(f"Revoked key {args.key_id}")
         return 0
-    print(f"error: no active key {args.key_id}", file=sys.stderr)
+    print(f"error: No active key {args.key_id}", file=sys.stderr)
     return 1
 
 

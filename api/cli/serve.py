@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import sys
 from typing import Any
 
 import uvicorn
 
 from api.app import create_app
+from application.audit_errors import AuditKeyUnusable
+from infrastructure.bootstrap import Services
 from infrastructure.settings import Settings
 
 
@@ -29,6 +32,14 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     app = create_app(Settings())
+    services: Services = app.state.services
+    try:
+        services.audit.load_signer()
+    except AuditKeyUnusable as error:
+        app.state.committer.stop()
+        services.close()
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     # What startup built lives as long as the process: out of the collector's
     # sight, a full collection scans only what requests left behind (it took
     # over 100 ms with everything in view, a stall felt by every waiting request).

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -94,8 +94,13 @@ class CheckpointSigner:
 
     @classmethod
     def from_pem(cls, pem: bytes) -> CheckpointSigner:
-        """Load an unencrypted PKCS#8 PEM private key, as written by ``to_pem``."""
-        key = serialization.load_pem_private_key(pem, password=None)
+        """Load an unencrypted PKCS#8 PEM private key, as written by ``to_pem``;
+        ``ValueError`` for anything else."""
+        try:
+            key = serialization.load_pem_private_key(pem, password=None)
+        # TypeError: the key is encrypted.
+        except (TypeError, UnsupportedAlgorithm) as error:
+            raise ValueError(f"unusable private key: {error}") from None
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError("checkpoint signing key must be Ed25519")
         return cls(key)
@@ -140,9 +145,7 @@ def verify_checkpoint(checkpoint: Checkpoint, public_key_pem: bytes) -> bool:
     A checkpoint naming another key id is rejected before the signature is
     checked. ``ValueError`` if the PEM is not an Ed25519 public key.
     """
-    public_key = serialization.load_pem_public_key(public_key_pem)
-    if not isinstance(public_key, Ed25519PublicKey):
-        raise ValueError("checkpoint verification key must be Ed25519")
+    public_key = verification_key(public_key_pem)
     if checkpoint.key_id != _key_id(public_key):
         return False
     try:
@@ -152,6 +155,17 @@ def verify_checkpoint(checkpoint: Checkpoint, public_key_pem: bytes) -> bool:
     except InvalidSignature:
         return False
     return True
+
+
+def verification_key(public_key_pem: bytes) -> Ed25519PublicKey:
+    """The Ed25519 public key in ``public_key_pem``; ``ValueError`` otherwise."""
+    try:
+        public_key = serialization.load_pem_public_key(public_key_pem)
+    except UnsupportedAlgorithm as error:
+        raise ValueError(f"unsupported public key: {error}") from None
+    if not isinstance(public_key, Ed25519PublicKey):
+        raise ValueError("checkpoint verification key must be Ed25519")
+    return public_key
 
 
 def format_timestamp(moment: datetime) -> str:

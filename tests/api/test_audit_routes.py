@@ -192,6 +192,72 @@ def test_an_edited_bundle_fails_the_offline_check(
     assert "PROBLEM version 3 (position 6): found version 4" in out
 
 
+def verify_offline(bundle: Path, checkpoint: Path, *more: str) -> int:
+    return main(
+        [
+            *("audit", "verify-subject", uscc(1)),
+            *("--bundle", str(bundle), "--checkpoint", str(checkpoint), *more),
+        ]
+    )
+
+
+@pytest.fixture
+def fetched(api: Api, history: list[dict[str, object]], tmp_path: Path) -> Path:
+    """The published checkpoint and a bundle of uscc(1), saved where the
+    auditor keeps them; returns that folder."""
+    save(tmp_path / "cp.json", api.client.get("/v1/audit/checkpoint").text)
+    bundle = api.client.get(
+        f"/v1/audit/subjects/{uscc(1)}/bundle", headers=api.key("audit")
+    )
+    save(tmp_path / "bundle.json", bundle.text)
+    return tmp_path
+
+
+def test_a_checkpoint_whose_signature_fails_is_a_problem_found(
+    fetched: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    published = json.loads((fetched / "cp.json").read_text())
+    published["checkpoint"]["size"] = 5  # claims the older, smaller tree
+    forged = save(fetched / "forged.json", json.dumps(published))
+    capsys.readouterr()
+
+    code = verify_offline(fetched / "bundle.json", forged)
+
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[0].startswith(f"PROBLEM bad checkpoint signature: {forged}: ")
+    assert out[0].endswith("is not signed by the public key it carries")
+    assert out[-1].startswith("FAILED: ")
+
+
+@pytest.mark.parametrize(
+    ("bundle", "more"),
+    [
+        ("missing.json", ()),
+        ("bundle.json", ("--public-key", "missing.pem")),
+        ("bundle.json", ("--public-key", "bundle.json")),
+    ],
+    ids=["no-bundle", "no-key-file", "not-a-key"],
+)
+def test_input_that_cannot_be_used_is_an_error_not_a_finding(
+    fetched: Path,
+    bundle: str,
+    more: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(fetched)
+    capsys.readouterr()
+
+    code = verify_offline(Path(bundle), Path("cp.json"), *more)
+
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err.startswith("error: ")
+    assert len(captured.err.splitlines()) == 1
+
+
 def test_an_older_bundle_proves_its_tail_with_the_later_checkpoint(
     api: Api, history: list[dict[str, object]]
 ) -> None:

@@ -137,6 +137,46 @@ def test_an_untouched_store_verifies(
     ]
 
 
+def test_without_a_key_unchecked_signatures_are_a_note_not_a_problem(
+    store: RawStore,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(
+        "CREDIT_LEDGER_SIGNING_KEY_FILE", str(store.directory / "no-key.pem")
+    )
+
+    code, lines = verify(capsys)
+
+    assert code == 0
+    assert lines == [
+        "note: no key to check signatures with: the 2 checkpoints' signatures "
+        "were not checked, their roots are compared as they stand",
+        "OK: 14 events of 3 subjects; 2 checkpoints (signatures not checked), "
+        "the latest covering 14 events",
+    ]
+
+
+def test_without_a_key_a_rewrite_after_a_checkpoint_is_still_named(
+    store: RawStore,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(
+        "CREDIT_LEDGER_SIGNING_KEY_FILE", str(store.directory / "no-key.pem")
+    )
+    rewrite_a_history(store)
+
+    code, lines = verify(capsys)
+
+    assert code == 1
+    assert not any("bad checkpoint signature" in line for line in lines)
+    assert any(
+        line.startswith("PROBLEM history rewritten after a checkpoint: the first 12 ")
+        for line in lines
+    )
+
+
 def test_an_edited_event_is_named_with_the_chain_it_breaks(
     store: RawStore, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,7 +14,10 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 
 from infrastructure.audit.checkpoints import (
     Checkpoint,
@@ -201,6 +204,16 @@ def test_from_pem_refuses_a_key_that_is_not_ed25519() -> None:
     )
     with pytest.raises(ValueError):
         CheckpointSigner.from_pem(ec_pem)
+
+
+def test_from_pem_refuses_an_encrypted_key_as_it_refuses_other_keys() -> None:
+    encrypted = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"secret"),
+    )
+    with pytest.raises(ValueError, match="unusable private key"):
+        CheckpointSigner.from_pem(encrypted)
 
 
 def test_missing_key_file_is_created_private_and_reloaded_with_the_same_key(

@@ -64,6 +64,7 @@ def test_the_import_command_leaves_recording_to_the_processes_that_record() -> N
 
 BLANK = "must not be blank"
 NOT_POSITIVE = "not a positive whole number"
+NEGATIVE = "not a whole number of 0 or more"
 
 
 @pytest.mark.parametrize(
@@ -80,6 +81,8 @@ NOT_POSITIVE = "not a positive whole number"
         (["projections", "rebuild", "--batch-size", "0"], NOT_POSITIVE),
         (["projections", "rebuild", "--workers", "-1"], NOT_POSITIVE),
         (["audit", "access-log", "--limit", "-1"], NOT_POSITIVE),
+        (["audit", "verify", "--workers", "-1"], NEGATIVE),
+        (["audit", "verify", "--workers", "two"], NEGATIVE),
         (["relay", "--from", "0"], NOT_POSITIVE),
     ],
 )
@@ -91,6 +94,25 @@ def test_arguments_a_command_cannot_use_are_refused_before_it_runs(
 
     assert refused.value.code == 2
     assert says in capsys.readouterr().err
+
+
+def test_audit_verify_may_be_told_to_use_no_worker_processes() -> None:
+    args = build_parser("audit").parse_args(["audit", "verify", "--workers", "0"])
+
+    assert args.workers == 0
+
+
+@pytest.mark.parametrize(
+    "scopes",
+    [["--scope", "record", "--scope", "audit"], ["--scope", "record", "audit"]],
+    ids=["repeated", "listed"],
+)
+def test_every_scope_given_is_kept(scopes: list[str]) -> None:
+    args = build_parser("keys").parse_args(
+        ["keys", "create", "--department", "tax", *scopes]
+    )
+
+    assert args.scopes == ["record", "audit"]
 
 
 def test_names_are_recorded_without_surrounding_spaces() -> None:
