@@ -40,7 +40,15 @@ class LogSigner:
                 f"the signing key file {path} is missing; the store's checkpoints "
                 f"are signed by key {signed_by}"
             )
-        return cls(_private_key(path), origin)
+        signer = _private_key(path)
+        if signer.key_id != signed_by:
+            # Another environment's key, say: verify checks every checkpoint
+            # against the one key, so a checkpoint signed with this would fail.
+            raise AuditKeyUnusable(
+                f"the signing key file {path} holds key {signer.key_id}; the "
+                f"store's checkpoints are signed by key {signed_by}"
+            )
+        return cls(signer, origin)
 
     def sign(self, size: int, root_hash: str, at: datetime) -> Checkpoint:
         return self._signer.sign(self._origin, size, root_hash, format_timestamp(at))

@@ -66,6 +66,30 @@ def test_a_mistyped_key_path_signs_nothing_and_creates_no_key(
     assert capsys.readouterr().out.startswith("OK: ")
 
 
+def test_another_key_than_the_stores_signs_nothing(
+    signed_store: SignedStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    other = tmp_path / "another-environments-key.pem"
+    another = CheckpointSigner.generate()
+    other.write_bytes(another.to_pem())
+    other_id = another.key_id
+    monkeypatch.setenv("CREDIT_LEDGER_SIGNING_KEY_FILE", str(other))
+    capsys.readouterr()
+
+    code = main(["audit", "checkpoint"])
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"error: the signing key file {other} holds key {other_id}; the store's "
+        f"checkpoints are signed by key {signed_store.key_id}\n"
+    )
+    monkeypatch.setenv("CREDIT_LEDGER_SIGNING_KEY_FILE", str(signed_store.key_file))
+    assert main(["audit", "verify"]) == 0
+
+
 def test_serve_refuses_to_start_without_the_key_of_the_stores_checkpoints(
     signed_store: SignedStore, tmp_path: Path
 ) -> None:
