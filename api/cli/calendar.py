@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,19 @@ def import_year(args: argparse.Namespace) -> int:
 
 def list_years(_: argparse.Namespace) -> int:
     calendar = load_calendar(Settings().holiday_calendar)
-    years = calendar.covered_years
-    print(f"{years[0]}–{years[-1]}" if years else "none")
+    print(year_ranges(calendar.covered_years) or "none")
     return 0
+
+
+def year_ranges(years: Sequence[int]) -> str:
+    """Sorted years as runs, ``2004–2027, 2030``: a year missing between two
+    imported ones has no table, so its deadlines fall back to weekdays."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(
+        f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs
+    )

@@ -90,3 +90,23 @@ def test_a_file_without_a_year_is_refused_and_nothing_written(
 
     assert "holds no year" in capsys.readouterr().err
     assert not operator_file.exists()
+
+
+def test_years_lists_a_gap_between_imported_years_as_separate_ranges(
+    tmp_path: Path, operator_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for year in (2027, 2030):
+        source = tmp_path / f"{year}.json"
+        table = {
+            **YEAR_2027,
+            "year": year,
+            "holidays": [f"{year}-01-01"],
+            "workdays": [],
+        }
+        source.write_text(json.dumps(table), encoding="utf-8")
+        assert main(["calendar", "import", str(source)]) == 0
+    capsys.readouterr()
+
+    assert main(["calendar", "years"]) == 0
+
+    assert capsys.readouterr().out == "2004–2027, 2030\n"
