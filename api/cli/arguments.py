@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+MAX_PORT = 65535
+
 
 def positive_int(text: str) -> int:
     value = _whole_number(text)
@@ -18,6 +20,14 @@ def non_negative_int(text: str) -> int:
     value = _whole_number(text)
     if value is None or value < 0:
         raise argparse.ArgumentTypeError(f"not a whole number of 0 or more: {text}")
+    return value
+
+
+def port_number(text: str) -> int:
+    """A TCP port; 0 lets the system pick a free one (uvicorn logs which)."""
+    value = _whole_number(text)
+    if value is None or not 0 <= value <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"not a port (0-{MAX_PORT}): {text}")
     return value
 
 

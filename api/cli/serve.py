@@ -10,6 +10,7 @@ from typing import Any
 import uvicorn
 
 from api.app import create_app
+from api.cli.arguments import port_number
 from application.audit_errors import AuditKeyUnusable
 from infrastructure.bootstrap import Services
 from infrastructure.settings import Settings
@@ -20,7 +21,12 @@ def register(commands: Any) -> None:
         "serve", help="run the HTTP API (and portal) with uvicorn"
     )
     parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000, help="default 8000")
+    parser.add_argument(
+        "--port",
+        type=port_number,
+        default=8000,
+        help="default 8000; 0: a free port the system picks",
+    )
     parser.add_argument(
         "--http-log",
         action="store_true",

@@ -65,6 +65,7 @@ def test_the_import_command_leaves_recording_to_the_processes_that_record() -> N
 BLANK = "must not be blank"
 NOT_POSITIVE = "not a positive whole number"
 NEGATIVE = "not a whole number of 0 or more"
+NOT_A_PORT = "not a port (0-65535)"
 
 
 @pytest.mark.parametrize(
@@ -84,6 +85,9 @@ NEGATIVE = "not a whole number of 0 or more"
         (["audit", "verify", "--workers", "-1"], NEGATIVE),
         (["audit", "verify", "--workers", "two"], NEGATIVE),
         (["relay", "--from", "0"], NOT_POSITIVE),
+        (["serve", "--port", "70000"], NOT_A_PORT),
+        (["serve", "--port", "-1"], NOT_A_PORT),
+        (["serve", "--port", "http"], NOT_A_PORT),
     ],
 )
 def test_arguments_a_command_cannot_use_are_refused_before_it_runs(
@@ -121,3 +125,10 @@ def test_names_are_recorded_without_surrounding_spaces() -> None:
     )
 
     assert (args.department, args.actor) == ("tax", "li")
+
+
+@pytest.mark.parametrize("port", [0, 1, 65535])
+def test_serve_takes_any_port_and_0_for_a_free_one(port: int) -> None:
+    args = build_parser("serve").parse_args(["serve", "--port", str(port)])
+
+    assert args.port == port
