@@ -10,6 +10,7 @@ from pathlib import Path
 import chinese_calendar.constants as bundled
 
 from domain.calendar import WorkingDayCalendar, YearTable, parse_year_table
+from infrastructure.whole_files import write_whole
 
 BUNDLED_SOURCE = "chinesecalendar (国务院办公厅 holiday notices)"
 
@@ -77,23 +78,18 @@ def import_operator_year(
     for table in new_tables:
         existing[table.year] = table
     operator_file.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside it, then moved over it: a reader never sees half a file.
-    written = operator_file.with_name(operator_file.name + ".new")
-    written.write_text(
-        json.dumps(
-            [
-                {
-                    "year": t.year,
-                    "source": t.source,
-                    "holidays": sorted(d.isoformat() for d in t.holidays),
-                    "workdays": sorted(d.isoformat() for d in t.adjusted_workdays),
-                }
-                for t in sorted(existing.values(), key=lambda t: t.year)
-            ],
-            ensure_ascii=False,
-            indent=2,
-        ),
-        encoding="utf-8",
+    text = json.dumps(
+        [
+            {
+                "year": t.year,
+                "source": t.source,
+                "holidays": sorted(d.isoformat() for d in t.holidays),
+                "workdays": sorted(d.isoformat() for d in t.adjusted_workdays),
+            }
+            for t in sorted(existing.values(), key=lambda t: t.year)
+        ],
+        ensure_ascii=False,
+        indent=2,
     )
-    written.replace(operator_file)
+    write_whole(operator_file, text.encode("utf-8"))
     return new_tables[-1]

@@ -7,6 +7,7 @@ snapshot; the position it reflects is printed on stderr (and is in the JSON).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from api.schemas.publicity import (
 )
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
+from infrastructure.whole_files import FileReplacement
 from projections.paging import Page, PageQuery, PublicList
 from projections.public_view import PublicViewReads
 
@@ -56,6 +58,29 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    output: FileReplacement | None = None
+    if args.output is not None:
+        try:
+            # Before the list is read: a file that cannot be written fails now.
+            output = FileReplacement(args.output)
+        except OSError as error:
+            return _not_written(args.output, error)
+    with output or contextlib.nullcontext():
+        data, summary = _exported(args)
+        if output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            try:
+                output.complete(data)
+            except OSError as error:
+                return _not_written(args.output, error)
+    print(summary, file=sys.stderr)
+    return 0
+
+
+def _exported(args: argparse.Namespace) -> tuple[bytes, str]:
+    """The list as the format asks, and what it holds."""
     services = build_services(Settings())
     try:
         services.read_models.catch_up()
@@ -74,10 +99,12 @@ def run(args: argparse.Namespace) -> int:
             "data": [row.model_dump(mode="json") for row in rows],
         }
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    if args.output is None:
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.flush()
-    else:
-        args.output.write_text(text, encoding="utf-8")
-    print(f"{args.list}: {len(rows)} rows at position {page.position}", file=sys.stderr)
-    return 0
+    summary = f"{args.list}: {len(rows)} rows at position {page.position}"
+    return text.encode("utf-8"), summary
+
+
+def _not_written(path: Path, error: OSError) -> int:
+    """One line: the file stays as it was (or absent)."""
+    reason = error.strerror or str(error)
+    print(f"error: cannot write {path}: {reason}", file=sys.stderr)
+    return 2
