@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 from pydantic import TypeAdapter, ValidationError
 
-from api.line_workers import Lines
+from api.line_workers import Lines, NotText
 from api.problem_details import error_problem, validation_errors
 from api.schemas.batch import BatchLineResult
 from api.schemas.events import EventBody, EventIn
@@ -20,6 +20,7 @@ from application.ledger import CreditLedger
 from application.results import CommandResult
 
 event_adapter: TypeAdapter[EventBody] = TypeAdapter(EventIn)
+NOT_TEXT = "not UTF-8 text"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ def parsed_line(raw: str) -> Any:
     """The line's value, or why it is not JSON. msgspec parses it in C; what
     msgspec refuses (a number too large for it, NaN) is parsed as Python's json
     parses it, which alone decides what is malformed."""
+    if isinstance(raw, NotText):
+        return MalformedLine(NOT_TEXT)
     try:
         return _decoder.decode(raw)
     except msgspec.DecodeError:

@@ -50,6 +50,15 @@ ORPHAN_CHECK_SECONDS = 1.0
 _worker: dict[str, Any] = {}
 
 
+class NotText(str):
+    """A line that is not UTF-8 text, shown with its bad bytes as ``\\xNN``
+    escapes; it is refused, whoever is given it."""
+
+    @classmethod
+    def of(cls, line: bytes) -> NotText:
+        return cls(line.decode(errors="backslashreplace"))
+
+
 class LineWorkerFailed(RuntimeError):
     @classmethod
     def of(cls, error: Exception) -> LineWorkerFailed:
@@ -98,6 +107,8 @@ _line_subject = msgspec.json.Decoder(_LineSubject)
 def _subject_of(raw_line: str) -> Any:
     """The line's "subject" as the lines' parser (api.batch_lines) decodes it:
     escapes undone, by msgspec or, for what msgspec refuses, by json."""
+    if isinstance(raw_line, NotText):
+        return None  # no text to read it from: the worker that has it says so
     try:
         return _line_subject.decode(raw_line).subject
     except msgspec.ValidationError:

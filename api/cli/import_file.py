@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from api.cli.arguments import name_text, positive_int
+from api.cli.import_reading import count_lines, line_chunks
 from api.line_workers import (
     Answers,
     InModule,
@@ -71,19 +72,42 @@ def run(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"error: {args.file} is not a file", file=sys.stderr)
         return 2
-    with args.file.open("rb") as counted:
-        # As _chunks reads them: blank lines are skipped, not answered.
-        total = sum(1 for line in counted if line.strip())
+    # Both files are tried before anything is recorded.
+    try:
+        total = count_lines(args.file)
+    except OSError as error:
+        return _cannot(f"read {args.file}", error)
+    if args.rejects is not None and _same_file(args.rejects, args.file):
+        print(f"error: --rejects {args.rejects} is the file imported", file=sys.stderr)
+        return 2
+    try:
+        rejects = args.rejects.open("w", encoding="utf-8") if args.rejects else None
+    except OSError as error:
+        return _cannot(f"write --rejects {args.rejects}", error)
     large = total >= MIN_LINES_FOR_WORKERS
     workers = args.workers or (usable_cores() + 1 if large else 1)
     # Started before anything else here: the workers' fork server imports what
     # records lines (half a second) while this process imports the rest.
     pool = _pool(workers)
     try:
-        return _import(args, total, pool)
+        return _import(args, total, pool, rejects)
     finally:
         if pool is not None:
             pool.close()
+        if rejects is not None:
+            rejects.close()
+
+
+def _cannot(what: str, error: OSError) -> int:
+    print(f"error: cannot {what}: {error.strerror or error}", file=sys.stderr)
+    return 2
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return path.samefile(other)
+    except OSError:
+        return False
 
 
 def _pool(workers: int) -> LineWorkers | None:
@@ -93,20 +117,24 @@ def _pool(workers: int) -> LineWorkers | None:
     return LineWorkers(workers, setup, [LOADING])
 
 
-def _import(args: argparse.Namespace, total: int, pool: LineWorkers | None) -> int:
+def _import(
+    args: argparse.Namespace,
+    total: int,
+    pool: LineWorkers | None,
+    rejects: TextIO | None,
+) -> int:
     # Imported here, once the workers are starting (see run), rather than
     # before: together a tenth of a second.
     from tqdm import tqdm  # noqa: PLC0415
 
     accepted = rejected = 0
-    rejects = args.rejects.open("w", encoding="utf-8") if args.rejects else None
     workers = pool.count if pool is not None else 1
     processes = f"{workers} worker processes" if workers > 1 else "this process"
     print(f"importing {total:,} lines with {processes}", file=sys.stderr)
     # A line's text is kept until it is answered, for the rejects file.
     raws: dict[int, str] = {}
     # Split among the workers, a chunk still gives each one CHUNK lines to store.
-    chunks = _remembering(_chunks(args.file, CHUNK * workers), raws)
+    chunks = _remembering(line_chunks(args.file, CHUNK * workers), raws)
     try:
         with tqdm(total=total, unit="line", file=sys.stderr) as progress:
             for answers in _answered(chunks, pool, args.department, args.actor):
@@ -122,9 +150,6 @@ def _import(args: argparse.Namespace, total: int, pool: LineWorkers | None) -> i
     except LineWorkerFailed as error:
         print(f"error: {error}; run the import again to finish it", file=sys.stderr)
         return 2
-    finally:
-        if rejects is not None:
-            rejects.close()
     print(f"{accepted} accepted, {rejected} rejected, {accepted + rejected} lines")
     return 0 if rejected == 0 else 1
 
@@ -167,18 +192,4 @@ def _write_reject(
 def _remembering(chunks: Iterator[Lines], raws: dict[int, str]) -> Iterator[Lines]:
     for chunk in chunks:
         raws.update(chunk)
-        yield chunk
-
-
-def _chunks(path: Path, size: int = CHUNK) -> Iterator[list[tuple[int, str]]]:
-    chunk: list[tuple[int, str]] = []
-    # utf-8-sig: a byte-order mark is no part of the first line.
-    with path.open(encoding="utf-8-sig") as lines:
-        for number, line in enumerate(lines, start=1):
-            if line.strip():
-                chunk.append((number, line.rstrip("\n")))
-            if len(chunk) >= size:
-                yield chunk
-                chunk = []
-    if chunk:
         yield chunk

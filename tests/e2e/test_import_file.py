@@ -3,8 +3,11 @@ CRLF line ends, blank lines, keys left null; and a failure mid-way."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,3 +110,91 @@ def test_import_file_alone_records_each_line_under_the_department_it_names(
     assert (reject["line"], reject["error"]["status"]) == (2, 422)
     assert "--department" in reject["error"]["detail"]
     assert history() == ["SubjectRegistered", "InformationRecorded"]
+
+
+def test_a_line_that_is_not_utf8_is_refused_alone_and_the_others_imported(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        json.dumps({"subject": CODE, **as_json(information(record))}).encode()
+        for record in ("I1", "I2", "I3")
+    ]
+    lines[1] = lines[1].replace(b"I2", b"I\xff2")
+    source = tmp_path / "lines.ndjson"
+    source.write_bytes(b"\xef\xbb\xbf" + b"\r\n\r\n".join(lines))
+    rejects = tmp_path / "rejects.ndjson"
+
+    code = main(
+        ["import", str(source), "--department", "tax", "--rejects", str(rejects)]
+    )
+
+    assert code == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "2 accepted, 1 rejected, 3 lines"
+    [reject] = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert (reject["line"], reject["error"]["status"]) == (3, 422)
+    assert reject["error"]["detail"] == "not UTF-8 text"
+    assert "I\\xff2" in reject["raw"]
+    assert history() == [
+        "SubjectRegistered",
+        "InformationRecorded",
+        "InformationRecorded",
+    ]
+
+
+def test_a_file_that_cannot_be_read_is_one_line_and_status_2(
+    database: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = tmp_path / "lines.ndjson"
+    source.write_text(json.dumps({"subject": CODE, **as_json(information("I1"))}))
+    opened = Path.open
+
+    def not_permitted(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path == source:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return opened(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", not_permitted)
+
+    code = main(["import", str(source), "--department", "tax"])
+
+    assert code == 2
+    assert (
+        capsys.readouterr().err == f"error: cannot read {source}: Permission denied\n"
+    )
+    assert history() == ["SubjectRegistered"]
+
+
+@pytest.mark.parametrize(
+    "rejects",
+    ["missing/rejects.ndjson", ".", "lines.ndjson"],
+    ids=["folder", "dir", "input"],
+)
+def test_a_rejects_file_that_cannot_be_written_stops_the_import_before_it_starts(
+    rejects: str,
+    database: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = tmp_path / "lines.ndjson"
+    text = json.dumps({"subject": CODE, **as_json(information("I1"))})
+    source.write_text(text)
+
+    code = main(
+        [
+            "import",
+            str(source),
+            "--department",
+            "tax",
+            "--rejects",
+            str(tmp_path / rejects),
+        ]
+    )
+
+    assert code == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: ") and "--rejects" in line
+    assert source.read_text() == text
+    assert history() == ["SubjectRegistered"]

@@ -97,6 +97,26 @@ def test_workers_keep_each_subjects_order_and_a_rerun_duplicates_nothing(
         services.close()
 
 
+def test_a_line_that_is_not_utf8_is_refused_by_the_worker_given_it(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "events.ndjson"
+    lines = [
+        json.dumps({"subject": code, **as_json(information("I1"))}).encode()
+        for code in SUBJECTS[:2]
+    ]
+    source.write_bytes(b"\n".join([lines[0], lines[1].replace(b"I1", b"I\xff")]))
+    rejects = tmp_path / "rejects.ndjson"
+    command = ["import", str(source), "--department", "tax", "--workers", "2"]
+
+    code = main([*command, "--rejects", str(rejects)])
+
+    assert code == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "1 accepted, 1 rejected, 2 lines"
+    [rejected] = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert (rejected["line"], rejected["error"]["detail"]) == (2, "not UTF-8 text")
+
+
 def test_a_subject_goes_to_the_same_worker_however_its_code_is_written() -> None:
     code = SUBJECTS[2]
     spaced = json.dumps({"type": "X", "subject": f" {code[:6].lower()} {code[6:]}"})
