@@ -6,7 +6,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
@@ -19,6 +20,7 @@ from api.line_workers import (
     Lines,
     LineWorkerFailed,
     LineWorkers,
+    LoadLines,
     load_in_workers,
 )
 from application.cores import usable_cores
@@ -129,57 +131,67 @@ def _import(
 
     accepted = rejected = 0
     workers = pool.count if pool is not None else 1
-    processes = f"{workers} worker processes" if workers > 1 else "this process"
-    print(f"importing {total:,} lines with {processes}", file=sys.stderr)
     # A line's text is kept until it is answered, for the rejects file.
     raws: dict[int, str] = {}
     # Split among the workers, a chunk still gives each one CHUNK lines to store.
     chunks = _remembering(line_chunks(args.file, CHUNK * workers), raws)
-    try:
-        with tqdm(total=total, unit="line", file=sys.stderr) as progress:
-            for answers in _answered(chunks, pool, args.department, args.actor):
-                for number, refusal in answers:
-                    raw = raws.pop(number, "")
-                    if refusal is None:
-                        accepted += 1
-                        continue
-                    rejected += 1
-                    if rejects is not None:
-                        _write_reject(rejects, number, refusal, raw)
-                progress.update(len(answers))
-    except LineWorkerFailed as error:
-        print(f"error: {error}; run the import again to finish it", file=sys.stderr)
-        return 2
+    with _answering(pool, args.department, args.actor) as answered:
+        processes = f"{workers} worker processes" if workers > 1 else "this process"
+        print(f"importing {total:,} lines with {processes}", file=sys.stderr)
+        try:
+            with tqdm(total=total, unit="line", file=sys.stderr) as progress:
+                for answers in answered(chunks):
+                    for number, refusal in answers:
+                        raw = raws.pop(number, "")
+                        if refusal is None:
+                            accepted += 1
+                            continue
+                        rejected += 1
+                        if rejects is not None:
+                            _write_reject(rejects, number, refusal, raw)
+                    progress.update(len(answers))
+        except LineWorkerFailed as error:
+            print(f"error: {error}; run the import again to finish it", file=sys.stderr)
+            return 2
     print(f"{accepted} accepted, {rejected} rejected, {accepted + rejected} lines")
     return 0 if rejected == 0 else 1
 
 
-def _answered(
-    chunks: Iterator[Lines],
-    pool: LineWorkers | None,
-    department: str | None,
-    actor: str,
-) -> Iterator[Answers]:
+Answering = Callable[[Iterator[Lines]], Iterator[Answers]]
+
+
+@contextmanager
+def _answering(
+    pool: LineWorkers | None, department: str | None, actor: str
+) -> Iterator[Answering]:
+    """What answers the chunks, once the ledger is open (in every worker, if
+    any): a store that cannot be opened stops the import before any line is
+    handed out, and is raised as itself, for main to answer as for any command
+    (there is nothing to finish by running it again)."""
     load_chunk = partial(
         InModule(LOADING, "load_chunk"), department=department, actor=actor
     )
     if pool is not None:
-        yield from load_in_workers(chunks, pool, load_chunk)
+        pool.start()
+        yield partial(load_in_workers, pool=pool, load=load_chunk)
         return
+    ledger, close = InModule(LOADING, "open_ledger")()
     try:
-        ledger, close = InModule(LOADING, "open_ledger")()
-    except Exception as error:
-        raise LineWorkerFailed.of(error) from None
-    try:
-        for chunk in chunks:
-            try:
-                refusals = load_chunk(ledger, chunk)
-            except Exception as error:
-                # Reported as when a worker fails: exit status 2, run it again.
-                raise LineWorkerFailed.of(error) from None
-            yield list(zip((number for number, _ in chunk), refusals, strict=True))
+        yield partial(_answered_here, ledger, load_chunk)
     finally:
         close()
+
+
+def _answered_here(
+    ledger: Any, load_chunk: LoadLines, chunks: Iterator[Lines]
+) -> Iterator[Answers]:
+    for chunk in chunks:
+        try:
+            refusals = load_chunk(ledger, chunk)
+        except Exception as error:
+            # Reported as when a worker fails: exit status 2, run it again.
+            raise LineWorkerFailed.of(error) from None
+        yield list(zip((number for number, _ in chunk), refusals, strict=True))
 
 
 def _write_reject(

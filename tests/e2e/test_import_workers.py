@@ -217,8 +217,18 @@ def test_a_worker_that_cannot_start_fails_the_import_saying_why() -> None:
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_an_import_into_a_store_that_cannot_open_says_why(
+@pytest.mark.parametrize(
+    ("store", "reason"),
+    [
+        ("{blocked}/x.sqlite3", "cannot make the store's folder"),
+        ("/proc/x.sqlite3", "unable to open database file"),
+    ],
+    ids=["folder", "file"],
+)
+def test_an_import_into_a_store_that_cannot_open_says_so_and_records_nothing(
     workers: str,
+    store: str,
+    reason: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -226,14 +236,17 @@ def test_an_import_into_a_store_that_cannot_open_says_why(
     source = source_file(tmp_path)
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("")
-    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", f"sqlite:///{blocked}/x.sqlite3")
+    url = f"sqlite:///{store.format(blocked=blocked)}"
+    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
 
     code = main(["import", str(source), "--department", "tax", "--workers", workers])
 
-    error = capsys.readouterr().err.strip().splitlines()[-1]
+    [error] = capsys.readouterr().err.strip().splitlines()
     assert code == 2
-    assert error.startswith("error: ") and "Traceback" not in error
-    assert "run the import again" in error
+    assert error.startswith("error: the store failed: ")
+    assert reason in error
+    # Nothing was recorded: running it again would not finish anything.
+    assert "run the import again" not in error
 
 
 def test_without_workers_given_a_large_file_uses_one_per_core_and_one_more(
