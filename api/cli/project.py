@@ -9,6 +9,7 @@ import threading
 from typing import Any
 
 from api.cli.startup import services_when_ready
+from infrastructure.kafka.brokers import BrokerUnreachable
 from infrastructure.kafka.consumer_process import consumer_for, run_consumer
 from infrastructure.settings import Settings
 from infrastructure.views.read_models import PROJECTIONS
@@ -70,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         say(f"project: {', '.join(names)} from {settings.topic} {partitions}")
         run_consumer(consumer, stop, say)
+    except BrokerUnreachable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     finally:
         services.close()
     say("project: stopped")

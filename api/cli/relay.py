@@ -10,6 +10,7 @@ from typing import Any
 
 from api.cli.arguments import positive_int
 from api.cli.startup import services_when_ready
+from infrastructure.kafka.brokers import BrokerUnreachable
 from infrastructure.kafka.relay_process import RelayProcess
 from infrastructure.settings import Settings
 
@@ -48,10 +49,14 @@ def run(args: argparse.Namespace) -> int:
         if args.once:
             process.publish_all(args.from_position)
         else:
+            # Runs on through broker outages, saying so (RelayProcess.run).
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             signal.signal(signal.SIGINT, lambda *_: stop.set())
             process.run(stop, args.from_position)
+    except BrokerUnreachable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     finally:
         services.close()
     say(f"relay: stopped at position {process.position}")

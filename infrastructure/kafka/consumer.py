@@ -33,6 +33,7 @@ from eventsourcing.projection import Projection
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import OffsetOutOfRangeError
 
+from infrastructure.kafka.brokers import client_options, reaching
 from infrastructure.kafka.messages import EventMessage, decode_message
 from infrastructure.kafka.view_positions import (
     FromKafka,
@@ -49,17 +50,18 @@ FETCH_WAIT_MS = 50
 
 
 def make_consumer(bootstrap: str, client_id: str) -> KafkaConsumer:
-    return KafkaConsumer(
-        bootstrap_servers=bootstrap.split(","),
-        client_id=client_id,
-        group_id=None,
-        enable_auto_commit=False,
-        # An offset the broker no longer has is ours to mend (see above).
-        auto_offset_reset="none",
-        allow_auto_create_topics=False,
-        # A broker may hold a fetch this long although records arrived.
-        fetch_max_wait_ms=FETCH_WAIT_MS,
-    )
+    with reaching(bootstrap):
+        return KafkaConsumer(
+            **client_options(bootstrap),
+            client_id=client_id,
+            group_id=None,
+            enable_auto_commit=False,
+            # An offset the broker no longer has is ours to mend (see above).
+            auto_offset_reset="none",
+            allow_auto_create_topics=False,
+            # A broker may hold a fetch this long although records arrived.
+            fetch_max_wait_ms=FETCH_WAIT_MS,
+        )
 
 
 class TopicNotReady(RuntimeError):

@@ -25,6 +25,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 from kafka import KafkaProducer
 
 from domain.events import SubjectEvent
+from infrastructure.kafka.brokers import client_options, reaching
 from infrastructure.kafka.messages import EventMessage
 from infrastructure.kafka.partitioning import partition_for
 from infrastructure.kafka.relay_positions import PartitionMark, RelayPositions
@@ -35,18 +36,19 @@ NO_MARK = PartitionMark(last_position=0, next_offset=0)
 
 
 def make_producer(bootstrap: str) -> KafkaProducer:
-    return KafkaProducer(
-        bootstrap_servers=bootstrap.split(","),
-        acks="all",
-        enable_idempotence=True,
-        # Bigger, fewer requests: publish_next_batch flushes at its end anyway.
-        linger_ms=20,
-        batch_size=256 * 1024,
-        retries=10,
-        client_id="credit-ledger-relay",
-        # The topic is created on purpose, with its partition count.
-        allow_auto_create_topics=False,
-    )
+    with reaching(bootstrap):
+        return KafkaProducer(
+            **client_options(bootstrap),
+            acks="all",
+            enable_idempotence=True,
+            # Bigger, fewer requests: publish_next_batch flushes at its end anyway.
+            linger_ms=20,
+            batch_size=256 * 1024,
+            retries=10,
+            client_id="credit-ledger-relay",
+            # The topic is created on purpose, with its partition count.
+            allow_auto_create_topics=False,
+        )
 
 
 class TooFewPartitions(RuntimeError):

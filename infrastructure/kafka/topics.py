@@ -8,9 +8,12 @@ from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from infrastructure.kafka.brokers import client_options, reaching
+
 
 def ensure_topic(bootstrap: str, topic: str, partitions: int) -> None:
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap.split(","))
+    with reaching(bootstrap):
+        admin = KafkaAdminClient(**client_options(bootstrap))
     try:
         if topic not in admin.list_topics():
             with contextlib.suppress(TopicAlreadyExistsError):
