@@ -14,6 +14,7 @@ from api.line_workers import Lines, NotText
 from api.problem_details import error_problem, validation_errors
 from api.schemas.batch import BatchLineResult
 from api.schemas.events import EventBody, EventIn
+from api.schemas.plain_text import control_character_in
 from application.commands import Actor, RecordCommand
 from application.dispatch import REQUIRED_SCOPE
 from application.ledger import CreditLedger
@@ -73,6 +74,12 @@ def command_from_line(
     if not isinstance(subject, str) or (key is not None and not isinstance(key, str)):
         return BatchLineResult(
             line=0, status=422, detail="subject (and idempotency_key) must be text"
+        )
+    if key is not None and (control := control_character_in(key)) is not None:
+        return BatchLineResult(
+            line=0,
+            status=422,
+            detail=f"idempotency_key must not contain the control character {control}",
         )
     try:
         body = event_adapter.validate_python(fields)

@@ -12,6 +12,7 @@ from typing import Any
 from api.batch_lines import Item, parsed_line, refused_lines
 from api.line_workers import Lines, Refusal, collect_rarely
 from api.schemas.batch import BatchLineResult
+from api.schemas.plain_text import control_character_in
 from application.commands import Actor
 from application.keys import SCOPES
 from application.ledger import CreditLedger
@@ -77,6 +78,8 @@ def _recorder_of(
     for key, value in named.items():
         if not isinstance(value, str) or not value.strip():
             return f"{key} must be text that is not blank"
+        if (control := control_character_in(value)) is not None:
+            return f"{key} must not contain the control character {control}"
     line_department = named.get("department", "").strip() or None
     if line_department is None and department is None:
         return "the line names no department: give it one, or import with --department"

@@ -15,19 +15,25 @@ from pydantic import (
     field_validator,
 )
 
+from api.schemas.plain_text import PlainText
 from domain.publicity import PenaltyType, Severity
 
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
+    PlainText,
 ]
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    PlainText,
 ]
 RecordId = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\s/]+$"
     ),
+    PlainText,
 ]
 Money = Annotated[str, StringConstraints(pattern=r"^\d{1,15}(\.\d{1,2})?$")]
 

@@ -180,8 +180,11 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
 
     @contextmanager
     def _writing_alone(self, tracking: Tracking) -> Iterator[Any]:
+        # Held back as a batch's are: every view write passes WriteBehind.
+        writes = WriteBehind()
         with self.store.transaction(commit=True) as c:
-            yield c
+            yield writes
+            self.store.flush(c, writes, loading=self.loading)
             self._advance(c, tracking)
         self.notify_advanced()
 

@@ -123,6 +123,25 @@ def test_a_line_may_name_who_records_it_and_must_when_no_department_is_given() -
     assert recorded == [("tax", "wang"), ("market-regulation", "import")]
 
 
+def test_a_line_naming_who_records_it_with_a_control_character_is_refused() -> None:
+    ledger = build_services(Settings(database_url="memory://"), FixedClock()).ledger
+    ledger.register_subject(uscc(1), "Import Co.", OFFICER)
+    chunk = [
+        (n, json.dumps({"subject": uscc(1), **who, **as_json(information(f"I{n}"))}))
+        for n, who in enumerate(
+            [{"department": "tax\x00"}, {"department": "tax", "actor": "wang\x1f"}], 1
+        )
+    ]
+
+    answers = load_chunk(ledger, chunk, None, "import")
+
+    assert [a and (a["status"], a["detail"]) for a in answers] == [
+        (422, "department must not contain the control character U+0000"),
+        (422, "actor must not contain the control character U+001F"),
+    ]
+    assert len(ledger.history(uscc(1))) == 1
+
+
 def test_with_a_department_given_a_line_naming_another_is_refused() -> None:
     ledger = build_services(Settings(database_url="memory://"), FixedClock()).ledger
     ledger.register_subject(uscc(1), "Import Co.", OFFICER)

@@ -1,0 +1,108 @@
+"""Text holding NUL or another control character is refused (422, naming the
+field), and stores nothing: PostgreSQL views cannot hold NUL."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.api.support import Api, assert_problem
+from tests.factories import (
+    Body,
+    as_json,
+    correction,
+    licence,
+    listing,
+    penalty,
+    repair_request,
+    uscc,
+)
+
+CODE = uscc(1)
+
+
+@pytest.mark.parametrize(
+    ("before", "body", "field"),
+    [
+        ((), licence(content="Retail\x00 of food"), "content"),
+        ((), licence(authority="Bureau\x1b"), "authority"),
+        ((), licence("L\x001", decision_no="D1"), "record_id"),
+        ((), listing(measures=["barred\x00"]), "measures.0"),
+        ((penalty("P1"),), repair_request("F\x07", "P1"), "repair_id"),
+        (
+            (licence("L1"),),
+            correction("L1", changes={"content": "bulk\x00"}),
+            "changes",
+        ),
+    ],
+)
+def test_a_control_character_in_an_events_text_is_a_422_naming_the_field(
+    api: Api, before: tuple[Body, ...], body: Body, field: str
+) -> None:
+    api.register(CODE)
+    api.record(CODE, *before)
+    head = api.head()
+
+    response = api.post_event(CODE, body)
+
+    [error] = assert_problem(response, 422)["errors"]
+    assert error["field"] == field
+    assert "control character U+00" in error["message"]
+    assert api.head() == head
+
+
+def test_tab_newline_and_carriage_return_are_kept(api: Api) -> None:
+    api.register(CODE)
+
+    [answer] = api.record(CODE, licence(content="Retail\tof\r\nfood"))
+
+    assert answer["type"] == "LicencePublished"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/v1/subjects", {"code": uscc(2), "name": "Acme\x00 Co."}),
+        ("PATCH", f"/v1/subjects/{CODE}", {"legal_representative": "Zhang\x00"}),
+    ],
+)
+def test_a_control_character_in_a_subjects_text_is_a_422(
+    api: Api, method: str, path: str, body: dict[str, Any]
+) -> None:
+    api.register(CODE)
+    head = api.head()
+
+    response = api.client.request(method, path, json=body, headers=api.clerk)
+
+    [error] = assert_problem(response, 422)["errors"]
+    assert error["field"] in ("name", "legal_representative")
+    assert error["type"] == "control_character"
+    assert api.head() == head
+
+
+def test_a_batch_line_with_a_control_character_is_refused_alone(api: Api) -> None:
+    api.register(CODE)
+    lines = [
+        {"subject": CODE, **as_json(licence("L1", content="Retail\x00 of food"))},
+        {"subject": CODE, "idempotency_key": "k\x00", **as_json(licence("L2"))},
+        {"subject": CODE, **as_json(licence("L3"))},
+    ]
+
+    response = api.client.post(
+        "/v1/events:batch",
+        content="\n".join(json.dumps(line) for line in lines).encode(),
+        headers={**api.clerk, "Content-Type": "application/x-ndjson"},
+    )
+
+    assert response.status_code == 200, response.text
+    first, second, third = response.json()["results"]
+    assert (first["status"], second["status"], third["status"]) == (422, 422, 201)
+    assert [e["field"] for e in first["errors"]] == ["content"]
+    assert (
+        "idempotency_key must not contain the control character U+0000"
+        in (second["detail"])
+    )
+    records = [e["data"].get("record_id") for e in api.history(CODE)[1:]]
+    assert records == ["L3"]
