@@ -11,6 +11,7 @@ from typing import Any
 from api.cli.arguments import positive_int
 from api.cli.startup import services_when_ready
 from infrastructure.kafka.brokers import BrokerUnreachable
+from infrastructure.kafka.relay import RewindPastPosition
 from infrastructure.kafka.relay_process import RelayProcess
 from infrastructure.settings import Settings
 
@@ -29,7 +30,9 @@ def register(commands: Any) -> None:
         type=positive_int,
         metavar="POSITION",
         help="publish again from this position (e.g. 1 after the broker lost "
-        "records while the relay was stopped); consumers skip what they have",
+        "records while the relay was stopped); consumers skip what they have. "
+        "It only goes back: beyond the relay's saved position + 1 it is refused "
+        "(status 2), as the events in between would never be published",
     )
     parser.set_defaults(func=run)
 
@@ -56,6 +59,15 @@ def run(args: argparse.Namespace) -> int:
             process.run(stop, args.from_position)
     except BrokerUnreachable as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except RewindPastPosition as refused:
+        print(
+            f"error: relay --from {args.from_position}: the relay's saved position "
+            f"is {refused.saved}, so --from may be at most {refused.saved + 1} "
+            f"(positions {refused.saved + 1} to {refused.position} would never be "
+            "published); nothing was published",
+            file=sys.stderr,
+        )
         return 2
     finally:
         services.close()

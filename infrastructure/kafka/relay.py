@@ -55,6 +55,18 @@ class TooFewPartitions(RuntimeError):
     pass
 
 
+class RewindPastPosition(ValueError):
+    """Publishing again only goes back: going forward would skip positions."""
+
+    def __init__(self, position: int, saved: int) -> None:
+        self.position, self.saved = position, saved
+        super().__init__(
+            f"cannot publish again after position {position}: the relay's saved "
+            f"position is {saved}, and positions {saved + 1} to {position} would "
+            "never be published"
+        )
+
+
 class Relay:
     def __init__(
         self,
@@ -132,7 +144,10 @@ class Relay:
         self.rewind(0)
 
     def rewind(self, position: int) -> None:
-        """Publish again everything after ``position`` (at least once)."""
+        """Publish again everything after ``position`` (at least once), which
+        must not be past the saved position."""
+        if position > self.position:
+            raise RewindPastPosition(position, self.position)
         emptied = {p: PartitionMark(0, m.next_offset) for p, m in self._marks.items()}
         self._marks = emptied | self._marks_at(position)
         self.position = position

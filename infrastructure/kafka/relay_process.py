@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from application.ledger import CreditLedger
-from infrastructure.kafka.relay import Relay, make_producer
+from infrastructure.kafka.relay import Relay, RewindPastPosition, make_producer
 from infrastructure.kafka.relay_positions import (
     PostgresRelayPositions,
     RelayPositions,
@@ -107,6 +107,8 @@ class RelayProcess:
                     pause = FIRST_PAUSE_SECONDS
                     relay.run(stop, on_progress=self._progress, stored=stored)
                     self.position = relay.position
+            except RewindPastPosition:
+                raise  # the operator's request: no outage, trying again won't help
             except Exception as e:
                 # Broker or database away: start again from what was saved.
                 self._say(f"relay: {type(e).__name__}: {e}; again in {pause:.1f} s")
