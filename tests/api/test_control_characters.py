@@ -13,6 +13,7 @@ from tests.factories import (
     Body,
     as_json,
     correction,
+    information,
     licence,
     listing,
     penalty,
@@ -106,3 +107,20 @@ def test_a_batch_line_with_a_control_character_is_refused_alone(api: Api) -> Non
     )
     records = [e["data"].get("record_id") for e in api.history(CODE)[1:]]
     assert records == ["L3"]
+
+
+def test_a_lone_surrogate_in_an_events_text_is_a_422_naming_the_field(
+    api: Api,
+) -> None:
+    code = api.register()
+    body = json.dumps(as_json(information("I1", content="award \ud800"))).encode()
+
+    response = api.client.post(
+        f"/v1/subjects/{code}/events",
+        content=body,
+        headers={**api.clerk, "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 422, response.text
+    [error] = assert_problem(response, 422)["errors"]
+    assert (error["field"], error["type"]) == ("content", "string_unicode")
