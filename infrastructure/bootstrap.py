@@ -40,7 +40,7 @@ class Services:
 def build_key_store(settings: Settings) -> ApiKeyStore:
     kind = settings.store_kind
     if kind == "sqlite":
-        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        settings.make_sqlite_folder()
         return SQLiteKeyStore(settings.sqlite_path)
     if kind == "postgres":
         return PostgresKeyStore(settings.postgres_conninfo)

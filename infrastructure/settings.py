@@ -11,14 +11,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from application.subject_cache import DEFAULT_MAX_EVENTS
 from infrastructure.database_url import postgres_conninfo, postgres_target
+from infrastructure.setting_errors import SETTINGS_PREFIX, UnusableSetting
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/credit-ledger.sqlite3"
 POSTGRES_RECORDER_TOPIC = "infrastructure.pg_recorder:BinaryArrayApplicationRecorder"
 # How long a new PostgreSQL connection may take before it is an error.
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
-
-
-SETTINGS_PREFIX = "CREDIT_LEDGER_"
+SQLITE_URL = "sqlite:///"
+MALFORMED_SQLITE_URL = (
+    "not an SQLite URL: write sqlite:///relative/path/file.sqlite3 or "
+    "sqlite:////absolute/path/file.sqlite3"
+)
 
 
 class Settings(BaseSettings):
@@ -73,8 +76,11 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _readable_database_url(cls, value: str) -> str:
-        if urlsplit(value).scheme.startswith("postgres"):
+        scheme = urlsplit(value).scheme
+        if scheme.startswith("postgres"):
             postgres_target(value)
+        if scheme == "sqlite" and not _names_a_file(value):
+            raise ValueError(MALFORMED_SQLITE_URL)
         return value
 
     @field_validator(
@@ -99,7 +105,16 @@ class Settings(BaseSettings):
 
     @property
     def sqlite_path(self) -> Path:
-        return Path(unquote(self.database_url.removeprefix("sqlite:///")))
+        return Path(unquote(self.database_url.removeprefix(SQLITE_URL)))
+
+    def make_sqlite_folder(self) -> None:
+        """The SQLite store's folder, made if missing (a first start)."""
+        folder = self.sqlite_path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            msg = f"cannot make the store's folder {folder}: {error.strerror}"
+            raise OperationalError(msg) from error
 
     def event_store_env(self) -> dict[str, str]:
         """The eventsourcing environment this configuration renders."""
@@ -107,12 +122,7 @@ class Settings(BaseSettings):
         if kind == "memory":
             return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
         if kind == "sqlite":
-            folder = self.sqlite_path.parent
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                msg = f"cannot make the store's folder {folder}: {error.strerror}"
-                raise OperationalError(msg) from error
+            self.make_sqlite_folder()
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.sqlite_path),
@@ -135,6 +145,33 @@ class Settings(BaseSettings):
     @property
     def postgres_conninfo(self) -> str:
         return postgres_conninfo(self.database_url)
+
+
+def _names_a_file(sqlite_url: str) -> bool:
+    """Whether the URL is one of the two forms read as a file's path: any other
+    (``sqlite://name``, a query) would be read as a path of its own, and a
+    store made there."""
+    path = sqlite_url.removeprefix(SQLITE_URL)
+    return (
+        sqlite_url.startswith(SQLITE_URL)
+        and bool(path)
+        and not path.endswith("/")
+        and not any(mark in path for mark in "?#")
+    )
+
+
+def existing_store(settings: Settings) -> Settings:
+    """``settings``, once their SQLite store is found to be there. Opening a
+    file that is not there makes a new, empty store, and a command that reads or
+    looks after one would answer from it as if all were well (a mistyped path,
+    another working directory)."""
+    if settings.store_kind == "sqlite" and not settings.sqlite_path.is_file():
+        raise UnusableSetting.named(
+            "database_url",
+            f"no store at {settings.sqlite_path} (serve, keys create and import "
+            "start a new one)",
+        )
+    return settings
 
 
 def settings_problems(error: ValidationError) -> str:

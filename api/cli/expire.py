@@ -13,7 +13,7 @@ from application.results import RecordedEvent
 from infrastructure.bootstrap import build_services
 from infrastructure.expiry_scheduler import expire_caught_up
 from infrastructure.log_masking import mask_sensitive
-from infrastructure.settings import Settings
+from infrastructure.settings import Settings, existing_store
 
 # Each event type names its record and the day it took effect by these fields.
 DAY_FIELDS = ("expired_on", "decided_on")
@@ -28,7 +28,7 @@ def register(commands: Any) -> None:
 
 
 def run(_: argparse.Namespace) -> int:
-    services = build_services(Settings())
+    services = build_services(existing_store(Settings()))
     try:
         # The views are brought to the head here, in case no serve is running.
         services.read_models.catch_up()

@@ -24,7 +24,7 @@ from api.schemas.publicity import (
     PenaltyEntryPublic,
 )
 from infrastructure.bootstrap import build_services
-from infrastructure.settings import Settings
+from infrastructure.settings import Settings, existing_store
 from infrastructure.whole_files import FileReplacement
 from projections.paging import Page, PageQuery, PublicList
 from projections.public_view import PublicViewReads
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _exported(args: argparse.Namespace) -> tuple[bytes, str]:
     """The list as the format asks, and what it holds."""
-    services = build_services(Settings())
+    services = build_services(existing_store(Settings()))
     try:
         services.read_models.catch_up()
         read, model = EXPORTS[PublicList(args.list)]

@@ -17,7 +17,8 @@ from application.commands import Actor
 from application.keys import SCOPES
 from application.ledger import CreditLedger
 from infrastructure.ledger_setup import build_worker_ledger
-from infrastructure.settings import SETTINGS_PREFIX, Settings
+from infrastructure.setting_errors import SETTINGS_PREFIX
+from infrastructure.settings import Settings
 
 
 def open_ledger(

@@ -16,7 +16,7 @@ from application.keys import (
     UnknownScope,
 )
 from infrastructure.bootstrap import build_key_store
-from infrastructure.settings import Settings
+from infrastructure.settings import Settings, existing_store
 
 
 def register(commands: Any) -> None:
@@ -61,11 +61,12 @@ def register(commands: Any) -> None:
 
 
 def _service() -> KeyService:
-    return KeyService(build_key_store(Settings()))
+    return KeyService(build_key_store(existing_store(Settings())))
 
 
 def create_key(args: argparse.Namespace) -> int:
-    service = _service()
+    # The first key may come before the service's first start.
+    service = KeyService(build_key_store(Settings()))
     try:
         record, key = service.create(
             args.department,

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from infrastructure.setting_errors import UnusableSetting
+
 # Each command's module, imported only when that command runs (or for --help):
 # importing them all cost every command about a second before it began.
 COMMAND_MODULES = {
@@ -54,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if error.title != Settings.__name__:
             raise
         print(f"error: {settings_problems(error)}", file=sys.stderr)
+        return 2
+    except UnusableSetting as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     except Exception as error:
         if not store_failure(error):

@@ -11,7 +11,7 @@ from typing import Any
 from api.cli.startup import services_when_ready
 from infrastructure.kafka.brokers import BrokerUnreachable
 from infrastructure.kafka.consumer_process import consumer_for, run_consumer
-from infrastructure.settings import Settings
+from infrastructure.settings import Settings, existing_store
 from infrastructure.views.read_models import PROJECTIONS
 
 
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     names = args.projection or sorted(PROJECTIONS)
-    services = services_when_ready(settings)
+    services = services_when_ready(existing_store(settings))
     try:
         consumer = consumer_for(settings, services.read_models, names, partitions)
         stop = threading.Event()

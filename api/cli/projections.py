@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from api.cli.arguments import positive_int
 from infrastructure.bootstrap import build_services
-from infrastructure.settings import Settings
+from infrastructure.settings import Settings, existing_store
 from infrastructure.views.read_models import PROJECTIONS
 from infrastructure.views.rebuild import (
     DEFAULT_BATCH_SIZE,
@@ -48,7 +48,7 @@ def register(commands: Any) -> None:
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    settings = Settings()
+    settings = existing_store(Settings())
     services = build_services(settings)
     read_models = services.read_models
     ledger = services.ledger

@@ -13,7 +13,7 @@ from api.cli.startup import services_when_ready
 from infrastructure.kafka.brokers import BrokerUnreachable
 from infrastructure.kafka.relay import RewindPastPosition
 from infrastructure.kafka.relay_process import RelayProcess
-from infrastructure.settings import Settings
+from infrastructure.settings import Settings, existing_store
 
 
 def register(commands: Any) -> None:
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if not settings.kafka_bootstrap:
         print("error: set CREDIT_LEDGER_KAFKA_BOOTSTRAP", file=sys.stderr)
         return 2
-    services = services_when_ready(settings)
+    services = services_when_ready(existing_store(settings))
     process = RelayProcess(settings, services.ledger, on_progress=say)
     try:
         if args.once:

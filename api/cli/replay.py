@@ -11,7 +11,7 @@ from api.translate import state_public
 from application.errors import SubjectNotFound
 from domain.errors import InvalidSubjectCode
 from infrastructure.bootstrap import build_services
-from infrastructure.settings import Settings
+from infrastructure.settings import Settings, existing_store
 
 
 def register(commands: Any) -> None:
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    services = build_services(Settings())
+    services = build_services(existing_store(Settings()))
     try:
         history = services.ledger.history(args.code)
         state = services.ledger.state(args.code, as_of=args.as_of)

@@ -17,6 +17,8 @@ import pytest
 
 from api.cli.main import main
 from infrastructure.audit.checkpoints import CheckpointSigner
+from infrastructure.bootstrap import build_services
+from infrastructure.settings import Settings
 from tests.services import HOST, free_port
 
 
@@ -34,6 +36,7 @@ def signed_store(
     """A store with one checkpoint, signed with the key the settings name."""
     key_file = tmp_path / "checkpoint-key.pem"
     monkeypatch.setenv("CREDIT_LEDGER_SIGNING_KEY_FILE", str(key_file))
+    build_services(Settings()).close()  # the store, as serve's first start makes it
     assert main(["audit", "checkpoint"]) == 0
     key_id = CheckpointSigner.from_pem(key_file.read_bytes()).key_id
     return SignedStore(store_url, key_file, key_id)

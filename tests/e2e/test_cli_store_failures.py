@@ -12,21 +12,28 @@ import pytest
 from tests.services import HOST, free_port
 
 CLI = str(Path(sys.executable).with_name("credit-ledger"))
+# The code of this checkout, wherever the entry point was installed from.
+ROOT = Path(__file__).resolve().parents[2]
+KEYS_CREATE = ["keys", "create", "--department", "tax", "--scope", "admin"]
 
 
 @pytest.mark.parametrize(
     ("command", "url", "reason"),
     [
         (["expire"], f"postgresql://ops:s3cret@{HOST}:{{port}}/ledger", "refused"),
-        (["replay", "91350100M000100Y43"], "sqlite:////proc/no/store.db", "folder"),
-        (["expire"], "sqlite:////proc/store.db", "unable to open database file"),
+        # The commands of a first start, which may make the store.
+        (KEYS_CREATE, "sqlite:////proc/no/store.db", "folder"),
+        (["serve"], "sqlite:////proc/store.db", "unable to open database file"),
     ],
     ids=["postgres-refused", "sqlite-folder", "sqlite-file"],
 )
 def test_a_store_that_fails_is_one_line_and_status_2(
     command: list[str], url: str, reason: str, tmp_path: Path
 ) -> None:
-    environment = {"CREDIT_LEDGER_DATABASE_URL": url.format(port=free_port())}
+    environment = {
+        "CREDIT_LEDGER_DATABASE_URL": url.format(port=free_port()),
+        "PYTHONPATH": str(ROOT),
+    }
 
     done = subprocess.run(
         [CLI, *command],
