@@ -10,6 +10,7 @@ from pathlib import Path
 import chinese_calendar.constants as bundled
 
 from domain.calendar import WorkingDayCalendar, YearTable, parse_year_table
+from infrastructure.setting_errors import UnusableSetting
 from infrastructure.whole_files import write_whole
 
 BUNDLED_SOURCE = "chinesecalendar (国务院办公厅 holiday notices)"
@@ -37,14 +38,29 @@ def read_operator_tables(path: Path) -> list[YearTable]:
     """An operator file holds one year object or a list (see domain.calendar)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     items = data if isinstance(data, list) else [data]
+    if not all(isinstance(item, dict) for item in items):
+        msg = "a year table is a JSON object"
+        raise ValueError(msg)
     return [parse_year_table(item) for item in items]
+
+
+def operator_tables(operator_file: Path) -> list[YearTable]:
+    """The years of the operator calendar ``CREDIT_LEDGER_HOLIDAY_CALENDAR``
+    names (none while there is no such file)."""
+    if not operator_file.exists():
+        return []
+    try:
+        return read_operator_tables(operator_file)
+    except (OSError, ValueError) as error:
+        raise UnusableSetting.unreadable(
+            "holiday_calendar", operator_file, error
+        ) from None
 
 
 def load_calendar(operator_file: Path) -> WorkingDayCalendar:
     tables = bundled_year_tables()
-    if operator_file.exists():
-        for table in read_operator_tables(operator_file):
-            tables[table.year] = table
+    for table in operator_tables(operator_file):
+        tables[table.year] = table
     return WorkingDayCalendar(tables)
 
 
@@ -70,11 +86,7 @@ def import_operator_year(
             "give --override-bundled to replace it"
         )
         raise CalendarRefused(msg)
-    existing = (
-        {t.year: t for t in read_operator_tables(operator_file)}
-        if operator_file.exists()
-        else {}
-    )
+    existing = {t.year: t for t in operator_tables(operator_file)}
     for table in new_tables:
         existing[table.year] = table
     operator_file.parent.mkdir(parents=True, exist_ok=True)

@@ -12,11 +12,16 @@ from application.ledger import CreditLedger
 from application.subject_cache import SubjectCache
 from domain.calendar import WorkingDayCalendar
 from domain.grading import Grade, GradeRules, InspectionPolicy
-from domain.publicity import DEFAULT_PUBLICITY_POLICY, policy_from_json
+from domain.publicity import (
+    DEFAULT_PUBLICITY_POLICY,
+    PublicityPolicy,
+    policy_from_json,
+)
 from domain.rules import CreditRules, RepairPolicy
 from infrastructure.holidays import load_calendar
 from infrastructure.pg_recorder import snapshot_recorder
 from infrastructure.positions import position_index_for
+from infrastructure.setting_errors import UnusableSetting
 from infrastructure.settings import Settings
 from infrastructure.setup_lock import setting_up_alone
 
@@ -55,14 +60,10 @@ WORKER_POOL = {"postgres_pool_size": 1, "postgres_max_overflow": 4}
 
 
 def build_rules(settings: Settings, calendar: WorkingDayCalendar) -> CreditRules:
-    policy = DEFAULT_PUBLICITY_POLICY
-    if settings.publicity_policy_file is not None:
-        text = settings.publicity_policy_file.read_text(encoding="utf-8")
-        policy = policy_from_json(json.loads(text))
     return CreditRules(
         calendar=calendar,
         publication_deadline_working_days=settings.publication_deadline_working_days,
-        publicity_policy=policy,
+        publicity_policy=publicity_policy(settings),
         repair=RepairPolicy(
             decision_working_days=settings.repair_decision_working_days,
             listing_after_months=settings.repair_listing_after_months,
@@ -76,6 +77,16 @@ def build_rules(settings: Settings, calendar: WorkingDayCalendar) -> CreditRules
         ),
         inspection=inspection_policy(settings),
     )
+
+
+def publicity_policy(settings: Settings) -> PublicityPolicy:
+    path = settings.publicity_policy_file
+    if path is None:
+        return DEFAULT_PUBLICITY_POLICY
+    try:
+        return policy_from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as error:
+        raise UnusableSetting.unreadable("publicity_policy_file", path, error) from None
 
 
 def inspection_policy(settings: Settings) -> InspectionPolicy:

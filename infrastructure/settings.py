@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eventsourcing.persistence import OperationalError
 from pydantic import Field, ValidationError, field_validator
@@ -18,6 +19,11 @@ POSTGRES_RECORDER_TOPIC = "infrastructure.pg_recorder:BinaryArrayApplicationReco
 # How long a new PostgreSQL connection may take before it is an error.
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 SQLITE_URL = "sqlite:///"
+UNSUPPORTED_DATABASE_URL = (
+    "not a database URL this service can use: write "
+    "postgresql://USER:PASSWORD@HOST:PORT/DATABASE, sqlite:///relative/path or "
+    "sqlite:////absolute/path"
+)
 MALFORMED_SQLITE_URL = (
     "not an SQLite URL: write sqlite:///relative/path/file.sqlite3 or "
     "sqlite:////absolute/path/file.sqlite3"
@@ -79,8 +85,21 @@ class Settings(BaseSettings):
         scheme = urlsplit(value).scheme
         if scheme.startswith("postgres"):
             postgres_target(value)
-        if scheme == "sqlite" and not _names_a_file(value):
-            raise ValueError(MALFORMED_SQLITE_URL)
+        elif scheme == "sqlite":
+            if not _names_a_file(value):
+                raise ValueError(MALFORMED_SQLITE_URL)
+        elif scheme != "memory":
+            raise ValueError(UNSUPPORTED_DATABASE_URL)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            msg = "not a time zone of the IANA database, such as Asia/Shanghai"
+            raise ValueError(msg) from None
         return value
 
     @field_validator(

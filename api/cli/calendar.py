@@ -40,6 +40,8 @@ def register(commands: Any) -> None:
 def import_year(args: argparse.Namespace) -> int:
     target = Settings().holiday_calendar
     try:
+        # A target that cannot be read is the setting's fault, not FILE's:
+        # main reports it.
         table = import_operator_year(args.file, target, args.override_bundled)
     except (OSError, ValueError, json.JSONDecodeError) as e:
         print(f"error: {args.file}: {e}", file=sys.stderr)
