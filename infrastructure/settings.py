@@ -19,6 +19,12 @@ POSTGRES_RECORDER_TOPIC = "infrastructure.pg_recorder:BinaryArrayApplicationReco
 # How long a new PostgreSQL connection may take before it is an error.
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 SQLITE_URL = "sqlite:///"
+# Bounds of the settings that count days or wait: longer is no rule or
+# schedule any more, and past them dates and timers overflow.
+LONGEST_DAYS = 36_500
+LONGEST_YEARS = 100
+LONGEST_INTERVAL_SECONDS = 366 * 86_400
+LONGEST_READ_WAIT_SECONDS = 300
 UNSUPPORTED_DATABASE_URL = (
     "not a database URL this service can use: write "
     "postgresql://USER:PASSWORD@HOST:PORT/DATABASE, sqlite:///relative/path or "
@@ -47,16 +53,20 @@ class Settings(BaseSettings):
     repair_decision_working_days: int = Field(default=10, ge=1, le=120)
     repair_listing_after_months: int = Field(default=12, ge=0, le=120)
     publicity_policy_file: Path | None = None
-    repair_serious_cooldown_days: int | None = 365
-    repair_max_in_window: int | None = 2
-    repair_window_years: int = 5
-    max_body_bytes: int = 1_048_576
+    repair_serious_cooldown_days: int | None = Field(default=365, ge=0, le=LONGEST_DAYS)
+    # 0 would refuse every repair; ``off`` switches the rule off.
+    repair_max_in_window: int | None = Field(default=2, ge=1)
+    repair_window_years: int = Field(default=5, ge=1, le=LONGEST_YEARS)
+    max_body_bytes: int = Field(default=1_048_576, ge=1)
     # Lines one POST /v1/events:batch may hold (its answer grows with each).
     batch_max_lines: int = Field(default=10_000, ge=1)
-    read_wait_seconds: float = 5.0
-    expiry_interval_seconds: float = 3600.0
+    read_wait_seconds: float = Field(default=5.0, ge=0, le=LONGEST_READ_WAIT_SECONDS)
+    # 0 turns the timer off.
+    expiry_interval_seconds: float = Field(
+        default=3600.0, ge=0, le=LONGEST_INTERVAL_SECONDS
+    )
     # Graded supervision (domain rule 4); README "Grades and 双随机 inspection".
-    grade_breach_lookback_days: int = Field(default=365, ge=0)
+    grade_breach_lookback_days: int = Field(default=365, ge=0, le=LONGEST_DAYS)
     grade_general_penalties_for_poor: int = Field(default=3, ge=1)
     inspection_ratio_high: float = Field(default=0.03, ge=0, le=1)
     inspection_ratio_medium: float = Field(default=0.10, ge=0, le=1)
@@ -67,8 +77,10 @@ class Settings(BaseSettings):
     # Audit log and access (issue 7); an interval of 0 turns the signer off.
     signing_key_file: Path = Path("./var/checkpoint-signing-key.pem")
     checkpoint_origin: str = Field(default="credit-ledger", min_length=1)
-    checkpoint_interval_seconds: float = Field(default=300.0, ge=0)
-    rate_limit_per_second: float = Field(default=100.0, ge=0)
+    checkpoint_interval_seconds: float = Field(
+        default=300.0, ge=0, le=LONGEST_INTERVAL_SECONDS
+    )
+    rate_limit_per_second: float = Field(default=100.0, ge=0, allow_inf_nan=False)
     rate_limit_burst: int = Field(default=200, ge=1)
     # Events held by the subjects a process keeps in memory between commands.
     subject_cache_events: int = Field(default=DEFAULT_MAX_EVENTS, ge=0)

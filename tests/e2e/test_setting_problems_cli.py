@@ -32,6 +32,7 @@ def database(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         ("DATABASE_URL", f"mysql://ledger:{PASSWORD}@db/credit", "not a database URL"),
         ("DATABASE_URL", f"ledger:{PASSWORD}@db/credit", "not a database URL"),
         ("TIMEZONE", "Mars/Olympus", "not a time zone"),
+        ("MAX_BODY_BYTES", "-5", "Input should be greater than or equal to 1"),
     ],
 )
 @pytest.mark.parametrize(
