@@ -15,6 +15,7 @@ import importlib
 import json
 import multiprocessing
 import os
+import signal
 import threading
 import time
 import zlib
@@ -178,6 +179,9 @@ class LineWorkers:
 
 
 def _start(setup: Setup, setting_up: ProcessLock, feeder: int) -> None:
+    # Ctrl-C reaches every process of the terminal's job: the feeder decides
+    # what it means and closes its workers, which finish the lines they have.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_when_orphaned(feeder)
     # Setting up creates the store's tables if missing, which two sessions must
     # not do at once: one worker at a time (on PostgreSQL the store's own lock,

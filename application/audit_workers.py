@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -80,6 +81,9 @@ def _started() -> None:
 def _install(hasher: PageHasher) -> None:
     global _worker_hasher  # noqa: PLW0603 - one per worker process, set once
     _worker_hasher = hasher
+    # Ctrl-C reaches every process of the terminal's job: the verifier decides
+    # what it means and shuts its workers down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # What the worker was forked with lives as long as it: never scan it again.
     gc.freeze()
 

@@ -43,7 +43,22 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# As a shell reports a command stopped by SIGINT (128 + 2).
+INTERRUPTED = 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        # Every command can be: import skips the lines it stored (each has an
+        # idempotency key), a rebuild swaps nothing in until it is complete,
+        # expire emits only what is still due, verify and export only read.
+        print("interrupted; running it again is safe", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _run(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     chosen = next((a for a in arguments[:1] if a in COMMAND_MODULES), None)
     args = build_parser(chosen).parse_args(arguments)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Mapping, Sequence
+import signal
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from eventsourcing.projection import Projection
@@ -82,7 +84,8 @@ class WorkerProcesses:
                     name=f"rebuild {', '.join(names)}",
                     daemon=True,
                 )
-                worker.start()
+                with _interrupts_held():
+                    worker.start()
                 counters.append(counter)
                 workers.append(worker)
             combined = _Combined(progress, counters)
@@ -104,6 +107,18 @@ class WorkerProcesses:
                 if worker.is_alive():
                     worker.terminate()
                     worker.join()
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """A process started meanwhile never takes Ctrl-C, which reaches every
+    process of the terminal's job: the rebuild decides what it means, and stops
+    its workers. This process takes it once it is let through again."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def worker_processes_for(

@@ -1,0 +1,181 @@
+"""Ctrl-C stops a long command with one line, exit status 130 and no
+traceback, from it or its worker processes, which all leave; and running the
+command again is safe, as the line says."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from api.cli.main import main
+from application.commands import Actor
+from infrastructure.bootstrap import build_services
+from infrastructure.settings import Settings
+from tests.factories import as_json, penalty, uscc
+
+ROOT = Path(__file__).resolve().parents[2]
+SUBJECTS = [uscc(n) for n in range(1, 21)]
+LINES = 12_000
+INTERRUPTED = "interrupted; running it again is safe"
+# tqdm's bar once something is done: "| 500/12000" or "| 1.0k/12.0k".
+PROGRESS = re.compile(rb"\|\s*[1-9][0-9.]*k?/")
+
+
+def registered_store(directory: Path) -> str:
+    url = f"sqlite:///{directory / 'ledger.sqlite3'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+        services = build_services(Settings())
+        for code in SUBJECTS:
+            services.ledger.register_subject(code, "Import Co.", Actor("tax", "li"))
+        services.close()
+    return url
+
+
+def penalty_lines(directory: Path) -> Path:
+    # Decided lately, so that each is in the public list while the test runs.
+    decided = date.today() - timedelta(days=30)
+    path = directory / "penalties.ndjson"
+    with path.open("w", encoding="utf-8") as lines:
+        for n in range(LINES):
+            body = penalty(f"P{n}", decided_on=decided)
+            line = {"subject": SUBJECTS[n % len(SUBJECTS)], **as_json(body)}
+            lines.write(json.dumps(line) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding every line of the file, made once: its folder."""
+    directory = tmp_path_factory.mktemp("seeded")
+    url = registered_store(directory)
+    source = penalty_lines(directory)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+        assert main(["import", str(source), "--department", "tax"]) == 0
+    return directory
+
+
+def interrupted(command: list[str], url: str) -> str:
+    """Runs the command as a user does, and sends its whole process group
+    SIGINT (as Ctrl-C does) once its progress shows that it is under way; its
+    stderr once it and every process it started have left."""
+    started = subprocess.Popen(
+        [sys.executable, "-m", "api.cli.main", *command],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "CREDIT_LEDGER_DATABASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert started.stderr is not None
+    before = _output_until_progress(started.stderr.fileno())
+    os.killpg(started.pid, signal.SIGINT)
+    _, after = started.communicate(timeout=120)
+    assert started.returncode == 130, (before + after).decode()
+    _wait_until_gone(started.pid)
+    return (before + after).decode()
+
+
+def _output_until_progress(stderr: int, timeout: float = 120) -> bytes:
+    output = b""
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as waiting:
+        waiting.register(stderr, selectors.EVENT_READ)
+        while not PROGRESS.search(output):
+            assert waiting.select(deadline - time.monotonic()), output.decode()
+            chunk = os.read(stderr, 65536)
+            assert chunk, f"it ended before any progress: {output.decode()}"
+            output += chunk
+    return output
+
+
+def _wait_until_gone(group: int, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while left := list(_live_processes_of(group)):
+        assert time.monotonic() < deadline, f"still running: {left}"
+        time.sleep(0.1)
+
+
+def _live_processes_of(group: int) -> Iterator[str]:
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it left meanwhile
+        state, process_group = fields[0], int(fields[2])
+        if process_group == group and state != "Z":
+            yield stat.parent.name
+
+
+def assert_one_line_and_no_traceback(stderr: str) -> None:
+    assert stderr.rstrip().splitlines()[-1] == INTERRUPTED
+    assert stderr.count(INTERRUPTED) == 1
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+
+
+def head_position(url: str) -> int:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+        services = build_services(Settings())
+        try:
+            return services.ledger.head_position()
+        finally:
+            services.close()
+
+
+@pytest.mark.parametrize("workers", ["1", "3"])
+def test_an_interrupted_import_leaves_quietly_and_a_rerun_completes_it_once(
+    workers: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = registered_store(tmp_path)
+    source = penalty_lines(tmp_path)
+    command = ["import", str(source), "--department", "tax", "--workers", workers]
+
+    stderr = interrupted(command, url)
+
+    assert_one_line_and_no_traceback(stderr)
+    assert head_position(url) < len(SUBJECTS) + LINES
+    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+    assert main(command) == 0
+    assert head_position(url) == len(SUBJECTS) + LINES
+
+
+def listed_penalties(capsys: pytest.CaptureFixture[str]) -> tuple[int, int]:
+    capsys.readouterr()
+    assert main(["export", "penalties", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    return document["count"], document["position"]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_interrupted_rebuild_leaves_quietly_and_the_live_views_as_they_were(
+    workers: str,
+    seeded: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shutil.copytree(seeded, tmp_path, dirs_exist_ok=True)
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+    listed = listed_penalties(capsys)
+    command = ["projections", "rebuild", "--batch-size", "200", "--workers", workers]
+
+    stderr = interrupted(command, url)
+
+    assert_one_line_and_no_traceback(stderr)
+    assert listed_penalties(capsys) == listed == (LINES, len(SUBJECTS) + LINES)
+    assert main(["projections", "rebuild"]) == 0
+    assert listed_penalties(capsys) == listed
