@@ -16,7 +16,7 @@ from tests.services import HOST, free_port
 )
 def test_a_broker_that_does_not_answer_is_one_line_naming_it_and_status_2(
     command: list[str],
-    store_url: str,
+    made_store: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
