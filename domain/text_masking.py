@@ -31,8 +31,9 @@ _SEPARATORS = re.compile(
 )
 _SEPARATOR = f"(?:{_SEPARATORS.pattern})*"
 # Hyphens and dots, as a number is also written: between its region, birth
-# date and the rest only (110105-19900517-002X), so that dates and amounts,
-# which have them too, need not be looked at digit by digit.
+# year, month and day and the rest only (110105-19900517-002X,
+# 110105-1990-0517-002X), each with spaces around it or not, so that dates
+# and amounts, which have them too, need not be looked at digit by digit.
 _PUNCTUATION = ["-", "－", ".", "．", "·"]
 _PUNCTUATION_MARK = "(?:{})".format(
     "|".join(
@@ -50,25 +51,32 @@ _IDENTITY_NUMBER = re.compile(
     rf"{_DIGIT}(?:{_SEPARATOR}{_DIGIT}){{16}}{_SEPARATOR}{_CHECK}(?!{_CHECK})",
     re.IGNORECASE,
 )
+_PART_MARK = f"(?:{_SEPARATOR}{_PUNCTUATION_MARK}{_SEPARATOR})?"
 _PUNCTUATED_NUMBER = re.compile(
-    rf"(?<![0-9０-９]){_DIGIT}{{6}}{_PUNCTUATION_MARK}{_DIGIT}{{8}}"
-    rf"{_PUNCTUATION_MARK}{_DIGIT}{{3}}{_CHECK}(?!{_CHECK})",
+    rf"(?<![0-9０-９]){_DIGIT}{{6}}{_PART_MARK}{_DIGIT}{{4}}{_PART_MARK}"
+    rf"{_DIGIT}{{4}}{_PART_MARK}{_DIGIT}{{3}}{_CHECK}(?!{_CHECK})",
     re.IGNORECASE,
 )
 _ANY_SEPARATOR = re.compile(f"{_SEPARATORS.pattern}|{_PUNCTUATION_MARK}", re.IGNORECASE)
-# A number has 17 digits in a row, a separator after one of its digits, or a
-# hyphen or dot after six. Most text has none, and is passed over without the
-# patterns, which are slow on text full of dates and amounts (every view row's
-# text goes through here).
+# Most text has no number, and is passed over without the patterns, which are
+# slow on text full of dates and amounts (every view row's text goes through
+# here): a number whole or split by whitespace has 17 digits in a row or a
+# separator after a digit; one with hyphens or dots has one between runs of four
+# digits (a date's or an amount's have shorter runs on one side).
 _MAYBE_A_NUMBER = re.compile(
-    r"[0-9０-９](?:[\s+%]|[0-9０-９]{5}(?:[0-9０-９]{11}|[\-－.．·]))"
+    r"[0-9０-９](?:[0-9０-９]{16}|[\s+%]|[0-9０-９]{3}\s*[\-－.．·]\s*[0-9０-９]{4})"
 )
+_MAYBE_PUNCTUATED = re.compile(r"[0-9０-９]{4}\s*[\-－.．·]\s*[0-9０-９]{4}")
 
 
 def mask_identity_numbers(text: str) -> str:
     if _MAYBE_A_NUMBER.search(text) is None:
         return text
-    return _PUNCTUATED_NUMBER.sub(_masked, _IDENTITY_NUMBER.sub(_masked, text))
+    text = _IDENTITY_NUMBER.sub(_masked, text)
+    # A mark percent-encoded is found as a logged query has it.
+    if "%" in text or _MAYBE_PUNCTUATED.search(text) is not None:
+        text = _PUNCTUATED_NUMBER.sub(_masked, text)
+    return text
 
 
 def _masked(match: re.Match[str]) -> str:
