@@ -256,13 +256,24 @@ class CreditLedger(Application[UUID]):
         expected_version: int | None = None,
     ) -> CommandResult:
         code = parse_subject_code(raw_code).value
+        # One key for every try, as record_many gives a keyless command.
+        key = f"auto:{uuid.uuid4()}"
         for _ in range(MAX_CONFLICT_RETRIES):
             # Decided on the stored subject; a kept copy could be behind.
             self._decided.take(code)
             subject = self._get(code)
+            receipt = subject.receipts.get(key)
+            if receipt is not None:
+                # Stored by a try whose answer was lost.
+                return self._stored_result(
+                    subject, receipt.first_version, receipt.last_version
+                )
             self._check_version(subject, expected_version)
+            provenance = self.provenance(actor, key, "")
+            if provenance.recorded_at < subject.modified_on:
+                provenance = replace(provenance, recorded_at=subject.modified_on)
             subject.change_details(
-                self.provenance(actor, None, ""),
+                provenance,
                 name if name is not None else subject.name,
                 legal_representative
                 if legal_representative is not None
@@ -275,6 +286,15 @@ class CreditLedger(Application[UUID]):
             self.check_in(subject)
             return CommandResult(self.recorded(recordings))
         raise ConcurrentWriteConflict(code)
+
+    def _stored_result(
+        self, subject: CreditSubject, first: int, last: int
+    ) -> CommandResult:
+        """The answer of a request stored before: its events, read back."""
+        answers = self._stored_answers([_Replay(subject.id, first, last, False)], {})
+        return CommandResult(
+            [answers[(subject.id, v)] for v in range(first, last + 1)], replayed=True
+        )
 
     def record(self, command: RecordCommand) -> CommandResult:
         outcome = self.record_many([command])[0]

@@ -162,6 +162,28 @@ def test_changing_details_decides_again_when_another_writer_came_first(
     ]
 
 
+def test_changing_details_stored_but_unanswered_is_not_stored_again(
+    ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = ledger.save
+    lost: list[int] = []
+
+    def commits_then_loses_the_answer(*subjects: Any, **kwargs: Any) -> Any:
+        recordings = stored(*subjects, **kwargs)
+        if not lost:
+            lost.append(recordings[0].notification.id)
+            raise IntegrityError("duplicate key: the first try was committed")
+        return recordings
+
+    monkeypatch.setattr(ledger, "save", commits_then_loses_the_answer)
+
+    result = ledger.change_details(CODE, OFFICER, None, "Li Si")
+
+    assert types(ledger) == ["SubjectRegistered", "SubjectDetailsChanged"]
+    assert [e.position for e in result.events] == lost
+    assert result.replayed
+
+
 # Recording --------------------------------------------------------------------
 
 
