@@ -15,7 +15,9 @@ class InspectionTermsPublic(BaseModel):
     ratio: float = Field(description="双随机 random-inspection sampling ratio")
     checks_per_year: int = Field(description="Planned on-site checks per year")
     warning_talk: bool = Field(
-        description="Poor grade: the principal is summoned for a warning talk"
+        description="Poor grade, an enterprise: its principal is summoned for a "
+        "warning talk (never for a natural person; in the inspection plan, the "
+        "grade's figure for enterprises)"
     )
 
 

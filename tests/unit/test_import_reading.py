@@ -34,3 +34,15 @@ def test_chunks_hold_size_lines_and_the_rest(tmp_path: Path) -> None:
     source.write_text("".join(f'{{"n": {n}}}\n' for n in range(5)))
 
     assert [len(chunk) for chunk in line_chunks(source, 2)] == [2, 2, 1]
+
+
+def test_a_line_of_unicode_spaces_is_blank_as_the_batch_endpoint_skips_it(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "lines.ndjson"
+    source.write_text('{"a": 1}\n\u3000\u3000\n\u00a0\r\n{"b": "\u3000"}\n', "utf-8")
+
+    [chunk] = list(line_chunks(source, 10))
+
+    assert [number for number, _ in chunk] == [1, 4]
+    assert count_lines(source) == 2
