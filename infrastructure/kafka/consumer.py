@@ -25,7 +25,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -40,6 +40,7 @@ from infrastructure.kafka.view_positions import (
     offset_tracking,
     partition_tracking,
 )
+from infrastructure.views.nul_text import for_views
 from infrastructure.views.tracked import SqlTrackedView
 from projections.errors import PositionMoved
 
@@ -88,7 +89,12 @@ class _Fetched:
     def message(self, index: int) -> EventMessage:
         found = self._decoded.get(index)
         if found is None:
-            found = self._decoded[index] = decode_message(self.records[index].value)
+            value = self.records[index].value
+            found = decode_message(value)
+            event = for_views(found.event, value)
+            if event is not found.event:
+                found = replace(found, event=event)
+            self._decoded[index] = found
         return found
 
 

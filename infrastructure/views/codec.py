@@ -11,8 +11,6 @@ from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 T = TypeVar("T")
 _PLAIN = frozenset({str, int, bool, type(None)})
 _FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
-NUL = "\x00"
-NUL_SHOWN_AS = "\ufffd"
 
 
 def to_sql(value: Any) -> Any:
@@ -35,23 +33,6 @@ def params_of(entry: Any, **extra: Any) -> dict[str, Any]:
     for name, value in extra.items():
         values[name] = to_sql(value)
     return values
-
-
-def without_nul(params: dict[str, Any]) -> dict[str, Any]:
-    """The parameters, each NUL in their text replaced by U+FFFD.
-
-    PostgreSQL text cannot hold NUL, and an earlier release stored events
-    with it: written as it is, it would fail its view's batch for ever. Every
-    parameter is replaced alike, keys included, so that a later statement
-    still finds the row an earlier one wrote. (Lists are JSON text by now,
-    where NUL is escaped.)"""
-    for value in params.values():
-        if type(value) is str and NUL in value:
-            return {
-                name: value.replace(NUL, NUL_SHOWN_AS) if type(value) is str else value
-                for name, value in params.items()
-            }
-    return params
 
 
 def from_row(row_type: type[T], row: dict[str, Any], **given: Any) -> T:

@@ -16,6 +16,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from application.ledger import CreditLedger
+from infrastructure.views.nul_text import for_views
 from projections.tracked_view import TrackedView
 
 Decoded = list[tuple[Any, Tracking]]
@@ -67,7 +68,10 @@ class FanOutRunner:
         notifications = self.ledger.recorder.select_notifications(
             start=after + 1, limit=self.batch_size
         )
-        return [(to_event(n), Tracking(app, n.id)) for n in notifications]
+        return [
+            (for_views(to_event(n), n.state), Tracking(app, n.id))
+            for n in notifications
+        ]
 
     def project(self, events: Decoded) -> None:
         app = self.ledger.name

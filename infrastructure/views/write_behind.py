@@ -5,9 +5,6 @@ Statements on different tables commute (no view statement reads another
 table, and there are no triggers or foreign keys), so only each table's own
 order is kept; a run of one statement goes as one ``executemany``, which both
 databases run far faster than one ``execute`` per row.
-
-Every write of a view passes here, so here its text is made storable: NUL
-replaced (see ``without_nul``).
 """
 
 from __future__ import annotations
@@ -15,8 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
-
-from infrastructure.views.codec import without_nul
 
 _TARGET = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\S+)", re.I)
 # Statements are a few constants: each is matched once.
@@ -49,7 +44,6 @@ class WriteBehind:
         table = _TARGETS.get(statement)
         if table is None:
             table = _TARGETS[statement] = _target(statement)
-        params = without_nul(params)
         runs = self._runs.setdefault(table, [])
         if runs and runs[-1][0] == statement:
             runs[-1][1].append(params)
