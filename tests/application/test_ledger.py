@@ -129,6 +129,26 @@ def test_registering_a_bad_code_is_refused_before_anything_is_stored(
     assert ledger.head_position() == head
 
 
+def first_answer_lost(
+    ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
+) -> list[int]:
+    """The ledger's first save commits, then fails as the library's retried
+    insert does when it meets the rows its first try committed after the
+    connection dropped. The list gets the position that save stored."""
+    stored = ledger.save
+    lost: list[int] = []
+
+    def commits_then_loses_the_answer(*subjects: Any, **kwargs: Any) -> Any:
+        recordings = stored(*subjects, **kwargs)
+        if not lost:
+            lost.append(recordings[0].notification.id)
+            raise IntegrityError("duplicate key: the first try was committed")
+        return recordings
+
+    monkeypatch.setattr(ledger, "save", commits_then_loses_the_answer)
+    return lost
+
+
 def test_changing_details_keeps_what_is_not_given(ledger: CreditLedger) -> None:
     ledger.change_details(CODE, OFFICER, None, "Li Si")
 
@@ -165,17 +185,7 @@ def test_changing_details_decides_again_when_another_writer_came_first(
 def test_changing_details_stored_but_unanswered_is_not_stored_again(
     ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stored = ledger.save
-    lost: list[int] = []
-
-    def commits_then_loses_the_answer(*subjects: Any, **kwargs: Any) -> Any:
-        recordings = stored(*subjects, **kwargs)
-        if not lost:
-            lost.append(recordings[0].notification.id)
-            raise IntegrityError("duplicate key: the first try was committed")
-        return recordings
-
-    monkeypatch.setattr(ledger, "save", commits_then_loses_the_answer)
+    lost = first_answer_lost(ledger, monkeypatch)
 
     result = ledger.change_details(CODE, OFFICER, None, "Li Si")
 
@@ -268,19 +278,7 @@ def test_a_keyless_command_stored_but_unanswered_is_not_stored_again(
     ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record(ledger, licence("L1"))
-    stored = ledger.save
-    lost: list[int] = []
-
-    def commits_then_loses_the_answer(*subjects: Any, **kwargs: Any) -> Any:
-        recordings = stored(*subjects, **kwargs)
-        if not lost:
-            # As the library's retried insert meets the rows its first try
-            # committed after the connection dropped.
-            lost.append(recordings[0].notification.id)
-            raise IntegrityError("duplicate key: the first try was committed")
-        return recordings
-
-    monkeypatch.setattr(ledger, "save", commits_then_loses_the_answer)
+    lost = first_answer_lost(ledger, monkeypatch)
     change = correction("L1", changes={"content": "corrected once"})
 
     result = ledger.record(command(change))

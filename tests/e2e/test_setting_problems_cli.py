@@ -78,6 +78,27 @@ def unusable_file(tmp_path: Path, kind: str) -> tuple[Path, str]:
     return path, reason
 
 
+def assert_file_setting_refused(
+    setting: str,
+    kind: str,
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``command``, with ``setting`` naming a file of that kind, stops with one
+    line naming the setting, the file and why."""
+    path, reason = unusable_file(tmp_path, kind)
+    monkeypatch.setenv(setting, str(path))
+
+    code = main(command)
+
+    [line] = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert line.startswith(f"error: {setting}: cannot use {path}: ")
+    assert reason in line
+
+
 @pytest.mark.parametrize("kind", sorted(UNUSABLE_FILES))
 @pytest.mark.parametrize(
     "command", [["expire"], ["serve"], ["replay", "x"], IMPORT], ids=" ".join
@@ -90,17 +111,14 @@ def test_a_publicity_policy_file_that_cannot_be_used_is_one_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    path, reason = unusable_file(tmp_path, kind)
-    monkeypatch.setenv("CREDIT_LEDGER_PUBLICITY_POLICY_FILE", str(path))
-
-    code = main(command)
-
-    [line] = capsys.readouterr().err.splitlines()
-    assert code == 2
-    assert line.startswith(
-        f"error: CREDIT_LEDGER_PUBLICITY_POLICY_FILE: cannot use {path}: "
+    assert_file_setting_refused(
+        "CREDIT_LEDGER_PUBLICITY_POLICY_FILE",
+        kind,
+        command,
+        tmp_path,
+        monkeypatch,
+        capsys,
     )
-    assert reason in line
 
 
 @pytest.mark.parametrize("kind", sorted(set(UNUSABLE_FILES) - {"missing"}))
@@ -123,17 +141,9 @@ def test_a_holiday_calendar_that_cannot_be_used_is_one_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    path, reason = unusable_file(tmp_path, kind)
-    monkeypatch.setenv("CREDIT_LEDGER_HOLIDAY_CALENDAR", str(path))
-
-    code = main(command)
-
-    [line] = capsys.readouterr().err.splitlines()
-    assert code == 2
-    assert line.startswith(
-        f"error: CREDIT_LEDGER_HOLIDAY_CALENDAR: cannot use {path}: "
+    assert_file_setting_refused(
+        "CREDIT_LEDGER_HOLIDAY_CALENDAR", kind, command, tmp_path, monkeypatch, capsys
     )
-    assert reason in line
 
 
 def test_a_missing_holiday_calendar_is_no_problem(
