@@ -51,8 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(argv)
     except KeyboardInterrupt:
-        # Every command can be: import skips the lines it stored (each has an
-        # idempotency key), a rebuild swaps nothing in until it is complete,
+        # Safe for every command: import skips the lines it stored (each has
+        # an idempotency key), a rebuild swaps nothing in until it is complete,
         # expire emits only what is still due, verify and export only read.
         print("interrupted; running it again is safe", file=sys.stderr)
         return INTERRUPTED
