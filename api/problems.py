@@ -60,6 +60,15 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_http(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if isinstance(exc.__cause__, RecursionError):
+            # FastAPI's 400 for a body its JSON parser gave up on: the input
+            # is malformed, which the contract answers 422.
+            return problem(
+                422,
+                _phrase(422),
+                "Malformed JSON body: nested too deeply",
+                "http-422",
+            )
         # One title per problem type (RFC 9457): the status's own phrase; what
         # went wrong this time is the detail.
         return problem(

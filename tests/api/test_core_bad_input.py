@@ -356,3 +356,16 @@ def test_an_unknown_event_type_is_an_error_of_the_type_field(api: Api) -> None:
 
     [error] = assert_problem(response, 422)["errors"]
     assert (error["field"], error["type"]) == ("type", "union_tag_invalid")
+
+
+def test_a_body_nested_too_deeply_is_malformed_input_422(api: Api) -> None:
+    code = api.register(CODE)
+    deep = b'{"type": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+
+    response = api.client.post(
+        f"/v1/subjects/{code}/events",
+        content=deep,
+        headers={**api.clerk, "Content-Type": "application/json"},
+    )
+
+    assert "nested too deeply" in assert_problem(response, 422)["detail"]
