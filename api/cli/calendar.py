@@ -43,9 +43,14 @@ def import_year(args: argparse.Namespace) -> int:
         # A target that cannot be read is the setting's fault, not FILE's:
         # main reports it.
         table = import_operator_year(args.file, target, args.override_bundled)
-    except (OSError, ValueError, json.JSONDecodeError) as e:
+    except OSError as e:
+        # Reading FILE, or writing the calendar file beside which it is made.
+        failed = args.file if e.filename == str(args.file) else target
+        print(f"error: {failed}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    except (ValueError, json.JSONDecodeError) as e:
         print(f"error: {args.file}: {e}", file=sys.stderr)
-        return 1
+        return 2
     print(
         f"Imported {table.year} ({len(table.holidays)} holidays, "
         f"{len(table.adjusted_workdays)} adjusted workdays) into {target}"

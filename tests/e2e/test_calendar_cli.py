@@ -51,7 +51,7 @@ def test_a_year_file_with_a_weekday_workday_is_refused_and_nothing_written(
         json.dumps({**YEAR_2027, "workdays": ["2027-02-08"]}), encoding="utf-8"
     )
 
-    assert main(["calendar", "import", str(source)]) == 1
+    assert main(["calendar", "import", str(source)]) == 2
 
     assert not operator_file.exists()
     assert "error" in capsys.readouterr().err
@@ -68,7 +68,7 @@ def test_a_year_the_bundled_calendar_has_is_replaced_only_when_asked(
     )
     bundled = load_calendar(operator_file).add_working_days(date(2024, 9, 30), 7)
 
-    assert main(["calendar", "import", str(source)]) == 1
+    assert main(["calendar", "import", str(source)]) == 2
     assert "already has 2024; give --override-bundled" in capsys.readouterr().err
     assert not operator_file.exists()
     assert load_calendar(operator_file).add_working_days(date(2024, 9, 30), 7) == (
@@ -86,7 +86,7 @@ def test_a_file_without_a_year_is_refused_and_nothing_written(
     source = tmp_path / "empty.json"
     source.write_text("[]", encoding="utf-8")
 
-    assert main(["calendar", "import", str(source)]) == 1
+    assert main(["calendar", "import", str(source)]) == 2
 
     assert "holds no year" in capsys.readouterr().err
     assert not operator_file.exists()
@@ -110,3 +110,30 @@ def test_years_lists_a_gap_between_imported_years_as_separate_ranges(
     assert main(["calendar", "years"]) == 0
 
     assert capsys.readouterr().out == "2004–2027, 2030\n"
+
+
+def test_a_calendar_file_that_cannot_be_written_is_named_with_status_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "2027.json"
+    source.write_text(json.dumps(YEAR_2027), encoding="utf-8")
+    # A folder where the calendar file's folder should be: nothing can go there.
+    (tmp_path / "blocked").write_text("a file, not a folder", encoding="utf-8")
+    target = tmp_path / "blocked" / "calendar.json"
+    monkeypatch.setenv("CREDIT_LEDGER_HOLIDAY_CALENDAR", str(target))
+
+    assert main(["calendar", "import", str(source)]) == 2
+
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: {target}: ")
+
+
+def test_a_year_file_that_is_not_there_is_named_with_status_2(
+    tmp_path: Path, operator_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "missing.json"
+
+    assert main(["calendar", "import", str(source)]) == 2
+
+    assert capsys.readouterr().err == f"error: {source}: No such file or directory\n"
+    assert not operator_file.exists()
