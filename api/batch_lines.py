@@ -11,7 +11,7 @@ import msgspec
 from pydantic import TypeAdapter, ValidationError
 
 from api.line_workers import Lines, NotText
-from api.problem_details import error_problem, validation_errors
+from api.problem_details import PROBLEM_TYPE_BASE, error_problem, validation_errors
 from api.schemas.batch import BatchLineResult
 from api.schemas.events import EventBody, EventIn
 from api.schemas.plain_text import control_character_in
@@ -65,29 +65,24 @@ def command_from_line(
 ) -> RecordCommand | BatchLineResult:
     """One batch or import line as a command, or the reason it is refused."""
     if isinstance(item, MalformedLine):
-        return BatchLineResult(line=0, status=422, detail=item.detail)
+        return line_refused(422, item.detail)
     if not isinstance(item, dict):
-        return BatchLineResult(line=0, status=422, detail="Each line must be an object")
+        return line_refused(422, "Each line must be an object")
     fields = dict(item)
     subject = fields.pop("subject", None)
     key = fields.pop("idempotency_key", None)
     if not isinstance(subject, str) or (key is not None and not isinstance(key, str)):
-        return BatchLineResult(
-            line=0, status=422, detail="subject (and idempotency_key) must be text"
-        )
+        return line_refused(422, "subject (and idempotency_key) must be text")
     if key is not None and (control := control_character_in(key)) is not None:
-        return BatchLineResult(
-            line=0,
-            status=422,
-            detail=f"idempotency_key must not contain the control character {control}",
+        return line_refused(
+            422, f"idempotency_key must not contain the control character {control}"
         )
     try:
         body = event_adapter.validate_python(fields)
     except ValidationError as e:
-        return BatchLineResult(
-            line=0,
-            status=422,
-            detail="The line does not match the schema",
+        return line_refused(
+            422,
+            "The line does not match the schema",
             errors=validation_errors(e.errors()),
         )
     # The validated values as they are (plain text, dates, lists of text): what
@@ -95,10 +90,8 @@ def command_from_line(
     fields = dict(vars(body))
     event_type = fields.pop("type")
     if REQUIRED_SCOPE[event_type] not in scopes:
-        return BatchLineResult(
-            line=0,
-            status=403,
-            detail=f"This key lacks the {REQUIRED_SCOPE[event_type]!r} scope",
+        return line_refused(
+            403, f"This key lacks the {REQUIRED_SCOPE[event_type]!r} scope"
         )
     return RecordCommand(
         subject_code=subject,
@@ -106,6 +99,24 @@ def command_from_line(
         fields=fields,
         actor=actor,
         request_key=key,
+    )
+
+
+def line_refused(
+    status: int,
+    detail: str,
+    number: int = 0,
+    errors: list[dict[str, Any]] | None = None,
+) -> BatchLineResult:
+    """A line refused before it reached the ledger, typed as the same request
+    sent alone would be: malformed input as a validation problem."""
+    kind = "validation" if status == 422 else f"http-{status}"
+    return BatchLineResult(
+        line=number,
+        status=status,
+        detail=detail,
+        problem=PROBLEM_TYPE_BASE + kind,
+        errors=errors,
     )
 
 

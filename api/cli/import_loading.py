@@ -9,9 +9,8 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from api.batch_lines import Item, parsed_line, refused_lines
+from api.batch_lines import Item, line_refused, parsed_line, refused_lines
 from api.line_workers import Lines, Refusal, collect_rarely
-from api.schemas.batch import BatchLineResult
 from api.schemas.plain_text import control_character_in
 from application.commands import Actor
 from application.keys import SCOPES
@@ -96,4 +95,4 @@ def _recorder_of(
 
 
 def _refusal(number: int, detail: str) -> Refusal:
-    return BatchLineResult(line=number, status=422, detail=detail).model_dump()
+    return line_refused(422, detail, number).model_dump()

@@ -57,6 +57,13 @@ def test_a_bad_line_does_not_stop_the_others(api: Api, content_type: str) -> Non
     answer = response.json()
     assert [r["line"] for r in answer["results"]] == [1, 2, 3, 4, 5]
     assert [r["status"] for r in answer["results"]] == [201, 422, 404, 201, 409]
+    assert [(r["problem"] or "").rsplit("/", 1)[-1] for r in answer["results"]] == [
+        "",
+        "validation",
+        "subject-not-found",
+        "",
+        "duplicate-record",
+    ]
     assert (answer["accepted"], answer["rejected"]) == (2, 3)
     assert [e["type"] for e in api.history(first)] == [
         "SubjectRegistered",
@@ -197,6 +204,7 @@ def test_a_line_needing_a_scope_the_key_lacks_is_a_403_line(api: Api) -> None:
     answer = post_batch(api, content, NDJSON, api.key("record")).json()
 
     assert [r["status"] for r in answer["results"]] == [201, 403]
+    assert answer["results"][1]["problem"].endswith("/http-403")
     assert api.state(code)["licences"][0]["status"] == "active"
 
 
