@@ -100,6 +100,20 @@ def _counted(decision: Decision) -> CommandResult | Exception:
     return CommandResult([], replayed=isinstance(decision, _Replay))
 
 
+def _generated_key() -> str:
+    """The request key of a request that came without one."""
+    return f"auto:{uuid.uuid4()}"
+
+
+def _not_before_last(provenance: Provenance, subject: CreditSubject) -> Provenance:
+    """Stamped no earlier than the subject's last event, however far behind
+    this process's clock (or its reading of it) is: as_of finds a version by
+    its time. The county date stays the clock's."""
+    if provenance.recorded_at < subject.modified_on:
+        return replace(provenance, recorded_at=subject.modified_on)
+    return provenance
+
+
 class CreditLedger(Application[UUID]):
     name = "CreditLedger"
     env: ClassVar[dict[str, str]] = {}
@@ -257,7 +271,7 @@ class CreditLedger(Application[UUID]):
     ) -> CommandResult:
         code = parse_subject_code(raw_code).value
         # One key for every try, as record_many gives a keyless command.
-        key = f"auto:{uuid.uuid4()}"
+        key = _generated_key()
         for _ in range(MAX_CONFLICT_RETRIES):
             # Decided on the stored subject; a kept copy could be behind.
             self._decided.take(code)
@@ -269,9 +283,7 @@ class CreditLedger(Application[UUID]):
                     subject, receipt.first_version, receipt.last_version
                 )
             self._check_version(subject, expected_version)
-            provenance = self.provenance(actor, key, "")
-            if provenance.recorded_at < subject.modified_on:
-                provenance = replace(provenance, recorded_at=subject.modified_on)
+            provenance = _not_before_last(self.provenance(actor, key, ""), subject)
             subject.change_details(
                 provenance,
                 name if name is not None else subject.name,
@@ -320,7 +332,7 @@ class CreditLedger(Application[UUID]):
         # which then conflicts with itself), deciding again finds it stored and
         # answers it as a replay rather than recording it twice.
         commands = [
-            c if c.request_key else replace(c, request_key=f"auto:{uuid.uuid4()}")
+            c if c.request_key else replace(c, request_key=_generated_key())
             for c in commands
         ]
         for _ in range(MAX_CONFLICT_RETRIES):
@@ -503,17 +515,15 @@ class CreditLedger(Application[UUID]):
         now: datetime,
     ) -> Decision:
         earlier = subject.receipts.get(command.request_key or "")
-        provenance = self.provenance(
-            command.actor,
-            command.request_key,
-            command.digest_as(earlier.digest if earlier is not None else None),
-            now,
+        provenance = _not_before_last(
+            self.provenance(
+                command.actor,
+                command.request_key,
+                command.digest_as(earlier.digest if earlier is not None else None),
+                now,
+            ),
+            subject,
         )
-        if now < subject.modified_on:
-            # Stamped no earlier than the subject's last event, however far
-            # behind this process's clock (or its reading of it) is: as_of finds
-            # a version by its time. The county date stays the clock's.
-            provenance = replace(provenance, recorded_at=subject.modified_on)
         receipt = subject.receipt_for(provenance)
         if receipt is not None:
             stored_version = subject.version - len(subject.pending_events)
@@ -604,7 +614,7 @@ class CreditLedger(Application[UUID]):
         return Provenance(
             department=actor.department,
             actor=actor.actor,
-            request_key=request_key or f"auto:{uuid.uuid4()}",
+            request_key=request_key or _generated_key(),
             request_digest=digest,
             recorded_at=now,
             today=business_date(now, self.timezone),
