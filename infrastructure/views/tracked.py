@@ -180,11 +180,8 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
 
     @contextmanager
     def _writing_alone(self, tracking: Tracking) -> Iterator[Any]:
-        # Held back as a batch's are: every view write passes WriteBehind.
-        writes = WriteBehind()
         with self.store.transaction(commit=True) as c:
-            yield writes
-            self.store.flush(c, writes, loading=self.loading)
+            yield c
             self._advance(c, tracking)
         self.notify_advanced()
 
