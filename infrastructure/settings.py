@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +34,14 @@ UNSUPPORTED_DATABASE_URL = (
 MALFORMED_SQLITE_URL = (
     "not an SQLite URL: write sqlite:///relative/path/file.sqlite3 or "
     "sqlite:////absolute/path/file.sqlite3"
+)
+
+
+# What Kafka accepts as a topic's name, and a host (a name or an IPv4 or
+# bracketed IPv6 address) with its port if not Kafka's usual one.
+_TOPIC_NAME = re.compile(r"[A-Za-z0-9._-]{1,249}")
+_BROKER_ADDRESS = re.compile(
+    r"(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{1,5}))?"
 )
 
 
@@ -102,6 +111,33 @@ class Settings(BaseSettings):
                 raise ValueError(MALFORMED_SQLITE_URL)
         elif scheme != "memory":
             raise ValueError(UNSUPPORTED_DATABASE_URL)
+        return value
+
+    @field_validator("kafka_bootstrap")
+    @classmethod
+    def _broker_addresses(cls, value: str | None) -> str | None:
+        """``host[:port]`` items separated by commas; blank is unset."""
+        if value is None or not value.strip():
+            return None
+        for address in value.split(","):
+            found = _BROKER_ADDRESS.fullmatch(address.strip())
+            port = found and found.group("port")
+            if found is None or (port is not None and not 0 < int(port) < 65_536):
+                msg = (
+                    f"{address.strip()!r} is not a broker address: write host:port,..."
+                )
+                raise ValueError(msg)
+        return value
+
+    @field_validator("topic")
+    @classmethod
+    def _kafka_topic_name(cls, value: str) -> str:
+        if not _TOPIC_NAME.fullmatch(value) or value in (".", ".."):
+            msg = (
+                "not a Kafka topic name: 1 to 249 of the letters a-z and A-Z, "
+                "digits, '.', '_' and '-'"
+            )
+            raise ValueError(msg)
         return value
 
     @field_validator("timezone")

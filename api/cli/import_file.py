@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -97,7 +98,9 @@ def run(args: argparse.Namespace) -> int:
         if pool is not None:
             pool.close()
         if rejects is not None:
-            rejects.close()
+            # Whatever closing could not write was reported already.
+            with contextlib.suppress(OSError):
+                rejects.close()
 
 
 def _cannot(what: str, error: OSError) -> int:
@@ -134,7 +137,7 @@ def _import(
     # A line's text is kept until it is answered, for the rejects file.
     raws: dict[int, str] = {}
     # Split among the workers, a chunk still gives each one CHUNK lines to store.
-    chunks = _remembering(line_chunks(args.file, CHUNK * workers), raws)
+    chunks = _remembering(_read(args.file, CHUNK * workers), raws)
     with _answering(pool, args.department, args.actor) as answered:
         processes = f"{workers} worker processes" if workers > 1 else "this process"
         print(f"importing {total:,} lines with {processes}", file=sys.stderr)
@@ -148,9 +151,11 @@ def _import(
                             continue
                         rejected += 1
                         if rejects is not None:
-                            _write_reject(rejects, number, refusal, raw)
+                            _write_reject(rejects, args.rejects, number, refusal, raw)
                     progress.update(len(answers))
-        except LineWorkerFailed as error:
+            if rejects is not None:
+                _flushed(rejects, args.rejects)
+        except (LineWorkerFailed, ImportStopped) as error:
             print(f"error: {error}; run the import again to finish it", file=sys.stderr)
             return 2
     print(f"{accepted} accepted, {rejected} rejected, {accepted + rejected} lines")
@@ -194,11 +199,38 @@ def _answered_here(
         yield list(zip((number for number, _ in chunk), refusals, strict=True))
 
 
+class ImportStopped(Exception):
+    """The file could not be read, or the rejects written, part-way: what was
+    stored stays stored, and running the import again finishes it."""
+
+    @classmethod
+    def cannot(cls, what: str, error: OSError) -> ImportStopped:
+        return cls(f"cannot {what}: {error.strerror or error}")
+
+
+def _read(path: Path, size: int) -> Iterator[Lines]:
+    try:
+        yield from line_chunks(path, size)
+    except OSError as error:
+        raise ImportStopped.cannot(f"read {path}", error) from None
+
+
 def _write_reject(
-    rejects: TextIO, number: int, refusal: dict[str, Any], raw: str
+    rejects: TextIO, path: Path, number: int, refusal: dict[str, Any], raw: str
 ) -> None:
     answer = {"line": number, "error": refusal, "raw": raw}
-    rejects.write(json.dumps(answer, ensure_ascii=False) + "\n")
+    try:
+        rejects.write(json.dumps(answer, ensure_ascii=False) + "\n")
+    except OSError as error:
+        raise ImportStopped.cannot(f"write --rejects {path}", error) from None
+
+
+def _flushed(rejects: TextIO, path: Path) -> None:
+    # Else a full disk would only show when the file is closed, as a traceback.
+    try:
+        rejects.flush()
+    except OSError as error:
+        raise ImportStopped.cannot(f"write --rejects {path}", error) from None
 
 
 def _remembering(chunks: Iterator[Lines], raws: dict[int, str]) -> Iterator[Lines]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -43,8 +44,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-# As a shell reports a command stopped by SIGINT (128 + 2).
+# As a shell reports a command stopped by SIGINT (128 + 2) or SIGPIPE (128 + 13).
 INTERRUPTED = 130
+READER_GONE = 141
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # expire emits only what is still due, verify and export only read.
         print("interrupted; running it again is safe", file=sys.stderr)
         return INTERRUPTED
+    except BrokenPipeError:
+        # What reads the output stopped (``export ... | head``): nothing to
+        # say to it, and Python's last flush of stdout must not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return READER_GONE
 
 
 def _run(argv: Sequence[str] | None) -> int:

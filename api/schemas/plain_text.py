@@ -2,8 +2,9 @@
 and carriage return.
 
 PostgreSQL text cannot hold NUL: an event carrying one would be stored, then
-fail every view update that writes it. The other C0 controls are never meant
-in a decision's text, and are refused alike.
+fail every view update that writes it. The other C0 controls, DEL and the C1
+controls (U+0080 to U+009F, what text decoded in the wrong encoding often
+holds) are never meant in a decision's text, and are refused alike.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def control_character_in(text: str) -> str | None:

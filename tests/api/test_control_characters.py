@@ -29,6 +29,8 @@ CODE = uscc(1)
     [
         ((), licence(content="Retail\x00 of food"), "content"),
         ((), licence(authority="Bureau\x1b"), "authority"),
+        ((), licence(licence_name="Food\x7f"), "licence_name"),
+        ((), licence(content="\u7a37\x85\u5c71"), "content"),
         ((), licence("L\x001", decision_no="D1"), "record_id"),
         ((), listing(measures=["barred\x00"]), "measures.0"),
         ((penalty("P1"),), repair_request("F\x07", "P1"), "repair_id"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import io
 import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -114,3 +116,21 @@ def test_an_output_that_cannot_be_written_is_refused_before_the_store_is_read(
     assert code == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(f"error: cannot write {out}: ")
+
+
+def test_an_export_whose_reader_stops_leaves_quietly_with_status_141(
+    database: str,
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    export = subprocess.Popen(
+        [sys.executable, "-m", "api.cli.main", "export", "serious-dishonesty"],
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert export.stdout is not None and export.stderr is not None
+    # Closed before the command has written anything, as `| head -c0` would.
+    export.stdout.close()
+    stderr = export.stderr.read().decode()
+    assert export.wait(timeout=60) == 141, stderr
+    assert stderr == ""

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from api.cli import import_loading
+from api.cli import import_file, import_loading
 from api.cli.main import main
 from application.commands import Actor
 from infrastructure.bootstrap import build_services
@@ -198,3 +198,49 @@ def test_a_rejects_file_that_cannot_be_written_stops_the_import_before_it_starts
     assert line.startswith("error: ") and "--rejects" in line
     assert source.read_text() == text
     assert history() == ["SubjectRegistered"]
+
+
+def test_rejects_that_cannot_be_written_mid_import_stop_it_with_one_line(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "lines.ndjson"
+    source.write_text(
+        json.dumps({"subject": CODE, **as_json(information("I1"))}) + "\nnot json\n"
+    )
+
+    # /dev/full opens for writing, then fails every write as a full disk does.
+    code = main(
+        ["import", str(source), "--department", "tax", "--rejects", "/dev/full"]
+    )
+
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "error: cannot write --rejects /dev/full: No space left on device;"
+        " run the import again to finish it"
+    )
+    assert history() == ["SubjectRegistered", "InformationRecorded"]
+
+
+def test_a_file_that_fails_mid_read_stops_the_import_with_one_line(
+    database: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = tmp_path / "lines.ndjson"
+    source.write_text(json.dumps({"subject": CODE, **as_json(information("I1"))}))
+
+    def failing_disk(path: Path, size: int) -> Any:
+        yield [(1, source.read_text())]
+        raise OSError(errno.EIO, os.strerror(errno.EIO), str(path))
+
+    monkeypatch.setattr(import_file, "line_chunks", failing_disk)
+
+    code = main(["import", str(source), "--department", "tax"])
+
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"error: cannot read {source}: Input/output error;"
+        " run the import again to finish it"
+    )
+    assert history() == ["SubjectRegistered", "InformationRecorded"]
