@@ -43,12 +43,16 @@ def period_params(
         Query(
             ge=EARLIEST,
             le=LATEST,
-            description="Last day, inclusive (default: today, county time)",
+            description="Last day, inclusive (default, and at the latest: today, "
+            "county time)",
         ),
     ] = None,
     min_position: MinPosition = None,
 ) -> Period:
-    last_day = to or services.ledger.today()
+    today = services.ledger.today()
+    # A day to come has no facts yet: counted up to it, a review due before it
+    # would already be overdue and a listing ending before it already gone.
+    last_day = min(to, today) if to is not None else today
     first_day = from_ or default_first_day(last_day)
     if first_day > last_day:
         raise HTTPException(422, f"from ({first_day}) is after to ({last_day})")

@@ -114,8 +114,15 @@ PUBLICATIONS = f"""SELECT column_name, department,
  {_count("NOT late")} AS on_time, {_count("late")} AS late_count
 FROM {{indicator_publications}} WHERE {_within("published_for")}
 GROUP BY column_name, department ORDER BY column_name, department"""
-ENTERPRISES = """SELECT COUNT(*) AS n FROM {indicator_subjects}
-WHERE kind = 'legal_person' AND registered_at < %(ends_at)s"""
+# Registered by the end of the period; or, registered later with a backfilled
+# listing or red-list entry in force on its last day: the base the shares
+# below are of must hold every subject they count.
+ENTERPRISES = f"""SELECT COUNT(*) AS n FROM {{indicator_subjects}} s
+WHERE s.kind = 'legal_person' AND (s.registered_at < %(ends_at)s
+ OR EXISTS (SELECT 1 FROM {{indicator_listings}} l
+  WHERE l.subject_code = s.subject_code AND {_in_force("l", "term_ends_on")})
+ OR EXISTS (SELECT 1 FROM {{indicator_red_list}} r
+  WHERE r.subject_code = s.subject_code AND {_in_force("r", "valid_to")}))"""
 LISTED_ENTERPRISES = f"""SELECT COUNT(DISTINCT l.subject_code) AS n
 FROM {{indicator_listings}} l JOIN {{indicator_subjects}} s
  ON {_ENTERPRISE.format(t="l")}

@@ -3,12 +3,14 @@ against figures worked out by hand from its table."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from infrastructure.views.read_models import PROJECTIONS
 from infrastructure.views.rebuild import rebuild
-from tests.api.indicator_history import county_year
+from tests.api.indicator_history import A, B, C, county_year, listed, on, red
 from tests.api.support import Api, assert_problem
+from tests.factories import penalty, repair_request
 
 YEAR = {"from": "2022-01-01", "to": "2022-12-31"}
 SECOND_HALF = {"from": "2022-07-01", "to": "2022-12-31"}
@@ -162,3 +164,37 @@ def test_without_dates_the_period_is_the_twelve_months_up_to_today(api: Api) -> 
     answer = api.client.get("/v1/indicators").json()
 
     assert (answer["from"], answer["to"]) == ("2021-10-21", "2022-10-20")
+
+
+def test_subjects_registered_later_with_backfilled_records_count_in_the_base(
+    api: Api,
+) -> None:
+    # A county loading its past: B and C are registered in July, with listings
+    # and a red-list entry decided in March.
+    on(api, 2026, 1, 5)
+    api.register(A, "enterprise A")
+    on(api, 2026, 7, 10)
+    api.register(B, "enterprise B")
+    api.register(C, "enterprise C")
+    api.record(B, listed("S1", date(2026, 3, 1), date(2029, 3, 1)))
+    api.record(C, red("R1", "a_grade_taxpayer", date(2026, 3, 1), date(2027, 3, 1)))
+
+    half = indicators(api, api.head(), {"from": "2026-01-01", "to": "2026-06-30"})
+
+    serious, red_list = half["serious_list"], half["red_list"]
+    assert (serious["enterprises"], serious["listed_enterprises"]) == (3, 1)
+    assert serious["share_of_enterprises"] == round(1 / 3, 4)
+    assert (red_list["enterprises"], red_list["red_listed_enterprises"]) == (3, 1)
+
+
+def test_a_period_ending_after_today_is_counted_up_to_today(api: Api) -> None:
+    on(api, 2022, 10, 20)
+    api.register(A, "enterprise A")
+    api.record(A, penalty("P1"), repair_request("F1", "P1"))
+
+    answer = indicators(api, api.head(), {"from": "2022-10-01", "to": "2023-12-31"})
+
+    assert answer["to"] == "2022-10-20"
+    # Requested on 10-18, due on 11-01: not overdue today, whatever day the
+    # question names.
+    assert answer["repairs"]["overdue"] == 0
