@@ -121,12 +121,13 @@ def line_refused(
 
 
 def refusal_of(number: int, error: Exception) -> BatchLineResult:
-    answer, _ = error_problem(error)
+    answer, _ = error_problem(error, code_field="subject")
     return BatchLineResult(
         line=number,
         status=answer["status"],
         detail=answer["detail"],
         problem=answer["type"],
+        errors=answer.get("errors"),
     )
 
 

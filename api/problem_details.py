@@ -51,11 +51,21 @@ def problem_body(
     }
 
 
-def error_problem(error: Exception) -> tuple[dict[str, Any], dict[str, str]]:
-    """The problem body a refusal is answered with, and its response headers."""
+def error_problem(
+    error: Exception, code_field: str = "code"
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The problem body a refusal is answered with, and its response headers;
+    a bad subject code is the field ``code_field`` of the request."""
     status = next(s for cls, s in STATUS_BY_ERROR if isinstance(error, cls))
     headers: dict[str, str] = {}
     extra: dict[str, Any] = {}
+    field = code_field if isinstance(error, InvalidSubjectCode) else None
+    if isinstance(error, InvalidRecord):
+        field = error.field
+    if field is not None:
+        extra["errors"] = [
+            {"field": field, "message": str(error), "type": _snake(type(error))}
+        ]
     if isinstance(error, VersionMismatch):
         extra["current_version"] = error.current_version
         headers["ETag"] = f'"{error.current_version}"'
@@ -73,6 +83,10 @@ def error_problem(error: Exception) -> tuple[dict[str, Any], dict[str, str]]:
 
 def _kebab(name: str) -> str:
     return "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
+
+
+def _snake(kind: type[Exception]) -> str:
+    return _kebab(kind.__name__).replace("-", "_")
 
 
 def validation_errors(errors: Any) -> list[dict[str, Any]]:
@@ -93,6 +107,8 @@ _TYPE_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
 def _field(error: Any) -> str:
     """The offending field as the client wrote it: without the body it is in,
     nor the event type pydantic names the union's member by."""
+    if error.get("type") == "json_invalid":
+        return "body"  # its location is a character offset, not a field
     path = [str(p) for p in error.get("loc", ()) if p != "body"]
     if error.get("type") in _TYPE_ERRORS:
         return ".".join([*path, "type"])

@@ -14,9 +14,14 @@ class InvalidSubjectCode(DomainError):
 
 
 class InvalidRecord(DomainError):
-    """The request itself can never succeed (bad dates, inconsistent fields)."""
+    """The request itself can never succeed (bad dates, inconsistent fields);
+    ``field`` names the one at fault, as the request writes it, where one is."""
 
     title = "Invalid record"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class UnknownRecord(DomainError):

@@ -162,7 +162,8 @@ def penalty_publicity(
     policy: PublicityPolicy = DEFAULT_PUBLICITY_POLICY,
 ) -> PublicityTerms:
     if not penalty_types:
-        raise InvalidRecord("a penalty decision needs at least one penalty type")
+        msg = "a penalty decision needs at least one penalty type"
+        raise InvalidRecord(msg, "penalty_types")
     regime = regime_for(decided_on, policy)
     if set(penalty_types) <= MINOR_ONLY_TYPES:
         return _unpublished(

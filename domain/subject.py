@@ -63,6 +63,11 @@ UNCORRECTABLE_FIELDS = frozenset(
         "maximum_publicity_until",
     }
 )
+# The records that are decisions in their own right, as a message names them.
+_DECISION_NAMES = {
+    RecordKind.LISTING: "serious-dishonesty listing",
+    RecordKind.RED_LIST: "red-list entry",
+}
 CORRECTABLE_KINDS = frozenset(
     {
         RecordKind.LICENCE,
@@ -151,7 +156,7 @@ class CreditSubject(Aggregate):
         self._check_not_future(p, f["decided_on"], "decided_on")
         if not f["penalty_types"]:
             msg = "penalty_types must name at least one penalty"
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "penalty_types")
         f = _with_defaults(f, fine_amount=None, confiscated_amount=None, publish=True)
         terms = penalty_publicity(
             f["decided_on"],
@@ -227,14 +232,14 @@ class CreditSubject(Aggregate):
         self._check_not_future(p, decided_on, "decided_on")
         if f["term_ends_on"] <= decided_on:
             msg = "term_ends_on must be after decided_on"
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "term_ends_on")
         notified_on = f.get("notified_on")
         if notified_on is not None and notified_on > decided_on:
             msg = "notified_on (prior notice) must not be after decided_on"
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "notified_on")
         if not f["measures"]:
             msg = "measures must name at least one punishment measure"
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "measures")
         regime = penalty_publicity(
             decided_on,
             Severity.SERIOUS,
@@ -283,7 +288,7 @@ class CreditSubject(Aggregate):
                 "A listing is revoked by RecordRevoked, which also delists it; "
                 "Delisted with reason revoked is not accepted on its own"
             )
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "reason")
         listing = self._active_record(record_id, RecordKind.LISTING)
         self._check_not_future(p, decided_on, "decided_on")
         self._check_not_before(listing, decided_on)
@@ -305,7 +310,7 @@ class CreditSubject(Aggregate):
         self._check_not_future(p, f["decided_on"], "decided_on")
         if f["valid_to"] <= f["decided_on"]:
             msg = "valid_to must be after decided_on"
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "valid_to")
         listed = [r.record_id for r in self._in_force(RecordKind.LISTING, p.today)]
         if listed:
             msg = (
@@ -354,10 +359,11 @@ class CreditSubject(Aggregate):
             raise DuplicateRecord(msg)
         record = self._known_record(f["record_id"])
         self._check_not_future(p, requested_on, "requested_on")
-        self._check_repairable(record, requested_on, p.today, rules)
+        # What no later day can mend comes first: a client told to wait must
+        # not then learn that the request itself was wanting.
         if not f["commitment"].strip():
             msg = "A repair needs a public credit commitment (信用承诺书)"
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "commitment")
         if record.kind is RecordKind.LISTING and not any(
             m.strip() for m in f["materials"]
         ):
@@ -365,7 +371,8 @@ class CreditSubject(Aggregate):
                 f"A repair of listing {record.record_id} needs materials: a repair "
                 "commitment, proof of performance, a credit training certificate"
             )
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "materials")
+        self._check_repairable(record, requested_on, p.today, rules)
         deadline = rules.calendar.add_working_days(
             requested_on, rules.repair.decision_working_days
         )
@@ -441,7 +448,7 @@ class CreditSubject(Aggregate):
                 f"decided_on {decided_on} is before the repair was granted "
                 f"({repair.decided_on})"
             )
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "decided_on")
         record = self.records[repair.record_id]
         if record.status not in _ENDED_BY_REPAIR:
             # Revoked itself since: there is nothing left to publish again.
@@ -468,14 +475,18 @@ class CreditSubject(Aggregate):
         self, p: Provenance, record_id: str, changes: dict[str, Any], reason: str
     ) -> None:
         record = self._known_record(record_id)
-        if record.kind not in CORRECTABLE_KINDS or not (
-            record.is_active or record.status in _STILL_PUBLISHED
-        ):
+        if record.kind not in CORRECTABLE_KINDS:
+            msg = (
+                f"A {_DECISION_NAMES[record.kind]} is a decision of its own and is "
+                "not corrected: revoke it (RecordRevoked) and record it anew"
+            )
+            raise InvalidRecord(msg, "record_id")
+        if not (record.is_active or record.status in _STILL_PUBLISHED):
             msg = f"{record.kind} {record_id} ({record.status}) cannot be corrected"
             raise RuleViolation(msg)
         if not changes:
             msg = "changes must name at least one field"
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "changes")
         refused = sorted(
             k for k in changes if k in UNCORRECTABLE_FIELDS or k not in record.content
         )
@@ -484,11 +495,11 @@ class CreditSubject(Aggregate):
                 f"Fields {', '.join(refused)} cannot be corrected on a {record.kind} "
                 "record (revoke it and record it anew)"
             )
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, f"changes.{refused[0]}")
         coerced = {
             k: _coerce_change(k, record.content[k], v) for k, v in changes.items()
         }
-        _check_date_order({**record.content, **coerced})
+        _check_date_order({**record.content, **coerced}, within="changes.")
         self._trigger(
             ev.RecordCorrected, p, record_id=record_id, changes=coerced, reason=reason
         )
@@ -561,7 +572,7 @@ class CreditSubject(Aggregate):
     def _check_not_future(p: Provenance, day: date, name: str) -> None:
         if day > p.today:
             msg = f"{name} {day} is in the future (today is {p.today})"
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, name)
 
     @staticmethod
     def _check_not_before(record: CreditRecord, decided_on: date) -> None:
@@ -570,7 +581,7 @@ class CreditSubject(Aggregate):
                 f"decided_on {decided_on} is before record {record.record_id} "
                 f"was decided ({record.decided_on})"
             )
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "decided_on")
 
     def _known_record(self, record_id: str) -> CreditRecord:
         try:
@@ -676,7 +687,7 @@ class CreditSubject(Aggregate):
             msg = (
                 f"decided_on {decided_on} is before the request ({repair.requested_on})"
             )
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "decided_on")
         return repair
 
     def _has_granted_repair(self, record_id: str) -> bool:
@@ -1038,15 +1049,15 @@ def _coerce_change(name: str, original: Any, new: Any) -> Any:
             return None if new is None else date.fromisoformat(str(new)).isoformat()
         except ValueError:
             msg = f"{name} must be a date (YYYY-MM-DD), not {new!r}"
-            raise InvalidRecord(msg) from None
+            raise InvalidRecord(msg, f"changes.{name}") from None
     if isinstance(original, list):
         if not (isinstance(new, list) and all(isinstance(v, str) for v in new)):
             msg = f"{name} must be a list of text"
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, f"changes.{name}")
         return new
     if new is not None and not isinstance(new, str | bool):
         msg = f"{name} must be text, not {new!r}"
-        raise InvalidRecord(msg)
+        raise InvalidRecord(msg, f"changes.{name}")
     return new
 
 
@@ -1054,14 +1065,15 @@ def _coerce_change(name: str, original: Any, new: Any) -> Any:
 DATE_ORDER = (("valid_from", "valid_to"), ("made_on", "due_on"))
 
 
-def _check_date_order(content: dict[str, Any]) -> None:
-    """Refuses a record (new, or as corrected) whose dates are out of order;
-    its dates are dates, or ISO text once corrected."""
+def _check_date_order(content: dict[str, Any], within: str = "") -> None:
+    """Refuses a record (new, or as corrected: its fields are then ``within``
+    the changes) whose dates are out of order; its dates are dates, or ISO
+    text once corrected."""
     for earlier, later in DATE_ORDER:
         first, then = content.get(earlier), content.get(later)
         if first is not None and then is not None and _day(then) < _day(first):
             msg = f"{later} is before {earlier}"
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, within + later)
 
 
 def _day(value: date | str) -> date:

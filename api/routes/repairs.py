@@ -16,6 +16,7 @@ from api.schemas.repairs import (
 )
 from api.view_deps import ReadModelsDep, RepairReaderDep
 from domain.codes import parse_subject_code
+from domain.errors import UnknownRepair
 from projections.errors import InvalidCursor
 from projections.paging import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
 from projections.repair_view import RepairQuery
@@ -92,7 +93,8 @@ def get_repair(
     await_position(view, read_models.ledger.name, min_position, wait)
     page = view.repairs_with_id(repair_id, _code(subject), read_models.ledger.today())
     if not page.rows:
-        raise HTTPException(404, f"No repair {repair_id!r} is recorded")
+        # The problem a record naming this repair gets: one type, one meaning.
+        raise UnknownRepair(f"No repair {repair_id!r} is recorded")
     report_position(response, page.position)
     return RepairsWithIdPublic.model_validate(
         {"data": page.rows, "count": len(page.rows), "position": page.position},

@@ -92,7 +92,8 @@ def test_only_newlines_end_lines_after_a_bom_and_crlf_are_read_alike(
     api: Api,
 ) -> None:
     code = api.register()
-    # JSON text may hold U+2028 and U+0085 raw; neither ends an NDJSON line.
+    # JSON text may hold U+2028 and U+0085 raw; neither ends an NDJSON line
+    # (U+0085, a control character, is then refused in a text field).
     first = line(code, licence("L1", content="Retail\u2028of food"))
     second = line(code, licence("L2", content="Bulk\u0085food"))
     body = "\r\n".join(json.dumps(i, ensure_ascii=False) for i in (first, second))
@@ -101,7 +102,8 @@ def test_only_newlines_end_lines_after_a_bom_and_crlf_are_read_alike(
 
     assert response.status_code == 200, response.text
     results = response.json()["results"]
-    assert [(r["line"], r["status"]) for r in results] == [(1, 201), (2, 201)]
+    assert [(r["line"], r["status"]) for r in results] == [(1, 201), (2, 422)]
+    assert results[1]["errors"][0]["field"] == "content"
 
 
 def test_lines_are_numbered_as_in_the_body_blank_ones_included(api: Api) -> None:

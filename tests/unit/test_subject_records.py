@@ -115,8 +115,10 @@ def test_listings_are_revoked_not_corrected(
     desk = Desk()
     desk.do(body)
 
-    with pytest.raises(RuleViolation, match="cannot be corrected"):
+    # Never possible, whatever the subject's state: 422, not 409.
+    with pytest.raises(InvalidRecord, match="not corrected: revoke it") as refused:
         desk.do(correction(record_id, changes={"basis": "other"}))
+    assert refused.value.field == "record_id"
 
 
 def test_a_revoked_record_cannot_be_corrected() -> None:
