@@ -86,6 +86,8 @@ class RepairView:
     record_id: str
     requested_on: date
     decision_due_on: date
+    # None: requested before the flag was kept.
+    deadline_on_fallback_calendar: bool | None
     status: str
     decided_on: date | None
     reason: str | None

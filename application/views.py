@@ -56,6 +56,7 @@ def subject_state(
                 record_id=r.record_id,
                 requested_on=r.requested_on,
                 decision_due_on=r.decision_due_on,
+                deadline_on_fallback_calendar=r.deadline_on_fallback_calendar,
                 status=r.status.value,
                 decided_on=r.decided_on,
                 reason=r.reason,

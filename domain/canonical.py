@@ -48,25 +48,40 @@ def json_ready(value: Any) -> Any:
 
 
 def event_document(event: Any) -> dict[str, Any]:
-    """All of an event's fields as JSON-ready values, plus its type name."""
-    names, type_name = _document_fields(type(event))
+    """All of an event's fields as JSON-ready values, plus its type name; a
+    field added later is left out when the event lacks it (None)."""
+    names, type_name, added_later = _document_fields(type(event))
     document = {name: json_ready(getattr(event, name)) for name in names}
+    _drop_missing(document, added_later)
     document["type"] = type_name
     return document
 
 
-_DOCUMENT_FIELDS: dict[type[Any], tuple[tuple[str, ...], str]] = {}
+# Field names, type name, the names of fields added later.
+_DocumentFields = tuple[tuple[str, ...], str, tuple[str, ...]]
+_DOCUMENT_FIELDS: dict[type[Any], _DocumentFields] = {}
 
 
-def _document_fields(event_class: type[Any]) -> tuple[tuple[str, ...], str]:
+def _document_fields(event_class: type[Any]) -> _DocumentFields:
+    """The field names, the type name, and the fields added to the class
+    after events of it were stored (declared with a default of None)."""
     known = _DOCUMENT_FIELDS.get(event_class)
     if known is None:
         assert is_dataclass(event_class)
-        names = tuple(
-            f.name for f in fields(event_class) if f.name != "originator_topic"
-        )
-        known = _DOCUMENT_FIELDS[event_class] = (names, event_class.__name__)
+        named = [f for f in fields(event_class) if f.name != "originator_topic"]
+        names = tuple(f.name for f in named)
+        added_later = tuple(f.name for f in named if f.default is None)
+        known = (names, event_class.__name__, added_later)
+        _DOCUMENT_FIELDS[event_class] = known
     return known
+
+
+def _drop_missing(document: dict[str, Any], added_later: tuple[str, ...]) -> None:
+    """An event stored before a field was added lacks it, and its hash was
+    taken without it: the field stays out of its document, so the hash holds."""
+    for name in added_later:
+        if document[name] is None:
+            del document[name]
 
 
 def event_from_document(document: dict[str, Any]) -> SubjectEvent:
@@ -112,12 +127,13 @@ def canonical_bytes(event: Any) -> bytes:
     document.pop("originator_topic", None)
     if document.keys() != layout.key_set:
         document = dict(zip(layout.keys, layout.values_of(event), strict=True))
+    _drop_missing(document, layout.added_later)
     for key in layout.time_keys:
-        value = document[key]
+        value = document.get(key)  # a field added later may be left out
         if type(value) is datetime:
             document[key] = iso_text(value)
     if not set(map(type, document.values())) <= _WRITTEN_ALIKE:
-        return _bytes_field_by_field(event, layout.sorted_fields)
+        return _bytes_field_by_field(event, layout)
     document["type"] = layout.type_name
     return _canonical_encoder.encode(document)
 
@@ -130,9 +146,10 @@ _WRITTEN_ALIKE = frozenset({str, int, bool, type(None), date, UUID})
 @dataclass(frozen=True)
 class _Layout:
     """An event class's document keys (also as a set), a getter of their
-    values in that order, the keys whose type allows a time, and (for writing
+    values in that order, the keys whose type allows a time, (for writing
     field by field) each key in sorted order, encoded with its colon, with the
-    field it comes from ("" for the type name)."""
+    field it comes from ("" for the type name), and the keys of fields added
+    later, left out when None."""
 
     keys: tuple[str, ...]
     key_set: frozenset[str]
@@ -140,6 +157,7 @@ class _Layout:
     time_keys: tuple[str, ...]
     type_name: str
     sorted_fields: tuple[tuple[str, str], ...]
+    added_later: tuple[str, ...]
 
 
 _LAYOUTS: dict[type[Any], _Layout] = {}
@@ -148,7 +166,7 @@ _LAYOUTS: dict[type[Any], _Layout] = {}
 def _layout(event_class: type[Any]) -> _Layout:
     known = _LAYOUTS.get(event_class)
     if known is None:
-        names, type_name = _document_fields(event_class)
+        names, type_name, added_later = _document_fields(event_class)
         hints = get_type_hints(event_class)
         times = tuple(name for name in names if _allows_time(hints[name]))
         fields_of = {name: name for name in names} | {"type": ""}
@@ -156,7 +174,13 @@ def _layout(event_class: type[Any]) -> _Layout:
             (_encode_string(key) + ":", fields_of[key]) for key in sorted(fields_of)
         )
         known = _LAYOUTS[event_class] = _Layout(
-            names, frozenset(names), attrgetter(*names), times, type_name, sorted_fields
+            names,
+            frozenset(names),
+            attrgetter(*names),
+            times,
+            type_name,
+            sorted_fields,
+            added_later,
         )
     return known
 
@@ -166,15 +190,15 @@ def _allows_time(hint: Any) -> bool:
     return datetime in options
 
 
-def _bytes_field_by_field(
-    event: Any, sorted_fields: tuple[tuple[str, str], ...]
-) -> bytes:
+def _bytes_field_by_field(event: Any, layout: _Layout) -> bytes:
     """Plain values go straight through the encoder's own string function,
     anything else through ``json.dumps`` itself, so the bytes are the same (JSON
     text composes) without building the document and sorting it."""
     parts = []
-    for prefix, name in sorted_fields:
+    for prefix, name in layout.sorted_fields:
         value: Any = getattr(event, name) if name else type(event).__name__
+        if value is None and name in layout.added_later:
+            continue
         kind = type(value)
         if kind is str:
             text = _encode_string(value)

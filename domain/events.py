@@ -3,6 +3,10 @@
 Every event carries the envelope the invariants demand (subject code, recorded-at
 time as ``timestamp``, department, actor, request key) plus ``previous_hash``,
 the SHA-256 of the subject's previous event, which chains a subject's history.
+
+A field added to a class after events of it were stored is declared last, with
+a default of None: the events stored before read back as None, and their
+canonical form (whose hash the next event holds) leaves the field out.
 """
 
 from __future__ import annotations
@@ -139,12 +143,22 @@ class PublicityExpired(SubjectEvent):
 
 
 class RepairRequested(SubjectEvent):
+    """``deadline_on_fallback_calendar`` says whether ``decision_due_on`` was
+    counted Monday to Friday, the calendar lacking a year. Requests stored
+    before it was kept lack it: they read back as None through the class's
+    default (the library sets a stored event's attributes as stored, without
+    ``__init__``, so a default of the class is what fills the gap on every way
+    of reading, and what is stored is left as it is; an upcast would change
+    only the events its mapper reads). Their canonical form leaves it out, so
+    their hashes stay as stored (see ``domain.canonical``)."""
+
     repair_id: str
     record_id: str
     requested_on: date
     commitment: str
     materials: list[str]
     decision_due_on: date
+    deadline_on_fallback_calendar: bool | None = None
 
 
 class Repaired(SubjectEvent):

@@ -91,6 +91,9 @@ class RepairApplication:
     status: RepairStatus = RepairStatus.PENDING
     decided_on: date | None = None
     reason: str | None = None
+    # None: requested before the flag was kept; a default, so snapshots taken
+    # before then still load.
+    deadline_on_fallback_calendar: bool | None = None
 
     def __post_init__(self) -> None:
         self.status = RepairStatus(self.status)

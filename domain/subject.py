@@ -376,7 +376,13 @@ class CreditSubject(Aggregate):
         deadline = rules.calendar.add_working_days(
             requested_on, rules.repair.decision_working_days
         )
-        self._trigger(ev.RepairRequested, p, **f, decision_due_on=deadline.due_on)
+        self._trigger(
+            ev.RepairRequested,
+            p,
+            **f,
+            decision_due_on=deadline.due_on,
+            deadline_on_fallback_calendar=deadline.fallback_used,
+        )
 
     def grant_repair(
         self, p: Provenance, rules: CreditRules, repair_id: str, decided_on: date
@@ -861,6 +867,7 @@ class CreditSubject(Aggregate):
             decision_due_on=event.decision_due_on,
             commitment=event.commitment,
             materials=list(event.materials),
+            deadline_on_fallback_calendar=event.deadline_on_fallback_calendar,
         )
 
     @_apply.register

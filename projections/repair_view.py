@@ -21,6 +21,8 @@ class RepairRequestEntry:
     commitment: str
     materials: tuple[str, ...]
     decision_due_on: date
+    # None: requested before the flag was kept.
+    deadline_on_fallback_calendar: bool | None
     department: str
     actor: str
     recorded_at: datetime
@@ -64,6 +66,7 @@ class RepairRow:
     actor: str
     recorded_at: datetime
     decision_due_on: date
+    deadline_on_fallback_calendar: bool | None
     status: str
     decided_on: date | None
     overdue: bool

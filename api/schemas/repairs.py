@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from api.schemas.pages import PagePublic, RowPublic
+from api.schemas.subjects import REPAIR_DEADLINE_ON_FALLBACK
 
 
 class RepairDecisionPublic(RowPublic):
@@ -33,6 +34,9 @@ class RepairHistoryPublic(RowPublic):
     actor: str
     recorded_at: datetime
     decision_due_on: date
+    deadline_on_fallback_calendar: bool | None = Field(
+        description=REPAIR_DEADLINE_ON_FALLBACK
+    )
     status: str = Field(
         description="pending | granted | rejected | revoked; decided_on stays the "
         "day of the grant or rejection, a revocation's day is in decisions"

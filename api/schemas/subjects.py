@@ -35,6 +35,13 @@ class SubjectPatch(BaseModel):
         return self
 
 
+REPAIR_DEADLINE_ON_FALLBACK = (
+    "true when decision_due_on was counted Monday to Friday, the holiday calendar "
+    "lacking its year (see HOLIDAY_CALENDAR): re-check it; null for a request "
+    "recorded before the service kept this flag"
+)
+
+
 class SubjectPublic(BaseModel):
     subject: str
     kind: str
@@ -54,8 +61,10 @@ class RecordedEventPublic(BaseModel):
     late: bool | None
     publicity_deadline: date | None
     deadline_on_fallback_calendar: bool | None = Field(
-        description="true when the publicity deadline was counted Monday to Friday, "
-        "the holiday calendar lacking its year (see HOLIDAY_CALENDAR)"
+        description="true when the event's deadline (a record's publicity deadline, "
+        "a repair request's decision deadline) was counted Monday to Friday, the "
+        "holiday calendar lacking its year (see HOLIDAY_CALENDAR); null for an "
+        "event without such a deadline"
     )
 
 
@@ -105,6 +114,9 @@ class RepairPublic(BaseModel):
     record_id: str
     requested_on: date
     decision_due_on: date
+    deadline_on_fallback_calendar: bool | None = Field(
+        description=REPAIR_DEADLINE_ON_FALLBACK
+    )
     status: str
     decided_on: date | None
     reason: str | None

@@ -21,7 +21,9 @@ field have no ``partition_previous``.
 The canonical document has every field of the event: ``type``, ``subject_code``,
 ``originator_id``, ``originator_version`` (the subject's version), ``timestamp``
 (recorded-at, UTC), ``department``, ``actor``, ``request_key``, ``previous_hash`` and
-the type's own fields (dates ISO ``YYYY-MM-DD``, money as decimal text).
+the type's own fields (dates ISO ``YYYY-MM-DD``, money as decimal text). A field
+added to a type later is absent from the events stored before it (read: null),
+as ``deadline_on_fallback_calendar`` of a ``RepairRequested``.
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ from __future__ import annotations
 from projections.repair_view import RepairQuery
 
 REPAIR_TABLES = ("repairs", "repair_decisions")
+# Columns added to {repairs} after it was first made (made last in a new table
+# too, so both list their columns alike), with their types: a table made
+# before gets them when the service starts, its rows NULL there.
+ADDED_REPAIR_COLUMNS = (("deadline_on_fallback_calendar", "BOOLEAN"),)
 CREATE_REPAIR_TABLES = (
     """CREATE TABLE IF NOT EXISTS {repairs} (
         subject_code TEXT NOT NULL,
@@ -20,6 +24,7 @@ CREATE_REPAIR_TABLES = (
         status TEXT NOT NULL,
         decided_on TEXT,
         position BIGINT NOT NULL,
+        deadline_on_fallback_calendar BOOLEAN,
         PRIMARY KEY (subject_code, repair_id))""",
     """CREATE TABLE IF NOT EXISTS {repair_decisions} (
         subject_code TEXT NOT NULL,
@@ -47,10 +52,11 @@ REPAIR_INDEXES = (
 
 INSERT_REPAIR = """INSERT INTO {repairs}
 (subject_code, repair_id, record_id, requested_on, commitment, materials,
- department, actor, recorded_at, decision_due_on, status, position) VALUES
+ department, actor, recorded_at, decision_due_on, status, position,
+ deadline_on_fallback_calendar) VALUES
 (%(subject_code)s, %(repair_id)s, %(record_id)s, %(requested_on)s, %(commitment)s,
  %(materials)s, %(department)s, %(actor)s, %(recorded_at)s, %(decision_due_on)s,
- 'pending', %(position)s)"""
+ 'pending', %(position)s, %(deadline_on_fallback_calendar)s)"""
 INSERT_DECISION = """INSERT INTO {repair_decisions}
 (subject_code, repair_id, decision, decided_on, reason, department, actor,
  recorded_at, position) VALUES
@@ -66,7 +72,8 @@ WHERE subject_code = %(subject_code)s AND repair_id = %(repair_id)s"""
 _REPAIR_COLUMNS = (
     "r.subject_code AS subject, r.repair_id, r.record_id, r.requested_on, "
     "r.commitment, r.materials, r.department, r.actor, r.recorded_at, "
-    "r.decision_due_on, r.status, r.decided_on, r.position"
+    "r.decision_due_on, r.deadline_on_fallback_calendar, r.status, r.decided_on, "
+    "r.position"
 )
 
 OVERDUE = "r.status = 'pending' AND r.decision_due_on < %(today)s"

@@ -7,8 +7,10 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
+from infrastructure.views.added_columns import add_missing_columns
 from infrastructure.views.codec import from_row, params_of, to_sql
 from infrastructure.views.repair_sql import (
+    ADDED_REPAIR_COLUMNS,
     CREATE_REPAIR_TABLES,
     DECIDE_REPAIR,
     INSERT_DECISION,
@@ -40,6 +42,10 @@ class SqlRepairHistory(SqlTrackedView, RepairHistoryView):
     tables = REPAIR_TABLES
     create_statements = CREATE_REPAIR_TABLES
     index_statements = REPAIR_INDEXES
+
+    def create_table(self, *, with_indexes: bool = True) -> None:
+        super().create_table(with_indexes=with_indexes)
+        add_missing_columns(self, "repairs", ADDED_REPAIR_COLUMNS)
 
     def request_repair(self, entry: RepairRequestEntry, tracking: Tracking) -> None:
         with self.writing(tracking) as c:

@@ -21,6 +21,8 @@ from infrastructure.views.bulk_inserts import CopyInserts, PositionalInserts
 from infrastructure.views.write_behind import WriteBehind
 
 _NAMED = re.compile(r"%\((\w+)\)s")
+_COLUMN_NAMES = """SELECT attname AS name FROM pg_attribute
+WHERE attrelid = to_regclass(%(table)s) AND attnum > 0 AND NOT attisdropped"""
 
 
 class Cursor(Protocol):
@@ -52,6 +54,10 @@ class ViewStore(ABC):
 
     @abstractmethod
     def statement(self, text: str) -> str: ...
+
+    @abstractmethod
+    def column_names(self, cursor: Any, table: str) -> set[str]:
+        """The columns ``table`` has (none if there is no such table)."""
 
     def pipelined(self, cursor: Any) -> AbstractContextManager[object]:
         return nullcontext()
@@ -93,6 +99,10 @@ class SQLiteViewStore(ViewStore):
     def statement(self, text: str) -> str:
         return _NAMED.sub(r":\1", text)
 
+    def column_names(self, cursor: Any, table: str) -> set[str]:
+        cursor.execute("SELECT name FROM pragma_table_info(:table)", {"table": table})
+        return {as_dict(row)["name"] for row in cursor.fetchall()}
+
     def close(self) -> None:
         if self._owned:
             self._datastore.close()
@@ -125,6 +135,11 @@ class PostgresViewStore(ViewStore):
 
     def statement(self, text: str) -> str:
         return text
+
+    def column_names(self, cursor: Any, table: str) -> set[str]:
+        # Found as the unqualified name in a statement finds it (search_path).
+        cursor.execute(_COLUMN_NAMES, {"table": table})
+        return {as_dict(row)["name"] for row in cursor.fetchall()}
 
     def close(self) -> None:
         pass  # the datastore is the ledger's

@@ -4,7 +4,7 @@ overdue applications are listed, and the refusal rules come from config."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tests.api.support import Api, assert_problem
@@ -158,3 +158,56 @@ def test_a_grant_over_the_configured_limit_is_a_409_and_stores_nothing(
     assert "F2 cannot be granted" in detail
     assert "already had 1 repairs within 5 years" in detail
     assert api.head() == head
+
+
+def requested_on(api: Api, day: date, decided: date) -> dict[str, Any]:
+    """The 201 answer to a repair request made on ``day`` (the clock set to
+    it), of a penalty decided on ``decided``."""
+    api.clock.set(datetime(day.year, day.month, day.day, 3, tzinfo=UTC))
+    code = api.register()
+    [_, requested] = api.record(
+        code,
+        penalty("P1", decided_on=decided),
+        repair_request("F1", "P1", requested_on=day),
+    )
+    return requested
+
+
+def fallback_flags(api: Api, requested: dict[str, Any]) -> list[Any]:
+    """The request's flag in its 201 answer, /v1/repairs/F1, /v1/repairs, the
+    subject's state and its history."""
+    [by_id] = rows(api, "/v1/repairs/F1", requested["position"])
+    [listed] = rows(api, "/v1/repairs", requested["position"])
+    [in_state] = api.state(requested["subject"])["repairs"]
+    in_history = api.history(requested["subject"])[-1]["data"]
+    return [
+        requested["deadline_on_fallback_calendar"],
+        requested["events"][0]["deadline_on_fallback_calendar"],
+        by_id["deadline_on_fallback_calendar"],
+        listed["deadline_on_fallback_calendar"],
+        in_state["deadline_on_fallback_calendar"],
+        in_history["deadline_on_fallback_calendar"],
+    ]
+
+
+def test_a_decision_deadline_counted_monday_to_friday_says_so(api: Api) -> None:
+    # chinesecalendar ends with 2026: the deadline falls in 2027.
+    requested = requested_on(api, date(2026, 12, 21), decided=date(2026, 6, 1))
+
+    [repair] = rows(api, "/v1/repairs/F1", requested["position"])
+
+    assert requested["type"] == "RepairRequested"
+    assert fallback_flags(api, requested) == [True] * 6
+    # Ten working days, New Year's Day counted among them.
+    assert repair["decision_due_on"] == "2027-01-04"
+
+
+def test_a_decision_deadline_the_calendar_covers_says_it_was_not_a_fallback(
+    api: Api,
+) -> None:
+    requested = requested_on(api, date(2025, 6, 18), decided=date(2025, 1, 10))
+
+    [repair] = rows(api, "/v1/repairs/F1", requested["position"])
+
+    assert fallback_flags(api, requested) == [False] * 6
+    assert repair["decision_due_on"] == "2025-07-02"

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from application.commands import Actor, RecordCommand
 from application.ledger import SNAPSHOT_INTERVAL, CreditLedger
 from application.snapshot_store import MARKER
+from application.transcodings import DataclassAsDict
+from domain.records import RepairApplication
 from domain.snapshots import UnpackableState, pack
 from domain.subject import CreditSubject, SubjectSnapshot, subject_id
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
+from tests.factories import penalty, repair_request
 from tests.services import PostgresServer
+from tests.unit.subject_desk import Desk
 
 CODE = "91350100M000100Y43"
 ACTOR = Actor(department="tax", actor="wang")
@@ -174,3 +180,42 @@ def test_packing_refuses_a_subject_with_state_it_does_not_know() -> None:
 
     with pytest.raises(UnpackableState, match="nickname"):
         pack(subject, subject.head_hash, frozenset({"_head_hash", "_head_event"}))
+
+
+def requested_repair() -> CreditSubject:
+    desk = Desk()
+    desk.do(penalty("P1", decided_on=date(2022, 1, 10)), repair_request("F1", "P1"))
+    return desk.subject
+
+
+def test_a_packed_snapshot_taken_before_repairs_kept_the_flag_still_loads() -> None:
+    subject = requested_repair()
+    services = build_services(Settings(database_url="memory://"), FixedClock())
+    assert services.ledger.snapshots is not None
+    mapper = services.ledger.snapshots.mapper
+    stored = mapper.to_stored_event(SubjectSnapshot.take(subject))
+    body = msgspec.msgpack.decode(stored.state[len(MARKER) :])
+    # As packed before the field existed: the repair has no such key.
+    del body[2]["repairs"]["F1"]["deadline_on_fallback_calendar"]
+    older = replace(stored, state=MARKER + msgspec.msgpack.encode(body))
+
+    loaded: Any = mapper.to_domain_event(older).mutate(None)  # type: ignore[attr-defined]
+
+    services.close()
+    assert loaded.repairs["F1"].deadline_on_fallback_calendar is None
+    assert loaded.repairs["F1"] == replace(
+        subject.repairs["F1"], deadline_on_fallback_calendar=None
+    )
+
+
+def test_a_repair_in_an_unpacked_snapshot_taken_before_the_flag_still_loads() -> None:
+    repair = requested_repair().repairs["F1"]
+    older = {
+        f.name: getattr(repair, f.name)
+        for f in fields(repair)
+        if f.name != "deadline_on_fallback_calendar"
+    }
+
+    loaded = DataclassAsDict(RepairApplication).decode(older)
+
+    assert loaded == replace(repair, deadline_on_fallback_calendar=None)
