@@ -114,6 +114,44 @@ def _not_before_last(provenance: Provenance, subject: CreditSubject) -> Provenan
     return provenance
 
 
+def _check_registered_as_asked(
+    subject: CreditSubject,
+    name: str,
+    legal_representative: str | None,
+    kind: SubjectKind | None,
+) -> None:
+    """Refuses registering a registered subject again with other details (its
+    kind only if the request says one), saying which differ."""
+    compared = [
+        ("name", subject.name, name),
+        ("legal_representative", subject.legal_representative, legal_representative),
+    ]
+    if kind is not None:
+        compared.append(("kind", subject.kind.value, kind.value))
+    differing = [(field, has, asked) for field, has, asked in compared if has != asked]
+    if not differing:
+        return
+    fields = tuple(field for field, _, _ in differing)
+    differences = "; ".join(
+        f"its {field.replace('_', ' ')} is {_shown(has)}, not {_shown(asked)}"
+        for field, has, asked in differing
+    )
+    remedy = (
+        "a subject's kind cannot be changed"
+        if fields == ("kind",)
+        else "use PATCH to change its name or legal representative"
+    )
+    msg = (
+        f"{subject.code} is already registered as {subject.name!r} "
+        f"({subject.kind.value}) with other details: {differences}; {remedy}"
+    )
+    raise SubjectAlreadyRegistered(msg, fields)
+
+
+def _shown(detail: str | None) -> str:
+    return "none" if detail is None else repr(detail)
+
+
 class CreditLedger(Application[UUID]):
     name = "CreditLedger"
     env: ClassVar[dict[str, str]] = {}
@@ -233,15 +271,12 @@ class CreditLedger(Application[UUID]):
         for _ in range(MAX_CONFLICT_RETRIES):
             existing = self._find(code.value)
             if existing is not None:
-                details = (existing.name, existing.legal_representative)
-                if details != (name, legal_representative) or (
-                    kind is not None and existing.kind is not code.kind
-                ):
-                    msg = (
-                        f"{code.value} is already registered as {existing.name!r} "
-                        f"({existing.kind.value}); use PATCH to change its details"
-                    )
-                    raise SubjectAlreadyRegistered(msg)
+                _check_registered_as_asked(
+                    existing,
+                    name,
+                    legal_representative,
+                    code.kind if kind is not None else None,
+                )
                 return registration(existing, created=False, position=None)
             if code.ambiguous:
                 msg = (

@@ -29,7 +29,14 @@ router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
     "",
     status_code=201,
     response_model=SubjectPublic,
-    responses={200: {"description": "Already registered with the same details"}},
+    responses={
+        200: {"description": "Already registered with the same details"},
+        409: {
+            "description": "Already registered with other details: `differing` "
+            "names them (name, legal_representative, kind); change the name or "
+            "the representative with PATCH"
+        },
+    },
 )
 def register_subject(
     body: SubjectCreate, principal: RecorderDep, ledger: LedgerDep, response: Response

@@ -97,7 +97,23 @@ def test_registering_again_with_other_details_is_a_409_conflict(api: Api) -> Non
 
     problem = assert_problem(response, 409)
     assert "PATCH" in problem["detail"]
+    assert problem["differing"] == ["name"]
     assert api.head() == head
+
+
+def test_registering_again_without_the_representative_names_it_as_differing(
+    api: Api,
+) -> None:
+    body = {"code": uscc(1), "name": "Acme", "legal_representative": "Li"}
+    api.client.post("/v1/subjects", json=body, headers=api.clerk)
+
+    response = api.client.post(
+        "/v1/subjects", json={"code": uscc(1), "name": "Acme"}, headers=api.clerk
+    )
+
+    problem = assert_problem(response, 409)
+    assert problem["differing"] == ["legal_representative"]
+    assert "legal representative is 'Li', not none" in problem["detail"]
 
 
 def test_kind_is_inferred_from_a_resident_identity_number(api: Api) -> None:

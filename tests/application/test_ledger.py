@@ -34,6 +34,7 @@ from tests.factories import (
     NOW,
     Body,
     FixedClock,
+    ambiguous_code,
     breach,
     commitment,
     correction,
@@ -116,6 +117,33 @@ def test_registering_again_with_the_same_details_stores_nothing(
 def test_registering_again_with_other_details_is_refused(ledger: CreditLedger) -> None:
     with pytest.raises(SubjectAlreadyRegistered, match="PATCH"):
         ledger.register_subject(CODE, "Another Name", OFFICER)
+
+
+def test_registering_again_names_each_detail_that_differs(
+    ledger: CreditLedger,
+) -> None:
+    with pytest.raises(SubjectAlreadyRegistered) as refused:
+        ledger.register_subject(
+            CODE, "Another Name", OFFICER, legal_representative="Li Si"
+        )
+
+    assert refused.value.differing == ("name", "legal_representative")
+    assert "its name is 'Jishan Foods Co.', not 'Another Name'" in str(refused.value)
+    assert "its legal representative is none, not 'Li Si'" in str(refused.value)
+
+
+def test_registering_again_as_another_kind_says_the_kind_cannot_change(
+    ledger: CreditLedger,
+) -> None:
+    code = ambiguous_code()
+    ledger.register_subject(code, "Zhang San", OFFICER, kind="natural_person")
+
+    with pytest.raises(SubjectAlreadyRegistered) as refused:
+        ledger.register_subject(code, "Zhang San", OFFICER, kind="legal_person")
+
+    assert refused.value.differing == ("kind",)
+    assert "kind cannot be changed" in str(refused.value)
+    assert "PATCH" not in str(refused.value)
 
 
 def test_registering_a_bad_code_is_refused_before_anything_is_stored(
