@@ -18,6 +18,7 @@ from domain.errors import (
     DuplicateRecord,
     InvalidRecord,
     InvalidSubjectCode,
+    SubjectAlreadyRegistered,
     UnknownRecord,
     UnknownRepair,
 )
@@ -69,6 +70,8 @@ def error_problem(
     if isinstance(error, VersionMismatch):
         extra["current_version"] = error.current_version
         headers["ETag"] = f'"{error.current_version}"'
+    if isinstance(error, SubjectAlreadyRegistered):
+        extra["differing"] = list(error.differing)
     if isinstance(error, ConcurrentWriteConflict):
         headers["Retry-After"] = "1"
     body = problem_body(

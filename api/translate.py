@@ -19,8 +19,17 @@ def command_result(result: CommandResult) -> CommandResultPublic:
         for e in result.events
     ]
     return CommandResultPublic(
-        **vars(result.events[0]), replayed=result.replayed, events=events
+        **vars(result.primary), replayed=result.replayed, events=events
     )
+
+
+def command_headers(result: CommandResult) -> dict[str, str]:
+    """A write's answer headers: the subject's version as its ETag (the next
+    write's If-Match), and whether the answer is a replay."""
+    headers = {"ETag": f'"{result.version}"'}
+    if result.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return headers
 
 
 def state_public(state: SubjectState) -> SubjectStatePublic:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,8 +45,7 @@ class RecordCommand:
         key is another request, not a retry. The subject's code is taken as the
         ledger reads it (upper case, no spaces): the same request sent with the
         code in lower case is the same request."""
-        text = _digest_encoder.encode([self.actor.department, self._body(self._code)])
-        return DIGEST_FORMAT + hashlib.sha256(text).hexdigest()
+        return _digest(self.actor.department, self._body(self._code))
 
     def digest_as(self, earlier: str | None) -> str:
         """The digest, in the format of ``earlier`` (the digest its key already
@@ -78,3 +78,33 @@ class RecordCommand:
 
     def _body(self, code: str) -> dict[str, Any]:
         return {"subject": code, "type": self.event_type, **self.fields}
+
+
+@dataclass(frozen=True)
+class DetailsChange:
+    """A change of a subject's name or legal representative (``PATCH``): a
+    detail left out of ``changes`` is kept, a legal representative of None is
+    removed."""
+
+    subject_code: str
+    actor: Actor
+    changes: Mapping[str, str | None]
+    request_key: str | None = None
+    expected_version: int | None = None
+
+    @property
+    def digest(self) -> str:
+        """Fingerprint of the request, as a recorded event's: under the event
+        type it stores, so a key used for one endpoint is never a retry on the
+        other."""
+        body = {
+            "subject": normalised_code(self.subject_code),
+            "type": "SubjectDetailsChanged",
+            **self.changes,
+        }
+        return _digest(self.actor.department, body)
+
+
+def _digest(department: str, body: dict[str, Any]) -> str:
+    text = _digest_encoder.encode([department, body])
+    return DIGEST_FORMAT + hashlib.sha256(text).hexdigest()

@@ -28,7 +28,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import EnvType
 
 from application.clock import Clock, business_date
-from application.commands import Actor, RecordCommand
+from application.commands import Actor, DetailsChange, RecordCommand
 from application.dispatch import DECIDERS, Decider
 from application.entries import history_entry, recorded_event, registration
 from application.errors import (
@@ -112,6 +112,44 @@ def _not_before_last(provenance: Provenance, subject: CreditSubject) -> Provenan
     if provenance.recorded_at < subject.modified_on:
         return replace(provenance, recorded_at=subject.modified_on)
     return provenance
+
+
+def _check_registered_as_asked(
+    subject: CreditSubject,
+    name: str,
+    legal_representative: str | None,
+    kind: SubjectKind | None,
+) -> None:
+    """Refuses registering a registered subject again with other details (its
+    kind only if the request says one), saying which differ."""
+    compared = [
+        ("name", subject.name, name),
+        ("legal_representative", subject.legal_representative, legal_representative),
+    ]
+    if kind is not None:
+        compared.append(("kind", subject.kind.value, kind.value))
+    differing = [(field, has, asked) for field, has, asked in compared if has != asked]
+    if not differing:
+        return
+    fields = tuple(field for field, _, _ in differing)
+    differences = "; ".join(
+        f"its {field.replace('_', ' ')} is {_shown(has)}, not {_shown(asked)}"
+        for field, has, asked in differing
+    )
+    remedy = (
+        "a subject's kind cannot be changed"
+        if fields == ("kind",)
+        else "use PATCH to change its name or legal representative"
+    )
+    msg = (
+        f"{subject.code} is already registered as {subject.name!r} "
+        f"({subject.kind.value}) with other details: {differences}; {remedy}"
+    )
+    raise SubjectAlreadyRegistered(msg, fields)
+
+
+def _shown(detail: str | None) -> str:
+    return "none" if detail is None else repr(detail)
 
 
 class CreditLedger(Application[UUID]):
@@ -233,15 +271,12 @@ class CreditLedger(Application[UUID]):
         for _ in range(MAX_CONFLICT_RETRIES):
             existing = self._find(code.value)
             if existing is not None:
-                details = (existing.name, existing.legal_representative)
-                if details != (name, legal_representative) or (
-                    kind is not None and existing.kind is not code.kind
-                ):
-                    msg = (
-                        f"{code.value} is already registered as {existing.name!r} "
-                        f"({existing.kind.value}); use PATCH to change its details"
-                    )
-                    raise SubjectAlreadyRegistered(msg)
+                _check_registered_as_asked(
+                    existing,
+                    name,
+                    legal_representative,
+                    code.kind if kind is not None else None,
+                )
                 return registration(existing, created=False, position=None)
             if code.ambiguous:
                 msg = (
@@ -261,36 +296,32 @@ class CreditLedger(Application[UUID]):
             )
         raise ConcurrentWriteConflict(code.value)
 
-    def change_details(
-        self,
-        raw_code: str,
-        actor: Actor,
-        name: str | None,
-        legal_representative: str | None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        code = parse_subject_code(raw_code).value
+    def change_details(self, change: DetailsChange) -> CommandResult:
+        """Stores the change, answers a retry of one stored (its key and body)
+        from the store, and a change to details as they are with where the
+        subject stands, storing nothing."""
+        code = parse_subject_code(change.subject_code).value
         # One key for every try, as record_many gives a keyless command.
-        key = _generated_key()
+        key = change.request_key or _generated_key()
+        digest = change.digest
         for _ in range(MAX_CONFLICT_RETRIES):
             # Decided on the stored subject; a kept copy could be behind.
             self._decided.take(code)
             subject = self._get(code)
-            receipt = subject.receipts.get(key)
+            provenance = _not_before_last(
+                self.provenance(change.actor, key, digest), subject
+            )
+            receipt = subject.receipt_for(provenance)
             if receipt is not None:
-                # Stored by a try whose answer was lost.
+                # A retry, or a try of this call whose answer was lost.
                 return self._stored_result(
                     subject, receipt.first_version, receipt.last_version
                 )
-            self._check_version(subject, expected_version)
-            provenance = _not_before_last(self.provenance(actor, key, ""), subject)
-            subject.change_details(
-                provenance,
-                name if name is not None else subject.name,
-                legal_representative
-                if legal_representative is not None
-                else subject.legal_representative,
-            )
+            self._check_version(subject, change.expected_version)
+            subject.change_details(provenance, change.changes)
+            if not subject.pending_events:
+                self.check_in(subject)
+                return self._unchanged(subject)
             try:
                 recordings = self.save(subject)
             except IntegrityError:
@@ -303,10 +334,19 @@ class CreditLedger(Application[UUID]):
         self, subject: CreditSubject, first: int, last: int
     ) -> CommandResult:
         """The answer of a request stored before: its events, read back."""
+        return CommandResult(self._stored_events(subject, first, last), replayed=True)
+
+    def _unchanged(self, subject: CreditSubject) -> CommandResult:
+        """The answer of a command that stored nothing: no events, and the
+        subject's last one, whose version and position are current."""
+        [last] = self._stored_events(subject, subject.version, subject.version)
+        return CommandResult([], current=last)
+
+    def _stored_events(
+        self, subject: CreditSubject, first: int, last: int
+    ) -> list[RecordedEvent]:
         answers = self._stored_answers([_Replay(subject.id, first, last, False)], {})
-        return CommandResult(
-            [answers[(subject.id, v)] for v in range(first, last + 1)], replayed=True
-        )
+        return [answers[(subject.id, v)] for v in range(first, last + 1)]
 
     def record(self, command: RecordCommand) -> CommandResult:
         outcome = self.record_many([command])[0]

@@ -26,14 +26,26 @@ class RecordedEvent:
 
 @dataclass(frozen=True)
 class CommandResult:
-    """The events one command stored; ``replayed`` when an idempotent retry."""
+    """The events one command stored; ``replayed`` when an idempotent retry.
+    A command that stored none, having nothing to change, has ``current``: the
+    subject's last event, where it stands."""
 
     events: list[RecordedEvent]
     replayed: bool = False
+    current: RecordedEvent | None = None
 
     @property
     def primary(self) -> RecordedEvent:
-        return self.events[0]
+        """The command's own event, or where the subject stands if none."""
+        if self.events:
+            return self.events[0]
+        assert self.current is not None, "a result without events to answer with"
+        return self.current
+
+    @property
+    def version(self) -> int:
+        """The subject's version once the command was stored (or found stored)."""
+        return self.events[-1].version if self.events else self.primary.version
 
 
 @dataclass(frozen=True)

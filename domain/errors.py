@@ -53,6 +53,11 @@ class RepairNotAllowed(RuleViolation):
 class SubjectAlreadyRegistered(RuleViolation):
     title = "Subject already registered with other details"
 
+    def __init__(self, message: str, differing: tuple[str, ...]) -> None:
+        super().__init__(message)
+        # The registered details the request names otherwise, by field name.
+        self.differing = differing
+
 
 class IdempotencyKeyReused(RuleViolation):
     title = "Idempotency key reused with a different request"

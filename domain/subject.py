@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import fields as dataclass_fields
 from datetime import date, timedelta
 from functools import cache, singledispatchmethod
@@ -40,6 +41,8 @@ from domain.snapshots import pack, unpack
 
 SUBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "urn:credit-ledger:subject")
 PACKED_STATE = "packed"
+# What SubjectDetailsChanged may change.
+SUBJECT_DETAILS = frozenset({"name", "legal_representative"})
 # Where a subject keeps its head hash and the event to compute it from.
 HEAD_ATTRIBUTES = frozenset({"_head_hash", "_head_event"})
 # Fields that drive deadlines and publicity periods: changing them is a revocation
@@ -130,9 +133,23 @@ class CreditSubject(Aggregate):
 
     # Commands --------------------------------------------------------------
 
-    def change_details(
-        self, p: Provenance, name: str, legal_representative: str | None
-    ) -> None:
+    def change_details(self, p: Provenance, changes: Mapping[str, str | None]) -> None:
+        """Changes the details given; a legal representative of None is removed.
+        Details as they already are store nothing: a new version would only
+        refuse other writers' If-Match."""
+        unknown = changes.keys() - SUBJECT_DETAILS
+        if unknown:
+            msg = f"Not a subject's detail that can be changed: {sorted(unknown)}"
+            raise InvalidRecord(msg)
+        name = changes.get("name", self.name)
+        legal_representative = changes.get(
+            "legal_representative", self.legal_representative
+        )
+        if name is None or not name.strip():
+            msg = "A subject's name cannot be removed: give a new one or leave it out"
+            raise InvalidRecord(msg)
+        if (name, legal_representative) == (self.name, self.legal_representative):
+            return
         self._trigger(
             ev.SubjectDetailsChanged,
             p,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from application.commands import RecordCommand
+from application.commands import DetailsChange, RecordCommand
 from infrastructure.bootstrap import Services
 from tests.factories import (
     Body,
@@ -98,7 +98,9 @@ def every_kind_of_fact(services: Services) -> int:
         repair_grant("F3"),
         repair_revocation("F3"),
     )
-    services.ledger.change_details(code, OFFICER, "稷山县鑫源商贸有限公司", None)
+    services.ledger.change_details(
+        DetailsChange(code, OFFICER, {"name": "稷山县鑫源商贸有限公司"})
+    )
     return services.ledger.head_position()
 
 

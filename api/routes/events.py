@@ -18,7 +18,7 @@ from api.request_values import parse_if_match
 from api.schemas.batch import BatchResult
 from api.schemas.events import EventBody, EventIn
 from api.schemas.subjects import CommandResultPublic
-from api.translate import command_result
+from api.translate import command_headers, command_result
 from application.commands import RecordCommand
 from application.dispatch import RECORD_SCOPE, REQUIRED_SCOPE, REVIEW_SCOPE
 from application.group_commit import result_of
@@ -65,9 +65,7 @@ async def record_event(
     result = result_of(
         await asyncio.wait_for(asyncio.wrap_future(outcome), COMMIT_TIMEOUT_SECONDS)
     )
-    if result.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    response.headers["ETag"] = f'"{result.events[-1].version}"'
+    response.headers.update(command_headers(result))
     return command_result(result)
 
 

@@ -19,7 +19,8 @@ from api.schemas.subjects import (
     SubjectPublic,
     SubjectStatePublic,
 )
-from api.translate import command_result, state_public
+from api.translate import command_headers, command_result, state_public
+from application.commands import DetailsChange
 from domain.codes import parse_subject_code
 
 router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
@@ -29,7 +30,14 @@ router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
     "",
     status_code=201,
     response_model=SubjectPublic,
-    responses={200: {"description": "Already registered with the same details"}},
+    responses={
+        200: {"description": "Already registered with the same details"},
+        409: {
+            "description": "Already registered with other details: `differing` "
+            "names them (name, legal_representative, kind); change the name or "
+            "the representative with PATCH"
+        },
+    },
 )
 def register_subject(
     body: SubjectCreate, principal: RecorderDep, ledger: LedgerDep, response: Response
@@ -54,21 +62,48 @@ def register_subject(
     )
 
 
-@router.patch("/{code}", response_model=CommandResultPublic)
+@router.patch(
+    "/{code}",
+    response_model=CommandResultPublic,
+    description="Change the name or the legal representative (SubjectDetailsChanged). "
+    "A detail left out is kept; a legal_representative of null removes it. A change "
+    "to the details the subject already has stores nothing: the answer then lists "
+    "no `events`, and its other fields are the subject's last event (its current "
+    "version and position). `ETag` is the subject's version after the change. "
+    "Idempotency-Key and If-Match work as on the events endpoint.",
+    responses={
+        404: {"description": "Unknown subject"},
+        409: {"description": "Idempotency-Key already used for another request"},
+        412: {"description": "If-Match version is not the current version"},
+    },
+)
 def change_subject(
     code: str,
     body: SubjectPatch,
     principal: RecorderDep,
     ledger: LedgerDep,
+    response: Response,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=200,
+            description="A retry with the same key and body answers the original "
+            "result (Idempotent-Replayed: true) and stores nothing; the same key "
+            "with another body is 409. Keys are per subject.",
+        ),
+    ] = None,
     if_match: Annotated[str | None, Header()] = None,
 ) -> CommandResultPublic:
     result = ledger.change_details(
-        code,
-        principal.actor,
-        body.name,
-        body.legal_representative,
-        expected_version=parse_if_match(if_match),
+        DetailsChange(
+            subject_code=code,
+            actor=principal.actor,
+            changes=body.changes(),
+            request_key=idempotency_key,
+            expected_version=parse_if_match(if_match),
+        )
     )
+    response.headers.update(command_headers(result))
     return command_result(result)
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.schemas.events import ShortText
 from api.schemas.inspection import InspectionTermsPublic
@@ -22,17 +22,40 @@ class SubjectCreate(BaseModel):
 
 
 class SubjectPatch(BaseModel):
+    """The details to change; a detail left out is kept."""
+
     model_config = ConfigDict(extra="forbid")
 
-    name: ShortText | None = None
-    legal_representative: ShortText | None = None
+    name: ShortText | None = Field(
+        default=None,
+        description="The new name; left out, the name is kept. It cannot be "
+        "removed: null is refused (422).",
+    )
+    legal_representative: ShortText | None = Field(
+        default=None,
+        description="The new legal representative; null removes it; left out, "
+        "it is kept.",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_not_removed(cls, name: str | None) -> str | None:
+        if name is None:
+            msg = "name cannot be removed: give a new one or leave it out"
+            raise ValueError(msg)
+        return name
 
     @model_validator(mode="after")
     def _changes_something(self) -> SubjectPatch:
-        if self.name is None and self.legal_representative is None:
+        if not self.model_fields_set:
             msg = "name or legal_representative must be given"
             raise ValueError(msg)
         return self
+
+    def changes(self) -> dict[str, str | None]:
+        """The details given, a null one included: a detail left out is kept."""
+        given: dict[str, str | None] = self.model_dump(include=self.model_fields_set)
+        return given
 
 
 REPAIR_DEADLINE_ON_FALLBACK = (

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from urllib.parse import quote
 
+import httpx
 import pytest
 
 from domain.canonical import GENESIS_HASH
@@ -97,7 +98,23 @@ def test_registering_again_with_other_details_is_a_409_conflict(api: Api) -> Non
 
     problem = assert_problem(response, 409)
     assert "PATCH" in problem["detail"]
+    assert problem["differing"] == ["name"]
     assert api.head() == head
+
+
+def test_registering_again_without_the_representative_names_it_as_differing(
+    api: Api,
+) -> None:
+    body = {"code": uscc(1), "name": "Acme", "legal_representative": "Li"}
+    api.client.post("/v1/subjects", json=body, headers=api.clerk)
+
+    response = api.client.post(
+        "/v1/subjects", json={"code": uscc(1), "name": "Acme"}, headers=api.clerk
+    )
+
+    problem = assert_problem(response, 409)
+    assert problem["differing"] == ["legal_representative"]
+    assert "legal representative is 'Li', not none" in problem["detail"]
 
 
 def test_kind_is_inferred_from_a_resident_identity_number(api: Api) -> None:
@@ -225,6 +242,168 @@ def test_patch_with_a_stale_if_match_is_412_and_stores_nothing(api: Api) -> None
     )
 
     assert assert_problem(response, 412)["current_version"] == 2
+    assert api.head() == head
+
+
+def patch(
+    api: Api, code: str, body: dict[str, str | None], **headers: str
+) -> httpx.Response:
+    response: httpx.Response = api.client.patch(
+        f"/v1/subjects/{code}", json=body, headers={**api.clerk, **headers}
+    )
+    return response
+
+
+def test_patch_that_changes_nothing_stores_nothing_and_answers_where_it_stands(
+    api: Api,
+) -> None:
+    code = api.register(name="Same Name")
+    [licensed] = api.record(code, licence("L1"))
+    head = api.head()
+
+    response = patch(api, code, {"name": "Same Name"}, **{"If-Match": '"2"'})
+
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert (answer["version"], answer["position"]) == (2, licensed["position"])
+    assert (answer["event_id"], answer["events"]) == (licensed["event_id"], [])
+    assert not answer["replayed"]
+    assert response.headers["etag"] == '"2"'
+    assert api.head() == head
+    assert api.post_event(
+        code, licence("L2"), {**api.clerk, "If-Match": '"2"'}
+    ).is_success
+
+
+def test_patch_that_would_change_nothing_is_still_412_on_a_stale_if_match(
+    api: Api,
+) -> None:
+    code = api.register(name="Same Name")
+    api.record(code, licence("L1"))
+
+    response = patch(api, code, {"name": "Same Name"}, **{"If-Match": '"1"'})
+
+    assert assert_problem(response, 412)["current_version"] == 2
+
+
+def test_patch_answers_the_new_version_as_its_etag(api: Api) -> None:
+    code = api.register()
+
+    response = patch(api, code, {"name": "New Name"})
+
+    assert response.headers["etag"] == '"2"'
+
+
+def test_patch_retried_with_its_idempotency_key_is_answered_from_the_store(
+    api: Api,
+) -> None:
+    code = api.register()
+    first = patch(api, code, {"name": "New Name"}, **{"Idempotency-Key": "rename-1"})
+    head = api.head()
+
+    retries = [
+        patch(api, code, {"name": "New Name"}, **{"Idempotency-Key": "rename-1"})
+        for _ in range(2)
+    ]
+
+    assert "idempotent-replayed" not in first.headers
+    for retry in retries:
+        assert retry.status_code == 200, retry.text
+        assert retry.headers["idempotent-replayed"] == "true"
+        assert retry.headers["etag"] == '"2"'
+        assert retry.json() == {**first.json(), "replayed": True}
+    assert api.head() == head
+    assert [e["request_key"] for e in api.history(code)][1:] == ["rename-1"]
+
+
+def test_patch_replayed_even_after_the_subject_moved_on(api: Api) -> None:
+    code = api.register()
+    first = patch(api, code, {"name": "New Name"}, **{"Idempotency-Key": "rename-1"})
+    patch(api, code, {"name": "Newer Name"})
+
+    retry = patch(api, code, {"name": "New Name"}, **{"Idempotency-Key": "rename-1"})
+
+    assert retry.json()["event_id"] == first.json()["event_id"]
+    assert api.state(code)["name"] == "Newer Name"
+
+
+@pytest.mark.parametrize(
+    "other_body",
+    [{"name": "Other Name"}, {"name": "New Name", "legal_representative": None}],
+)
+def test_patch_with_a_used_idempotency_key_and_another_body_is_a_409(
+    api: Api, other_body: dict[str, str | None]
+) -> None:
+    code = api.register()
+    patch(api, code, {"name": "New Name"}, **{"Idempotency-Key": "rename-1"})
+    head = api.head()
+
+    response = patch(api, code, other_body, **{"Idempotency-Key": "rename-1"})
+
+    problem = assert_problem(response, 409)
+    assert problem["type"].endswith("/idempotency-key-reused")
+    assert "rename-1" in problem["detail"]
+    assert api.head() == head
+
+
+def test_an_event_s_idempotency_key_is_not_a_patch_s(api: Api) -> None:
+    code = api.register()
+    api.post_event(code, licence("L1"), {**api.clerk, "Idempotency-Key": "req-1"})
+
+    response = patch(api, code, {"name": "New Name"}, **{"Idempotency-Key": "req-1"})
+
+    assert assert_problem(response, 409)["type"].endswith("/idempotency-key-reused")
+
+
+def test_patch_keys_are_per_subject(api: Api) -> None:
+    first, second = api.register(uscc(1)), api.register(uscc(2))
+    patch(api, first, {"name": "New Name"}, **{"Idempotency-Key": "rename-1"})
+
+    response = patch(
+        api, second, {"name": "New Name"}, **{"Idempotency-Key": "rename-1"}
+    )
+
+    assert response.status_code == 200, response.text
+    assert "idempotent-replayed" not in response.headers
+    assert api.state(second)["name"] == "New Name"
+
+
+def test_patch_with_a_null_representative_removes_it(api: Api) -> None:
+    code = uscc(1)
+    registration = {"code": code, "name": "Acme", "legal_representative": "Li"}
+    api.client.post("/v1/subjects", json=registration, headers=api.clerk)
+
+    response = patch(api, code, {"legal_representative": None})
+    again = api.client.post(
+        "/v1/subjects", json={"code": code, "name": "Acme"}, headers=api.clerk
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["type"] == "SubjectDetailsChanged"
+    state = api.state(code)
+    assert (state["name"], state["legal_representative"]) == ("Acme", None)
+    assert again.status_code == 200, again.text
+
+
+def test_patch_without_the_representative_keeps_it(api: Api) -> None:
+    code = uscc(1)
+    registration = {"code": code, "name": "Acme", "legal_representative": "Li"}
+    api.client.post("/v1/subjects", json=registration, headers=api.clerk)
+
+    patch(api, code, {"name": "Acme Group"})
+
+    assert api.state(code)["legal_representative"] == "Li"
+
+
+@pytest.mark.parametrize("name", [None, "", "   "])
+def test_patch_cannot_remove_or_empty_the_name(api: Api, name: str | None) -> None:
+    code = api.register()
+    head = api.head()
+
+    response = patch(api, code, {"name": name})
+
+    problem = assert_problem(response, 422)
+    assert [e["field"] for e in problem["errors"]] == ["name"]
     assert api.head() == head
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from application.commands import DIGEST_FORMAT, Actor, RecordCommand
+from application.commands import DIGEST_FORMAT, Actor, DetailsChange, RecordCommand
 from application.errors import (
     ConcurrentWriteConflict,
     SubjectNotFound,
@@ -34,6 +34,7 @@ from tests.factories import (
     NOW,
     Body,
     FixedClock,
+    ambiguous_code,
     breach,
     commitment,
     correction,
@@ -118,6 +119,33 @@ def test_registering_again_with_other_details_is_refused(ledger: CreditLedger) -
         ledger.register_subject(CODE, "Another Name", OFFICER)
 
 
+def test_registering_again_names_each_detail_that_differs(
+    ledger: CreditLedger,
+) -> None:
+    with pytest.raises(SubjectAlreadyRegistered) as refused:
+        ledger.register_subject(
+            CODE, "Another Name", OFFICER, legal_representative="Li Si"
+        )
+
+    assert refused.value.differing == ("name", "legal_representative")
+    assert "its name is 'Jishan Foods Co.', not 'Another Name'" in str(refused.value)
+    assert "its legal representative is none, not 'Li Si'" in str(refused.value)
+
+
+def test_registering_again_as_another_kind_says_the_kind_cannot_change(
+    ledger: CreditLedger,
+) -> None:
+    code = ambiguous_code()
+    ledger.register_subject(code, "Zhang San", OFFICER, kind="natural_person")
+
+    with pytest.raises(SubjectAlreadyRegistered) as refused:
+        ledger.register_subject(code, "Zhang San", OFFICER, kind="legal_person")
+
+    assert refused.value.differing == ("kind",)
+    assert "kind cannot be changed" in str(refused.value)
+    assert "PATCH" not in str(refused.value)
+
+
 def test_registering_a_bad_code_is_refused_before_anything_is_stored(
     ledger: CreditLedger,
 ) -> None:
@@ -150,11 +178,91 @@ def first_answer_lost(
 
 
 def test_changing_details_keeps_what_is_not_given(ledger: CreditLedger) -> None:
-    ledger.change_details(CODE, OFFICER, None, "Li Si")
+    ledger.change_details(
+        DetailsChange(CODE, OFFICER, {"legal_representative": "Li Si"})
+    )
 
     state = ledger.state(CODE)
 
     assert (state.name, state.legal_representative) == ("Jishan Foods Co.", "Li Si")
+
+
+def test_changing_details_to_none_removes_the_representative(
+    ledger: CreditLedger,
+) -> None:
+    ledger.change_details(DetailsChange(CODE, OFFICER, {"legal_representative": "Li"}))
+
+    ledger.change_details(DetailsChange(CODE, OFFICER, {"legal_representative": None}))
+
+    state = ledger.state(CODE)
+    assert (state.name, state.legal_representative) == ("Jishan Foods Co.", None)
+
+
+@pytest.mark.parametrize("name", [None, "", " "])
+def test_changing_details_never_leaves_the_subject_without_a_name(
+    ledger: CreditLedger, name: str | None
+) -> None:
+    with pytest.raises(InvalidRecord, match="name cannot be removed"):
+        ledger.change_details(DetailsChange(CODE, OFFICER, {"name": name}))
+
+    assert types(ledger) == ["SubjectRegistered"]
+
+
+def test_changing_details_to_what_they_are_stores_nothing(
+    ledger: CreditLedger,
+) -> None:
+    [licensed] = record(ledger, licence("L1"))
+    unchanged = {"name": "Jishan Foods Co.", "legal_representative": None}
+
+    result = ledger.change_details(
+        DetailsChange(CODE, OFFICER, unchanged, expected_version=2)
+    )
+
+    assert (result.events, result.replayed) == ([], False)
+    assert result.primary == licensed.primary
+    assert result.version == 2
+    assert types(ledger) == ["SubjectRegistered", "LicencePublished"]
+
+
+def test_changing_details_to_what_they_are_is_still_checked_against_if_match(
+    ledger: CreditLedger,
+) -> None:
+    with pytest.raises(VersionMismatch):
+        ledger.change_details(
+            DetailsChange(
+                CODE, OFFICER, {"name": "Jishan Foods Co."}, expected_version=3
+            )
+        )
+
+
+def test_changing_details_again_under_its_key_is_answered_from_the_store(
+    ledger: CreditLedger,
+) -> None:
+    change = DetailsChange(CODE, OFFICER, {"name": "New"}, request_key="rename-1")
+    first = ledger.change_details(change)
+    ledger.change_details(DetailsChange(CODE, OFFICER, {"name": "Newer"}))
+
+    again = ledger.change_details(change)
+
+    assert again.replayed
+    assert again.events == first.events
+    assert ledger.state(CODE).name == "Newer"
+    assert [e.request_key for e in ledger.history(CODE)][1] == "rename-1"
+
+
+def test_a_key_of_a_change_is_refused_for_another_request(
+    ledger: CreditLedger,
+) -> None:
+    ledger.change_details(
+        DetailsChange(CODE, OFFICER, {"name": "New"}, request_key="rename-1")
+    )
+
+    with pytest.raises(IdempotencyKeyReused):
+        ledger.change_details(
+            DetailsChange(CODE, OFFICER, {"name": "Other"}, request_key="rename-1")
+        )
+    with pytest.raises(IdempotencyKeyReused):
+        ledger.record(command(licence("L1"), key="rename-1"))
 
 
 def test_changing_details_decides_again_when_another_writer_came_first(
@@ -172,7 +280,9 @@ def test_changing_details_decides_again_when_another_writer_came_first(
 
     monkeypatch.setattr(ledger, "save", another_writer_first)
 
-    result = ledger.change_details(CODE, OFFICER, None, "Li Si")
+    result = ledger.change_details(
+        DetailsChange(CODE, OFFICER, {"legal_representative": "Li Si"})
+    )
 
     assert [e.version for e in result.events] == [3]
     assert types(ledger) == [
@@ -187,7 +297,9 @@ def test_changing_details_stored_but_unanswered_is_not_stored_again(
 ) -> None:
     lost = first_answer_lost(ledger, monkeypatch)
 
-    result = ledger.change_details(CODE, OFFICER, None, "Li Si")
+    result = ledger.change_details(
+        DetailsChange(CODE, OFFICER, {"legal_representative": "Li Si"})
+    )
 
     assert types(ledger) == ["SubjectRegistered", "SubjectDetailsChanged"]
     assert [e.position for e in result.events] == lost
@@ -480,7 +592,9 @@ def interfere(
             attempts.append(len(attempts) + 1)
             competing = True
             try:
-                ledger.change_details(CODE, OFFICER, f"Name {len(attempts)}", None)
+                ledger.change_details(
+                    DetailsChange(CODE, OFFICER, {"name": f"Name {len(attempts)}"})
+                )
             finally:
                 competing = False
         return real_save(*objs, **kwargs)

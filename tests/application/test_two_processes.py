@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from application.commands import Actor, RecordCommand
+from application.commands import Actor, DetailsChange, RecordCommand
 from application.expiry import expire_due
 from application.ledger import CreditLedger
 from infrastructure.bootstrap import build_services
@@ -75,7 +75,7 @@ def test_a_command_after_a_change_of_details_decides_on_the_new_version(
     ledgers: tuple[CreditLedger, CreditLedger],
 ) -> None:
     first, _ = ledgers
-    first.change_details(CODE, ACTOR, "新名称", None)
+    first.change_details(DetailsChange(CODE, ACTOR, {"name": "新名称"}))
 
     result = first.record(
         RecordCommand(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from application.commands import DetailsChange
 from projections.errors import PositionMoved
 from projections.paging import Page, PageQuery
 from projections.public_projection import PublicViewsProjection
@@ -73,7 +74,9 @@ def test_a_natural_person_is_masked_on_every_list(scene: Scene) -> None:
 def test_a_changed_name_shows_on_the_lists(scene: Scene) -> None:
     code = scene.register()
     scene.record(code, listing())
-    scene.ledger.change_details(code, OFFICER, "Jishan Foods Group", None)
+    scene.ledger.change_details(
+        DetailsChange(code, OFFICER, {"name": "Jishan Foods Group"})
+    )
     scene.project()
 
     [row] = scene.public.serious_list(ALL).rows

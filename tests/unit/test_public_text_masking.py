@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from application.commands import DetailsChange
 from infrastructure.views.masking_backfill import (
     UPGRADE,
     UPGRADES_BEFORE,
@@ -82,7 +83,13 @@ def test_a_shop_named_with_a_number_is_found_by_name_shown_masked(
     scene: Scene,
 ) -> None:
     code = a_shop_with_a_person_in_every_text(scene)
-    scene.ledger.change_details(code, OFFICER, SHOP.format(f"{PERSON}号"), SAID)
+    scene.ledger.change_details(
+        DetailsChange(
+            code,
+            OFFICER,
+            {"name": SHOP.format(f"{PERSON}号"), "legal_representative": SAID},
+        )
+    )
     scene.project()
 
     [found] = scene.public.search_subjects("商店", 10).rows

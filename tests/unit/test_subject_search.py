@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from application.commands import DetailsChange
 from infrastructure.views import public_reads
 from infrastructure.views.gram_backfill import backfill_grams
 from infrastructure.views.name_grams import name_grams
@@ -110,7 +111,9 @@ def test_a_code_valid_as_both_kinds_is_searched_by_name_as_registered(
 ) -> None:
     code = ambiguous_code()
     scene.ledger.register_subject(code, "稷山县恒泰商贸有限公司", OFFICER, kind=kind)
-    scene.ledger.change_details(code, OFFICER, "稷山县鑫源商贸有限公司", None)
+    scene.ledger.change_details(
+        DetailsChange(code, OFFICER, {"name": "稷山县鑫源商贸有限公司"})
+    )
     scene.project()
 
     assert found(scene, "商贸") == ([code] if is_found else [])
@@ -120,7 +123,9 @@ def test_a_code_valid_as_both_kinds_is_searched_by_name_as_registered(
 
 def test_a_renamed_subject_is_found_by_its_new_name_only(scene: Scene) -> None:
     code = scene.register(uscc(1), "稷山县华威商贸有限公司")
-    scene.ledger.change_details(code, OFFICER, "稷山县鑫源商贸有限公司", None)
+    scene.ledger.change_details(
+        DetailsChange(code, OFFICER, {"name": "稷山县鑫源商贸有限公司"})
+    )
     scene.project()
 
     assert found(scene, "华威") == []
@@ -130,8 +135,12 @@ def test_a_renamed_subject_is_found_by_its_new_name_only(scene: Scene) -> None:
 
 def test_a_subject_renamed_back_is_found_once(scene: Scene) -> None:
     code = scene.register(uscc(1), "稷山县华威商贸有限公司")
-    scene.ledger.change_details(code, OFFICER, "稷山县鑫源商贸有限公司", None)
-    scene.ledger.change_details(code, OFFICER, "稷山县华威商贸有限公司", None)
+    scene.ledger.change_details(
+        DetailsChange(code, OFFICER, {"name": "稷山县鑫源商贸有限公司"})
+    )
+    scene.ledger.change_details(
+        DetailsChange(code, OFFICER, {"name": "稷山县华威商贸有限公司"})
+    )
     scene.project()
 
     assert found(scene, "华威") == [code]

@@ -12,6 +12,7 @@ from eventsourcing.persistence import Tracking
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from application.commands import DetailsChange
 from application.errors import ApplicationError
 from domain.errors import DomainError
 from infrastructure.views.public_views import SqlPublicViews
@@ -153,7 +154,9 @@ def record_all(scene: Scene, steps: list[Any]) -> None:
     for renames, (code, body) in enumerate(steps):
         try:
             if body is RENAME:
-                scene.ledger.change_details(code, OFFICER, f"renamed {renames}", None)
+                scene.ledger.change_details(
+                    DetailsChange(code, OFFICER, {"name": f"renamed {renames}"})
+                )
             else:
                 scene.record(code, body)
         except (DomainError, ApplicationError):
