@@ -53,7 +53,9 @@ class RepairNotAllowed(RuleViolation):
 class SubjectAlreadyRegistered(RuleViolation):
     title = "Subject already registered with other details"
 
-    def __init__(self, message: str, differing: tuple[str, ...]) -> None:
+    # Defaults, as an exception is remade from its message alone when it
+    # crosses processes (pickled).
+    def __init__(self, message: str, differing: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         # The registered details the request names otherwise, by field name.
         self.differing = differing

@@ -147,7 +147,7 @@ class CreditSubject(Aggregate):
         )
         if name is None or not name.strip():
             msg = "A subject's name cannot be removed: give a new one or leave it out"
-            raise InvalidRecord(msg)
+            raise InvalidRecord(msg, "name")
         if (name, legal_representative) == (self.name, self.legal_representative):
             return
         self._trigger(
