@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api.access_log import AccessLogMiddleware
 from api.batch_workers import batch_workers_for
 from api.limits import BodySizeLimit
+from api.openapi_problems import install_problem_schemas
 from api.problems import install_problem_handlers
 from api.rate_limit import RateLimit
 from api.routes import (
@@ -89,6 +90,7 @@ def create_app(
     app.state.batch_workers = batch_workers
     app.state.expiry = expiry
     install_problem_handlers(app)
+    install_problem_schemas(app)
     for module in (
         subject_search,
         subjects,

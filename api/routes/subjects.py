@@ -31,7 +31,10 @@ router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
     status_code=201,
     response_model=SubjectPublic,
     responses={
-        200: {"description": "Already registered with the same details"},
+        200: {
+            "model": SubjectPublic,
+            "description": "Already registered with the same details",
+        },
         409: {
             "description": "Already registered with other details: `differing` "
             "names them (name, legal_representative, kind); change the name or "
