@@ -55,7 +55,12 @@ from application.subject_cache import SubjectCache
 from application.transcodings import STATE_CLASSES, DataclassAsDict, DateAsISO
 from application.views import subject_state
 from domain import events as ev
-from domain.codes import SubjectKind, parse_subject_code
+from domain.codes import (
+    SubjectKind,
+    parse_subject_code,
+    reads_as_mistyped_resident_number,
+    ric_check_char,
+)
 from domain.errors import (
     DomainError,
     InvalidSubjectCode,
@@ -282,6 +287,14 @@ class CreditLedger(Application[UUID]):
                 msg = (
                     f"{code.value} is valid both as a unified social credit code "
                     "and as a resident identity number: say which it is (kind)"
+                )
+                raise InvalidSubjectCode(msg)
+            if kind is None and reads_as_mistyped_resident_number(code, self.today()):
+                msg = (
+                    f"{code.value} reads as a resident identity number whose check "
+                    f"digit should be {ric_check_char(code.value[:17])!r}: if it is "
+                    "an organisation's unified social credit code, say kind "
+                    "legal_person"
                 )
                 raise InvalidSubjectCode(msg)
             subject = CreditSubject.register(

@@ -119,6 +119,26 @@ def parse_subject_code(raw: str) -> SubjectCode:
     )
 
 
+def reads_as_mistyped_resident_number(code: SubjectCode, today: date) -> bool:
+    """Whether a code taken as an organisation's reads as a person's identity
+    number with a wrong check digit: 17 digits whose positions 7-14 are a birth
+    date from 1900 to today. One in 31 mistyped numbers passes the USCC check,
+    and would then be published unmasked; a real USCC reads so rarely."""
+    value = code.value
+    if code.kind is not SubjectKind.LEGAL_PERSON or not value[:17].isdigit():
+        return False
+    if not (value[17].isdigit() or value[17] == "X"):
+        return False
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    return _EARLIEST_BIRTH <= born <= today
+
+
+_EARLIEST_BIRTH = date(1900, 1, 1)
+
+
 def _is_resident_number(code: str) -> bool:
     body, check = code[:17], code[17]
     return (

@@ -4,7 +4,7 @@ later day can mend); and one condition has one problem type wherever it is met."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -124,3 +124,21 @@ def test_an_unknown_repair_has_one_problem_type_on_every_route(api: Api) -> None
 
     assert assert_problem(read, 404)["type"] == assert_problem(decided, 404)["type"]
     assert assert_problem(read, 404)["type"].endswith("/unknown-repair")
+
+
+def test_a_mistyped_identity_number_is_registered_only_when_said_an_organisations(
+    api: Api,
+) -> None:
+    mistyped = "21010519900517002X"
+    api.clock.set(datetime(2026, 11, 28, 3, tzinfo=UTC))
+    body = {"code": mistyped, "name": "张三"}
+
+    guessed = api.client.post("/v1/subjects", json=body, headers=api.clerk)
+    said = api.client.post(
+        "/v1/subjects", json={**body, "kind": "legal_person"}, headers=api.clerk
+    )
+
+    problem = assert_problem(guessed, 422)
+    assert fields_of(problem) == ["code"]
+    assert "check digit should be '3'" in problem["detail"]
+    assert said.status_code == 201, said.text

@@ -11,6 +11,8 @@ from domain.codes import (
     SubjectKind,
     mask_identity_number,
     parse_subject_code,
+    reads_as_mistyped_resident_number,
+    uscc_check_char,
 )
 from domain.errors import InvalidSubjectCode
 
@@ -214,3 +216,38 @@ def test_wrong_check_on_digit_code_names_both_possible_right_ones() -> None:
 def test_digit_code_with_impossible_birth_date_says_so() -> None:
     with pytest.raises(InvalidSubjectCode, match="'19491331' are not a valid date"):
         parse_subject_code("110105194913310021")
+
+
+# 11010519900517002X mistyped in its first digit: its USCC check character
+# happens to be right, so it parses as an organisation's code.
+MISTYPED_NUMBER = "21010519900517002X"
+TODAY = date(2026, 11, 28)
+
+
+def test_a_mistyped_identity_number_that_passes_the_uscc_check_reads_as_one() -> None:
+    code = parse_subject_code(MISTYPED_NUMBER)
+
+    assert code.kind is SubjectKind.LEGAL_PERSON
+    assert reads_as_mistyped_resident_number(code, TODAY)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "91350100MA0000001P",  # letters: no identity number has them
+        "210105203005170040",  # born after today
+        "210105189905170040",  # born before 1900
+    ],
+)
+def test_codes_that_cannot_be_a_persons_number_do_not_read_as_one(value: str) -> None:
+    body = value[:17]
+    code = parse_subject_code(body + uscc_check_char(body))
+
+    assert not reads_as_mistyped_resident_number(code, TODAY)
+
+
+def test_a_valid_identity_number_is_a_person_not_a_mistyped_one() -> None:
+    code = parse_subject_code("11010519900517002X")
+
+    assert code.kind is SubjectKind.NATURAL_PERSON
+    assert not reads_as_mistyped_resident_number(code, TODAY)
