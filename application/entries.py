@@ -23,7 +23,18 @@ def recorded_event(event: ev.SubjectEvent, position: int) -> RecordedEvent:
         deadline_on_fallback_calendar=getattr(
             event, "deadline_on_fallback_calendar", None
         ),
+        published=_published(event),
     )
+
+
+def _published(event: ev.SubjectEvent) -> bool | None:
+    """Whether the 双公示 record the event makes is shown: a penalty's own
+    terms may withhold it (a minor one) whatever the request asked."""
+    if isinstance(event, ev.PenaltyPublished):
+        return event.published
+    if isinstance(event, ev.LicencePublished):
+        return event.publish
+    return None
 
 
 _ENVELOPE = ENVELOPE_FIELDS | {"type"}

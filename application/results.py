@@ -22,6 +22,8 @@ class RecordedEvent:
     publicity_deadline: date | None
     # The deadline was counted Monday to Friday: no calendar of its year.
     deadline_on_fallback_calendar: bool | None
+    # Whether a licence or penalty is shown in its publicity column.
+    published: bool | None
 
 
 @dataclass(frozen=True)

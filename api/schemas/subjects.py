@@ -89,6 +89,13 @@ class RecordedEventPublic(BaseModel):
         "holiday calendar lacking its year (see HOLIDAY_CALENDAR); null for an "
         "event without such a deadline"
     )
+    published: bool | None = Field(
+        default=None,
+        description="For a licence or penalty: whether it is shown in its 双公示 "
+        "column. false when the request said publish: false, and for a penalty "
+        "the rules never publish (minor, or only a warning or circulated "
+        "criticism), whatever the request said; null for other events",
+    )
 
 
 class CommandResultPublic(RecordedEventPublic):
