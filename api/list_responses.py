@@ -11,6 +11,7 @@ from fastapi import Depends, HTTPException, Query, Request, Response
 
 from api.csv_export import CSV_MEDIA_TYPE, csv_text
 from api.read_your_writes import MinPosition, await_position, report_position
+from api.request_values import BlankIsAbsent
 from api.schemas.pages import PagePublic, RowPublic
 from domain.codes import parse_subject_code
 from infrastructure.views.read_models import ReadModels
@@ -55,13 +56,19 @@ class ListParams:
 
 def list_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    department: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
+    cursor: Annotated[str | None, Query(max_length=200), BlankIsAbsent] = None,
+    department: Annotated[
+        str | None, Query(max_length=200, pattern=NO_NUL), BlankIsAbsent
+    ] = None,
     since: Annotated[
-        date | None, Query(description="Only rows dated on or after this day")
+        date | None,
+        Query(description="Only rows dated on or after this day"),
+        BlankIsAbsent,
     ] = None,
     subject: Annotated[
-        str | None, Query(max_length=40, description="Only this subject's rows")
+        str | None,
+        Query(max_length=40, description="Only this subject's rows"),
+        BlankIsAbsent,
     ] = None,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
     min_position: MinPosition = None,

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fastapi import HTTPException
+from pydantic import BeforeValidator
+
+
+def _blank_is_absent(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# A filter sent empty (an HTML form's untouched field: ``?department=``) is no
+# filter, as on the portal, not a filter on nothing or a 422.
+BlankIsAbsent = BeforeValidator(_blank_is_absent)
 
 
 def parse_if_match(value: str | None) -> int | None:

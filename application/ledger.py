@@ -282,7 +282,11 @@ class CreditLedger(Application[UUID]):
                     legal_representative,
                     code.kind if kind is not None else None,
                 )
-                return registration(existing, created=False, position=None)
+                # Where it was registered: a position to read the views at.
+                [registered] = self._stored_events(existing, 1, 1)
+                return registration(
+                    existing, created=False, position=registered.position
+                )
             if code.ambiguous:
                 msg = (
                     f"{code.value} is valid both as a unified social credit code "

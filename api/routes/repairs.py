@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from api.deps import ServicesDep
 from api.list_responses import NO_NUL
 from api.read_your_writes import MinPosition, await_position, report_position
+from api.request_values import BlankIsAbsent
 from api.schemas.repairs import (
     RepairHistoriesPublic,
     RepairsWithIdPublic,
@@ -34,9 +35,13 @@ def list_repairs(
     request: Request,
     response: Response,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    department: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
-    since: Annotated[date | None, Query(description="Requested on or after")] = None,
+    cursor: Annotated[str | None, Query(max_length=200), BlankIsAbsent] = None,
+    department: Annotated[
+        str | None, Query(max_length=200, pattern=NO_NUL), BlankIsAbsent
+    ] = None,
+    since: Annotated[
+        date | None, Query(description="Requested on or after"), BlankIsAbsent
+    ] = None,
     subject: Subject = None,
     status: Literal["pending", "granted", "rejected", "revoked"] | None = None,
     overdue: Annotated[

@@ -135,12 +135,23 @@ def get_subject(
 
 
 @router.get("/{code}/history", response_model=HistoryPublic)
-def get_history(code: str, _: AuditorDep, ledger: LedgerDep) -> HistoryPublic:
+def get_history(
+    code: str,
+    _: AuditorDep,
+    ledger: LedgerDep,
+    services: ServicesDep,
+    response: Response,
+    min_position: MinPosition = None,
+) -> HistoryPublic:
+    wait = services.settings.read_wait_seconds
+    position = await_store_position(ledger.head_position, min_position, wait)
     entries = ledger.history(code)
+    report_position(response, position)
     return HistoryPublic.model_validate(
         {
             "subject": parse_subject_code(code).value,
             "data": [asdict(e) for e in entries],
             "count": len(entries),
+            "position": position,
         }
     )

@@ -123,6 +123,9 @@ class HistoryPublic(BaseModel):
     subject: str
     data: list[HistoryEntryPublic]
     count: int
+    position: int = Field(
+        description="The store's head when read: every event up to it is here"
+    )
 
 
 class RecordPublic(BaseModel):

@@ -241,6 +241,8 @@ def test_columns_filter_by_department_subject_and_date(api: Api) -> None:
     assert ids(subject=first) == ["C1"]
     assert ids(since="2022-10-15") == ["C2"]
     assert ids(department="tax") == []
+    # Sent empty, as a form's untouched field is: no filter.
+    assert ids(department="", since="", subject="", cursor="") == ["C2", "C1"]
 
 
 def test_a_subject_is_found_by_name_without_a_key(api: Api) -> None:

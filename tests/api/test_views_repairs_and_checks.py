@@ -164,6 +164,30 @@ def test_the_subject_state_is_a_503_for_a_position_not_yet_stored(api: Api) -> N
     assert response.headers["retry-after"] == "1"
 
 
+def test_a_history_names_its_position_and_waits_for_one_not_yet_stored(
+    api: Api,
+) -> None:
+    code = api.register()
+    [listed] = api.record(code, listing("S1"))
+    api.services.settings.read_wait_seconds = 0.1
+
+    reached = api.client.get(
+        f"/v1/subjects/{code}/history",
+        params={"min_position": listed["position"]},
+        headers=api.clerk,
+    )
+    beyond = api.client.get(
+        f"/v1/subjects/{code}/history",
+        params={"min_position": api.head() + 10},
+        headers=api.clerk,
+    )
+
+    assert reached.status_code == 200, reached.text
+    assert reached.json()["position"] == listed["position"]
+    assert reached.headers["credit-ledger-position"] == str(listed["position"])
+    assert_problem(beyond, 503)
+
+
 def test_pending_repairs_are_paged_by_their_cursors(api: Api) -> None:
     codes = [api.register(uscc(n)) for n in range(1, 6)]
     for n, code in enumerate(codes):
