@@ -31,6 +31,8 @@ MATTER_TERMS: dict[Matter, tuple[str, ...]] = {
         "许可",
         "审批",
         "告知承诺",
+        "资质",
+        "资格认定",
         "licen",
         "approval",
         "permit",
@@ -51,9 +53,17 @@ MATTER_TERMS: dict[Matter, tuple[str, ...]] = {
     ),
     Matter.PROCUREMENT: ("政府采购", "采购", "procure"),
     Matter.TENDERING: ("招标", "投标", "tender", "bidding"),
-    Matter.LAND_SALE: ("土地", "出让", "land"),
+    # Not 出让 alone: 股权出让 (a share transfer) is no land sale.
+    Matter.LAND_SALE: ("土地", "国有建设用地", "land"),
     # 科技计划项目 is the usual wording: "取消申报国家科技计划项目资格".
-    Matter.RESEARCH_FUNDING: ("科研", "科技项目", "科技计划", "科技专项", "research"),
+    Matter.RESEARCH_FUNDING: (
+        "科研",
+        "科技项目",
+        "科技计划",
+        "科技专项",
+        "科学基金",
+        "research",
+    ),
     Matter.CIVIL_SERVICE_HIRING: (
         "公务员",
         "录用",
@@ -65,7 +75,18 @@ MATTER_TERMS: dict[Matter, tuple[str, ...]] = {
         "hiring",
         "recruit",
     ),
-    Matter.AWARD: ("表彰", "奖励", "评优", "评先", "荣誉", "award", "honour", "honor"),
+    Matter.AWARD: (
+        "表彰",
+        "奖励",
+        "评优",
+        "评先",
+        "荣誉",
+        "文明单位",
+        "道德模范",
+        "award",
+        "honour",
+        "honor",
+    ),
 }
 
 

@@ -26,6 +26,10 @@ from domain.matters import Matter, measure_applies
         ("限制享受税收优惠政策", Matter.SUBSIDY),
         ("限制招聘为事业单位工作人员", Matter.CIVIL_SERVICE_HIRING),
         ("Restrict LICENCE applications", Matter.LICENSING),
+        ("限制申请国家自然科学基金项目", Matter.RESEARCH_FUNDING),
+        ("限制参评文明单位、道德模范", Matter.AWARD),
+        ("在资质认定中从严审查", Matter.LICENSING),
+        ("限制参与国有建设用地使用权竞买", Matter.LAND_SALE),
     ],
 )
 def test_a_measure_restricts_the_matter_it_names(measure: str, matter: Matter) -> None:
@@ -36,6 +40,12 @@ def test_a_measure_does_not_restrict_matters_it_does_not_name() -> None:
     measure = "限制参与政府采购活动"
 
     assert [m for m in Matter if measure_applies(measure, m)] == [Matter.PROCUREMENT]
+
+
+def test_a_share_transfer_is_no_land_sale() -> None:
+    measure = "限制股权出让"
+
+    assert not measure_applies(measure, Matter.LAND_SALE)
 
 
 def test_every_matter_of_seed_section_11_can_be_checked() -> None:
