@@ -208,29 +208,31 @@ class ImportStopped(Exception):
         return cls(f"cannot {what}: {error.strerror or error}")
 
 
-def _read(path: Path, size: int) -> Iterator[Lines]:
+@contextmanager
+def _stopping_if_cannot(what: str) -> Iterator[None]:
     try:
-        yield from line_chunks(path, size)
+        yield
     except OSError as error:
-        raise ImportStopped.cannot(f"read {path}", error) from None
+        raise ImportStopped.cannot(what, error) from None
+
+
+def _read(path: Path, size: int) -> Iterator[Lines]:
+    with _stopping_if_cannot(f"read {path}"):
+        yield from line_chunks(path, size)
 
 
 def _write_reject(
     rejects: TextIO, path: Path, number: int, refusal: dict[str, Any], raw: str
 ) -> None:
     answer = {"line": number, "error": refusal, "raw": raw}
-    try:
+    with _stopping_if_cannot(f"write --rejects {path}"):
         rejects.write(json.dumps(answer, ensure_ascii=False) + "\n")
-    except OSError as error:
-        raise ImportStopped.cannot(f"write --rejects {path}", error) from None
 
 
 def _flushed(rejects: TextIO, path: Path) -> None:
     # Else a full disk would only show when the file is closed, as a traceback.
-    try:
+    with _stopping_if_cannot(f"write --rejects {path}"):
         rejects.flush()
-    except OSError as error:
-        raise ImportStopped.cannot(f"write --rejects {path}", error) from None
 
 
 def _remembering(chunks: Iterator[Lines], raws: dict[int, str]) -> Iterator[Lines]:
