@@ -31,6 +31,13 @@ def database(store_url: str) -> str:
     return store_url
 
 
+def one_line_file(folder: Path) -> Path:
+    """A file of one line, an information record of ``CODE``."""
+    source = folder / "lines.ndjson"
+    source.write_text(json.dumps({"subject": CODE, **as_json(information("I1"))}))
+    return source
+
+
 def history() -> list[str]:
     services = build_services(Settings())
     try:
@@ -76,8 +83,7 @@ def test_a_failure_mid_import_says_to_run_it_again_with_exit_status_2(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    source = tmp_path / "lines.ndjson"
-    source.write_text(json.dumps({"subject": CODE, **as_json(information("I1"))}))
+    source = one_line_file(tmp_path)
 
     def fails(*_: object, **__: object) -> None:
         raise ConnectionError("the store went away")
@@ -147,8 +153,7 @@ def test_a_file_that_cannot_be_read_is_one_line_and_status_2(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    source = tmp_path / "lines.ndjson"
-    source.write_text(json.dumps({"subject": CODE, **as_json(information("I1"))}))
+    source = one_line_file(tmp_path)
     opened = Path.open
 
     def not_permitted(path: Path, *args: Any, **kwargs: Any) -> Any:
@@ -227,8 +232,7 @@ def test_a_file_that_fails_mid_read_stops_the_import_with_one_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    source = tmp_path / "lines.ndjson"
-    source.write_text(json.dumps({"subject": CODE, **as_json(information("I1"))}))
+    source = one_line_file(tmp_path)
 
     def failing_disk(path: Path, size: int) -> Any:
         yield [(1, source.read_text())]

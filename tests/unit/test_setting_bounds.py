@@ -1,7 +1,8 @@
-"""Every numeric setting has a range: a value outside it is refused when the
-settings are read, naming the setting, rather than misbehave later (a body
-limit of -5 bytes, a timer of -1 seconds that never runs, a window that
-overflows the calendar)."""
+"""Every numeric setting has a range, and the Kafka settings their form: a
+value outside it is refused when the settings are read, naming the setting,
+rather than misbehave later (a body limit of -5 bytes, a timer of -1 seconds
+that never runs, a window that overflows the calendar, a topic Kafka refuses,
+a broker address with no host)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,16 @@ REFUSED = [
     ("BATCH_MAX_LINES", "0"),
     ("TOPIC_PARTITIONS", "0"),
     ("INSPECTION_RATIO_POOR", "nan"),
+    ("TOPIC", ""),
+    ("TOPIC", ".."),
+    ("TOPIC", "credit ledger"),
+    ("TOPIC", "信用"),
+    ("TOPIC", "t" * 250),
+    ("KAFKA_BOOTSTRAP", "kafka1:9092,,kafka2:9092"),
+    ("KAFKA_BOOTSTRAP", "kafka1:port"),
+    ("KAFKA_BOOTSTRAP", "kafka1:70000"),
+    ("KAFKA_BOOTSTRAP", ":9092"),
+    ("KAFKA_BOOTSTRAP", "kafka 1:9092"),
 ]
 
 
