@@ -19,15 +19,20 @@ from projections.errors import InvalidCursor
 from projections.paging import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    NameKey,
     Page,
     PageQuery,
     decode_cursor,
+    decode_search_cursor,
     encode_cursor,
 )
 
 R = TypeVar("R")
 # PostgreSQL text cannot hold NUL: refuse it as bad input, not fail later.
 NO_NUL = r"^[^\x00]*$"
+# A search cursor holds a subject's name: a registered name of 200 characters,
+# each at most 4 bytes of UTF-8, makes a cursor of about 1,100; room is left.
+SEARCH_CURSOR_MAX_LENGTH = 2048
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "JSON, or CSV (UTF-8, BOM)"},
     422: {"description": "Bad cursor, limit, date or subject code"},
@@ -49,7 +54,7 @@ class ListParams:
         try:
             after = None if self.cursor is None else decode_cursor(scope, self.cursor)
         except InvalidCursor as e:
-            raise HTTPException(422, f"Invalid cursor: {e}") from None
+            raise cursor_refused(e) from None
         code = None if self.subject is None else parse_subject_code(self.subject).value
         return PageQuery(self.limit, after, self.department, self.since, code)
 
@@ -103,9 +108,7 @@ def list_response(
             csv_text(row_model, rows), media_type=CSV_MEDIA_TYPE, headers=headers
         )
     report_position(response, page.position)
-    if cursor is not None:
-        next_url = request.url.include_query_params(cursor=cursor)
-        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    link_next_page(request, response, cursor)
     if params.format == "csv":
         return response
     return page_model.model_validate(
@@ -116,3 +119,22 @@ def list_response(
             "position": page.position,
         }
     )
+
+
+def search_after(cursor: str | None) -> NameKey | None:
+    """Where a page of the subject search starts (None: at the first name)."""
+    try:
+        return None if cursor is None else decode_search_cursor(cursor)
+    except InvalidCursor as e:
+        raise cursor_refused(e) from None
+
+
+def cursor_refused(e: InvalidCursor) -> HTTPException:
+    return HTTPException(422, f"Invalid cursor: {e}")
+
+
+def link_next_page(request: Request, response: Response, cursor: str | None) -> None:
+    """The next page's URL, as the answer's ``Link`` header (none on the last)."""
+    if cursor is not None:
+        next_url = request.url.include_query_params(cursor=cursor)
+        response.headers["Link"] = f'<{next_url}>; rel="next"'

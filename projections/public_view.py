@@ -23,7 +23,7 @@ from projections.entries import (
     SubjectEntry,
     Withdrawal,
 )
-from projections.paging import Page, PageQuery
+from projections.paging import NameKey, Page, PageQuery, SearchPage
 from projections.rows import (
     CommitmentRow,
     CreditProfile,
@@ -31,7 +31,6 @@ from projections.rows import (
     ListingRow,
     PenaltyRow,
     RedListRow,
-    SubjectRow,
 )
 from projections.tracked_view import TrackedView
 
@@ -55,9 +54,12 @@ class PublicViewReads(ABC):
     def commitments(self, query: PageQuery) -> Page[CommitmentRow]: ...
 
     @abstractmethod
-    def search_subjects(self, text: str, limit: int) -> Page[SubjectRow]:
+    def search_subjects(
+        self, text: str, limit: int, after: NameKey | None = None
+    ) -> SearchPage:
         """Legal persons by code or part of the name; natural persons only by
-        their full identity number, so the search never lists private people."""
+        their full identity number, so the search never lists private people.
+        In (name, code) order, from after ``after`` (a page's ``next_key``)."""
 
     @abstractmethod
     def credit_profile(self, subject_code: str) -> CreditProfile | None: ...

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from api.deps import ServicesDep
-from api.list_responses import NO_NUL
+from api.list_responses import NO_NUL, SEARCH_CURSOR_MAX_LENGTH, search_after
 from api.portal_lists import ALL, COMMITMENTS, LICENCES, PENALTIES, RED, SERIOUS
 from api.portal_route import portal_router
 from api.read_your_writes import MinPosition, await_position, report_position
@@ -21,7 +22,7 @@ from application.credit_standing import assess
 from domain.codes import SubjectCode, SubjectKind, parse_subject_code
 from domain.errors import InvalidSubjectCode
 from infrastructure.log_masking import mask_sensitive
-from projections.paging import PageQuery
+from projections.paging import SEARCH_SCOPE, NameKey, PageQuery, encode_cursor
 
 router = portal_router()
 SEARCH_LIMIT = 20
@@ -44,25 +45,29 @@ def home(
     read_models: ReadModelsDep,
     services: ServicesDep,
     q: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
+    cursor: Annotated[str | None, Query(max_length=SEARCH_CURSOR_MAX_LENGTH)] = None,
     min_position: MinPosition = None,
 ) -> Response:
     text = (q or "").strip()
     context = {"sections": ALL, "searched": bool(text), "prefill": text}
     if not text:
         return render(request, "home.html", context)
+    after = search_after(cursor)
     wait = services.settings.read_wait_seconds
     await_position(read_models.public, read_models.ledger.name, min_position, wait)
-    page = read_models.public.search_subjects(text, SEARCH_LIMIT)
+    page = read_models.public.search_subjects(text, SEARCH_LIMIT, after)
     code = _as_code(text)
     if code is not None and len(page.rows) == 1:
         return RedirectResponse(subject_path(code.value), status_code=303)
     # An identity number typed in, alone or within other text, is shown back
-    # only masked, and not put back into the search box.
+    # only masked, and not put back into the search box nor into a link.
     shown = code.masked if code is not None else mask_sensitive(text)
     private = shown != text if code is None else code.kind is SubjectKind.NATURAL_PERSON
     context |= {
         "results": page.rows,
-        "truncated": len(page.rows) >= SEARCH_LIMIT,
+        "more": page.next_key is not None,
+        "next_url": None if private else _next_search_url(text, page.next_key),
+        "first_url": None if private or cursor is None else _search_url(text),
         "shown_query": shown,
         "prefill": "" if private else text,
         "position": page.position,
@@ -109,6 +114,16 @@ def subject_page(
     response = render(request, "subject.html", context)
     report_position(response, profile.position)
     return response
+
+
+def _next_search_url(text: str, next_key: NameKey | None) -> str | None:
+    if next_key is None:
+        return None
+    return _search_url(text, cursor=encode_cursor(SEARCH_SCOPE, next_key))
+
+
+def _search_url(text: str, **more: str) -> str:
+    return "/?" + urlencode({"q": text} | more)
 
 
 def _as_code(text: str) -> SubjectCode | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import ServicesDep
-from api.list_responses import NO_NUL
+from api.list_responses import NO_NUL, cursor_refused, link_next_page
 from api.read_your_writes import MinPosition, await_position, report_position
 from api.request_values import BlankIsAbsent
 from api.schemas.repairs import (
@@ -53,7 +53,7 @@ def list_repairs(
     try:
         after = None if cursor is None else decode_cursor(SCOPE, cursor)
     except InvalidCursor as e:
-        raise HTTPException(422, f"Invalid cursor: {e}") from None
+        raise cursor_refused(e) from None
     query = RepairQuery(
         limit, after, department, since, _code(subject), status, overdue
     )
@@ -63,9 +63,7 @@ def list_repairs(
     page = view.repairs(query, read_models.ledger.today())
     next_cursor = None if page.next_key is None else encode_cursor(SCOPE, page.next_key)
     report_position(response, page.position)
-    if next_cursor is not None:
-        next_url = request.url.include_query_params(cursor=next_cursor)
-        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    link_next_page(request, response, next_cursor)
     return RepairHistoriesPublic.model_validate(
         {
             "data": page.rows,

@@ -4,18 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import ServicesDep
-from api.list_responses import NO_NUL
+from api.list_responses import (
+    NO_NUL,
+    SEARCH_CURSOR_MAX_LENGTH,
+    link_next_page,
+    search_after,
+)
 from api.read_your_writes import MinPosition, await_position, report_position
 from api.schemas.subject_search import SubjectSummariesPublic
 from api.view_deps import ReadModelsDep
+from projections.paging import SEARCH_SCOPE, encode_cursor
 
 router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
 
 
-@router.get("", response_model=SubjectSummariesPublic)
+@router.get(
+    "",
+    response_model=SubjectSummariesPublic,
+    responses={
+        422: {"description": "Bad query, limit or cursor (another list's included)"},
+        503: {"description": "min_position not reached in time (see Retry-After)"},
+    },
+)
 def search_subjects(
     q: Annotated[
         str,
@@ -28,17 +41,40 @@ def search_subjects(
     ],
     read_models: ReadModelsDep,
     services: ServicesDep,
+    request: Request,
     response: Response,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    limit: Annotated[int, Query(ge=1, le=100, description="Subjects a page")] = 20,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=SEARCH_CURSOR_MAX_LENGTH,
+            description="The `next_cursor` of the previous page, with the same `q`",
+        ),
+    ] = None,
     min_position: MinPosition = None,
 ) -> SubjectSummariesPublic:
     """Natural persons are found only by their full identity number, and shown
-    masked: the search never lists private people by name."""
+    masked: the search never lists private people by name.
+
+    Subjects come in name order, then code, `limit` at a time. `next_cursor`
+    (also a `Link: rel="next"` header; null on the last page) goes on after the
+    last subject shown: subjects registered between pages never make others
+    repeat or go missing."""
+    after = search_after(cursor)
     wait = services.settings.read_wait_seconds
     await_position(read_models.public, read_models.ledger.name, min_position, wait)
-    page = read_models.public.search_subjects(q, limit)
+    page = read_models.public.search_subjects(q, limit, after)
+    next_cursor = (
+        None if page.next_key is None else encode_cursor(SEARCH_SCOPE, page.next_key)
+    )
     report_position(response, page.position)
+    link_next_page(request, response, next_cursor)
     return SubjectSummariesPublic.model_validate(
-        {"data": page.rows, "count": len(page.rows), "position": page.position},
+        {
+            "data": page.rows,
+            "count": len(page.rows),
+            "next_cursor": next_cursor,
+            "position": page.position,
+        },
         from_attributes=True,
     )

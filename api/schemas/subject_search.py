@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from api.schemas.pages import RowPublic
+from api.schemas.pages import PagePublic, RowPublic
 
 
 class SubjectSummaryPublic(RowPublic):
@@ -14,7 +12,5 @@ class SubjectSummaryPublic(RowPublic):
     legal_representative: str | None
 
 
-class SubjectSummariesPublic(BaseModel):
+class SubjectSummariesPublic(PagePublic):
     data: list[SubjectSummaryPublic]
-    count: int
-    position: int

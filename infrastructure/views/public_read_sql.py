@@ -96,20 +96,44 @@ COMMITMENTS = _list(CommitmentRow, "commitments", "made_on", "data_source")
 
 _SUBJECT = f"SELECT {_columns(SubjectRow)} FROM {{subjects}} s"
 SUBJECT_BY_CODE = f"{_SUBJECT} WHERE s.subject_code = %(subject_code)s"
-# Private people are found only by their full number (SUBJECT_BY_CODE).
-SUBJECTS_BY_NAME = (
-    f"{_SUBJECT} WHERE s.kind = 'legal_person' "
-    "AND lower(s.name) LIKE lower(%(pattern)s) ESCAPE '\\' "
-    "ORDER BY s.name, s.subject_code LIMIT %(limit)s"
+
+
+@dataclass(frozen=True)
+class SearchSql:
+    """One way the search finds subjects, in (name, code) order from a page's
+    key on; ``key`` names those two columns."""
+
+    select: str
+    key: str
+
+    def page(self, *, after: bool) -> str:
+        where = ""
+        if after:
+            # A row value, as in the lists: the index scan starts at the key.
+            where = f" AND ({self.key}) > (%(after_name)s, %(after_code)s)"
+        return f"{self.select}{where} ORDER BY {self.key} LIMIT %(limit)s"
+
+
+# The row's key is the subject's own code, which ``subject`` may show masked.
+_FOUND = f"SELECT {_columns(SubjectRow)}, s.subject_code AS key_code"
+SEARCH_BY_CODE = SearchSql(
+    f"{_FOUND} FROM {{subjects}} s WHERE s.subject_code = %(subject_code)s",
+    "s.name, s.subject_code",
+)
+# Private people are found only by their full number (SEARCH_BY_CODE).
+SEARCH_BY_NAME = SearchSql(
+    f"{_FOUND} FROM {{subjects}} s WHERE s.kind = 'legal_person' "
+    "AND lower(s.name) LIKE lower(%(pattern)s) ESCAPE '\\'",
+    "s.name, s.subject_code",
 )
 # The same answer from the rows of one pair of the part (name_grams.py), which
 # hold only legal persons, in the same order; rows of a former name are skipped.
-SUBJECTS_BY_GRAM = (
-    f"SELECT {_columns(SubjectRow)} FROM {{subject_grams}} g "
+SEARCH_BY_GRAM = SearchSql(
+    f"{_FOUND} FROM {{subject_grams}} g "
     "JOIN {subjects} s ON s.subject_code = g.subject_code AND s.name = g.name "
     "WHERE g.gram = %(gram)s "
-    "AND lower(g.name) LIKE lower(%(pattern)s) ESCAPE '\\' "
-    "ORDER BY g.name, g.subject_code LIMIT %(limit)s"
+    "AND lower(g.name) LIKE lower(%(pattern)s) ESCAPE '\\'",
+    "g.name, g.subject_code",
 )
 
 

@@ -16,17 +16,18 @@ from infrastructure.views.public_read_sql import (
     PENALTIES,
     RECORDS_OF_SUBJECT,
     RED_LIST,
+    SEARCH_BY_CODE,
+    SEARCH_BY_GRAM,
+    SEARCH_BY_NAME,
     SERIOUS_LIST,
     SUBJECT_BY_CODE,
-    SUBJECTS_BY_GRAM,
-    SUBJECTS_BY_NAME,
     SUBJECTS_DUE,
     ListSql,
     gram_counts,
 )
 from infrastructure.views.stores import as_dict
 from infrastructure.views.tracked import SqlTrackedView
-from projections.paging import Page, PageKey, PageQuery
+from projections.paging import NameKey, Page, PageKey, PageQuery, SearchPage
 from projections.rows import (
     CommitmentRow,
     CreditProfile,
@@ -65,25 +66,21 @@ class PublicViewQueries(SqlTrackedView):
     def commitments(self, query: PageQuery) -> Page[CommitmentRow]:
         return self._page(COMMITMENTS, CommitmentRow, query)
 
-    def search_subjects(self, text: str, limit: int) -> Page[SubjectRow]:
-        try:
-            code = parse_subject_code(text).value
-        except InvalidSubjectCode:
-            code = None
+    def search_subjects(
+        self, text: str, limit: int, after: NameKey | None = None
+    ) -> SearchPage:
         part = text.strip()
-        escaped = part.replace("\\", "\\\\").replace("%", r"\%")
-        pattern = "%" + escaped.replace("_", r"\_") + "%"
-        params = {"subject_code": code, "pattern": pattern, "limit": limit}
+        params = _search_params(text, part, limit, after)
         with self.reading() as (c, position):
-            if code is not None:
-                statement = SUBJECT_BY_CODE
+            if params["subject_code"] is not None:
+                search = SEARCH_BY_CODE
             elif gram := self._rarest_gram(c, part):
-                statement, params["gram"] = SUBJECTS_BY_GRAM, gram
+                search, params["gram"] = SEARCH_BY_GRAM, gram
             else:
-                statement = SUBJECTS_BY_NAME
-            c.execute(self.sql(statement), params)
-            rows = [from_row(SubjectRow, as_dict(r)) for r in c.fetchall()]
-        return Page(rows, None, position)
+                search = SEARCH_BY_NAME
+            c.execute(self.sql(search.page(after=after is not None)), params)
+            found = [as_dict(r) for r in c.fetchall()]
+        return _search_page(found, limit, position)
 
     def _rarest_gram(self, cursor: Any, part: str) -> str | None:
         """The pair of ``part`` with the fewest rows, if it has any pair.
@@ -158,3 +155,33 @@ class PublicViewQueries(SqlTrackedView):
         }
         cursor.execute(self.sql(list_sql.page(query)), params)
         return [from_row(row_type, as_dict(r)) for r in cursor.fetchall()]
+
+
+def _search_params(
+    text: str, part: str, limit: int, after: NameKey | None
+) -> dict[str, str | int | None]:
+    escaped = part.replace("\\", "\\\\").replace("%", r"\%")
+    return {
+        "subject_code": _as_code(text),
+        "pattern": "%" + escaped.replace("_", r"\_") + "%",
+        "after_name": None if after is None else after.name,
+        "after_code": None if after is None else after.subject_code,
+        # One row more than asked tells whether another page follows.
+        "limit": limit + 1,
+    }
+
+
+def _as_code(text: str) -> str | None:
+    """The subject code ``text`` is, if it is one (then only it is looked up)."""
+    try:
+        return parse_subject_code(text).value
+    except InvalidSubjectCode:
+        return None
+
+
+def _search_page(found: list[dict[str, Any]], limit: int, position: int) -> SearchPage:
+    rows = [from_row(SubjectRow, r) for r in found[:limit]]
+    if len(found) <= limit:
+        return SearchPage(rows, None, position)
+    last = found[limit - 1]
+    return SearchPage(rows, NameKey(last["name"], last["key_code"]), position)

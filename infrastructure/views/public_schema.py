@@ -132,10 +132,15 @@ CREATE_PUBLIC_TABLES = (
 )
 
 # Each list is read newest first by (date, position), from a cursor's key on,
-# or per department.
+# or per department. The search reads legal persons by (name, code) from a
+# cursor's key on: a one-character part here, a longer one by the pairs' primary
+# key. The (kind, name) index this one replaces is dropped when the service
+# starts: without the code, a key could not start the scan.
 PUBLIC_INDEXES = (
     "CREATE INDEX IF NOT EXISTS {records}_due ON {records} (status, maximum_until)",
-    "CREATE INDEX IF NOT EXISTS {subjects}_name ON {subjects} (kind, name)",
+    "DROP INDEX IF EXISTS {subjects}_name",
+    "CREATE INDEX IF NOT EXISTS {subjects}_name_code "
+    "ON {subjects} (kind, name, subject_code)",
     "CREATE INDEX IF NOT EXISTS {serious_list}_newest "
     "ON {serious_list} (listed_on, position)",
     "CREATE INDEX IF NOT EXISTS {serious_list}_department "

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from api.routes import portal
 from tests.api.support import Api
 from tests.factories import (
     commitment,
@@ -25,6 +26,8 @@ from tests.factories import (
 
 HTML = "text/html; charset=utf-8"
 NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next"')
+RESULT_NAME = re.compile(r'<li><a href="/subjects/[^"]+">([^<]+)</a>')
+FIRST_SEARCH_PAGE = '<a href="/?q=%E7%A4%BA%E4%BE%8B" rel="first">'
 VOID = frozenset({"meta", "link", "br", "input", "img", "hr", "wbr", "col"})
 COMPANY = "稷山县示例商贸有限公司"
 PAGES = (
@@ -204,6 +207,25 @@ def test_a_search_by_part_of_a_company_name_links_to_its_page(api: Api) -> None:
     assert f'<a href="/subjects/{code}">{COMPANY}</a>' in response.text
 
 
+def test_a_search_with_more_matches_than_a_page_pages_on_to_the_last(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(portal, "SEARCH_LIMIT", 2)
+    names = [f"稷山县示例{n}商贸有限公司" for n in (3, 1, 4, 0, 2)]
+    for n, name in enumerate(names):
+        api.register(uscc(n), name)
+    pages = [get(api, "/", q="示例", min_position=api.head())]
+    while links := NEXT_LINK.findall(pages[-1].text):
+        assert len(pages) <= len(names), "the pages never end"
+        pages.append(get(api, html.unescape(links[0])))
+
+    shown = [name for page in pages for name in RESULT_NAME.findall(page.text)]
+    assert shown == sorted(names)
+    assert [len(RESULT_NAME.findall(page.text)) for page in pages] == [2, 2, 1]
+    assert 'rel="first"' not in pages[0].text
+    assert all(FIRST_SEARCH_PAGE in page.text for page in pages[1:])
+
+
 def test_unpublished_and_withdrawn_records_are_not_shown(api: Api) -> None:
     code = api.register(uscc(1), COMPANY)
     *_, last = api.record(
@@ -256,6 +278,7 @@ def test_the_department_filter_is_kept_on_the_next_page(api: Api) -> None:
     ("path", "params", "status"),
     [
         ("/lists/red", {"cursor": "not-a-cursor"}, 422),
+        ("/", {"q": "示例", "cursor": "not-a-cursor"}, 422),
         ("/lists/red", {"since": "yesterday"}, 422),
         ("/lists/red", {"limit": "0"}, 422),
         ("/lists/blue", {}, 404),

@@ -9,6 +9,8 @@ from application.commands import DetailsChange
 from infrastructure.views import public_reads
 from infrastructure.views.gram_backfill import backfill_grams
 from infrastructure.views.name_grams import name_grams
+from infrastructure.views.stores import as_dict
+from projections.paging import SearchPage
 from tests.factories import ambiguous_code, resident_id, uscc
 from tests.view_scene import OFFICER, Scene
 
@@ -66,6 +68,15 @@ def found(scene: Scene, part: str, limit: int = 20) -> list[str]:
     return [row.subject for row in scene.public.search_subjects(part, limit).rows]
 
 
+def pages_of(scene: Scene, part: str, limit: int) -> list[SearchPage]:
+    """Every page in turn, each read after the last one's key."""
+    pages = [scene.public.search_subjects(part, limit)]
+    while (after := pages[-1].next_key) is not None:
+        assert len(pages) <= len(NAMES), "the pages never end"
+        pages.append(scene.public.search_subjects(part, limit, after))
+    return pages
+
+
 @pytest.mark.parametrize("part", PARTS)
 def test_a_part_finds_the_legal_persons_whose_name_holds_it_in_name_order(
     scene: Scene, county: list[tuple[str, str]], part: str
@@ -84,6 +95,28 @@ def test_pairs_past_the_counting_cap_find_the_same(
     monkeypatch.setattr(public_reads, "GRAM_COUNT_CAP", 2)
 
     assert found(scene, part) == expected(county, part, 20)
+
+
+@pytest.mark.parametrize("part", PARTS)
+@pytest.mark.parametrize("limit", [1, 2])
+def test_pages_of_a_part_hold_every_match_once_in_name_order(
+    scene: Scene, county: list[tuple[str, str]], part: str, limit: int
+) -> None:
+    pages = pages_of(scene, part, limit)
+
+    assert [row.subject for page in pages for row in page.rows] == expected(
+        county, part, len(county)
+    )
+    assert all(len(page.rows) == limit for page in pages[:-1])
+
+
+def test_a_page_holding_the_last_match_has_no_next_key(
+    scene: Scene, county: list[tuple[str, str]]
+) -> None:
+    assert len(expected(county, "鑫源", len(county))) == 2
+
+    assert scene.public.search_subjects("鑫源", 2).next_key is None
+    assert scene.public.search_subjects("鑫源", 1).next_key is not None
 
 
 def test_pairs_are_of_caseless_characters_and_latin_letters_in_lower_case() -> None:
@@ -160,3 +193,21 @@ def test_a_view_made_before_the_search_rows_gets_them_when_opened(
     assert scene.public.snapshot()["subject_grams"] == before
     assert found(scene, "华威") == expected(county, "华威", 20)
     assert backfill_grams(scene.public) == 0  # already there: nothing added
+
+
+def test_a_view_made_with_the_name_index_gets_the_name_and_code_one_when_opened(
+    scene: Scene,
+) -> None:
+    views = scene.public
+    with views.store.transaction(commit=True) as c:
+        c.execute(views.sql("DROP INDEX {subjects}_name_code"))
+        c.execute(views.sql("CREATE INDEX {subjects}_name ON {subjects} (kind, name)"))
+
+    views.create_table()
+
+    table = views.table_names["subjects"]
+    with views.store.snapshot() as c:
+        c.execute(f"SELECT name FROM sqlite_master WHERE tbl_name = '{table}'")
+        indexes = {as_dict(row)["name"] for row in c.fetchall()}
+    assert f"{table}_name_code" in indexes
+    assert f"{table}_name" not in indexes

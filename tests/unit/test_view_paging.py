@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -10,7 +12,15 @@ import pytest
 
 from application.commands import Actor, RecordCommand
 from projections.errors import InvalidCursor
-from projections.paging import PageKey, PageQuery, decode_cursor, encode_cursor
+from projections.paging import (
+    SEARCH_SCOPE,
+    NameKey,
+    PageKey,
+    PageQuery,
+    decode_cursor,
+    decode_search_cursor,
+    encode_cursor,
+)
 from tests.factories import Body, commitment, fields_of, licence, uscc
 from tests.view_scene import OFFICER, Scene, every_page
 
@@ -32,6 +42,41 @@ def test_a_cursor_of_another_list_is_refused() -> None:
 
     with pytest.raises(InvalidCursor, match="licences"):
         decode_cursor("penalties", cursor)
+
+
+def test_a_search_cursor_decodes_to_the_name_and_code_it_was_made_from() -> None:
+    key = NameKey("稷山县“华威”商贸\\有限公司", uscc(1))
+
+    assert decode_search_cursor(encode_cursor(SEARCH_SCOPE, key)) == key
+
+
+@pytest.mark.parametrize(
+    "opened",
+    [
+        [SEARCH_SCOPE, "Firm 2"],
+        [SEARCH_SCOPE, "Firm 2", 7],
+        [SEARCH_SCOPE, None, uscc(1)],
+        [SEARCH_SCOPE, "Firm 2", uscc(1), "more"],
+        "subject-search",
+        [],
+    ],
+)
+def test_a_search_cursor_with_another_key_is_refused(opened: object) -> None:
+    text = json.dumps(opened).encode()
+    cursor = base64.urlsafe_b64encode(text).decode()
+
+    with pytest.raises(InvalidCursor, match="not one this service issued"):
+        decode_search_cursor(cursor)
+
+
+def test_cursors_of_the_lists_and_of_the_search_are_refused_by_each_other() -> None:
+    listed = encode_cursor("licences", PageKey(date(2022, 10, 1), 1))
+    searched = encode_cursor(SEARCH_SCOPE, NameKey("Firm 2", uscc(1)))
+
+    with pytest.raises(InvalidCursor, match="belongs to 'licences'"):
+        decode_search_cursor(listed)
+    with pytest.raises(InvalidCursor, match="belongs to 'subject-search'"):
+        decode_cursor("licences", searched)
 
 
 def test_pages_follow_each_other_newest_first_without_repeats(scene: Scene) -> None:
