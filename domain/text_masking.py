@@ -5,8 +5,8 @@ A number is 17 digits and a digit or X, each raw, full width or percent-encoded
 (written half width once masked), also when separators split it as a code may
 be written: any whitespace ``str.split`` drops (tabs, the full-width space of
 Chinese input, no-break spaces...), raw, URL-quoted in UTF-8 (hex in either
-case) or form-encoded, any number of them; or hyphens and dots between its
-parts, raw or URL-quoted.
+case) or form-encoded, any number of them; or hyphens, dashes, dots, slashes
+or underscores between its parts, raw or URL-quoted.
 The one rule serves public text and log lines alike. A unified social credit
 code made only of digits looks like an identity number and is masked too: a
 harmless mistake, unlike the opposite one.
@@ -30,11 +30,29 @@ _SEPARATORS = re.compile(
     re.IGNORECASE,
 )
 _SEPARATOR = f"(?:{_SEPARATORS.pattern})*"
-# Hyphens and dots, as a number is also written: between its region, birth
-# year, month and day and the rest only (110105-19900517-002X,
-# 110105-1990-0517-002X), each with spaces around it or not, so that dates
-# and amounts, which have them too, need not be looked at digit by digit.
-_PUNCTUATION = ["-", "－", ".", "．", "·"]
+# Hyphens, dashes, dots, slashes and underscores, as a number is also written:
+# between its region, birth year, month and day and the rest only
+# (110105-19900517-002X, 110105/1990/0517/002X), each with spaces around it or
+# not, so that dates and amounts, which have them too, need not be looked at
+# digit by digit. Chinese input writes some of them full width.
+_PUNCTUATION = [
+    "-",
+    "－",
+    "‐",
+    "‑",
+    "–",
+    "—",
+    "―",
+    "−",
+    ".",
+    "．",
+    "·",
+    "/",
+    "／",
+    "_",
+    "＿",
+]
+_MARK_CLASS = "[{}]".format("".join(map(re.escape, _PUNCTUATION)))
 _PUNCTUATION_MARK = "(?:{})".format(
     "|".join(
         [*(re.escape(c) for c in _PUNCTUATION), *map(_percent_encoded, _PUNCTUATION)]
@@ -64,9 +82,9 @@ _ANY_SEPARATOR = re.compile(f"{_SEPARATORS.pattern}|{_PUNCTUATION_MARK}", re.IGN
 # separator after a digit; one with hyphens or dots has one between runs of four
 # digits (a date's or an amount's have shorter runs on one side).
 _MAYBE_A_NUMBER = re.compile(
-    r"[0-9０-９](?:[0-9０-９]{16}|[\s+%]|[0-9０-９]{3}\s*[\-－.．·]\s*[0-9０-９]{4})"
+    rf"[0-9０-９](?:[0-9０-９]{{16}}|[\s+%]|[0-9０-９]{{3}}\s*{_MARK_CLASS}\s*[0-9０-９]{{4}})"
 )
-_MAYBE_PUNCTUATED = re.compile(r"[0-9０-９]{4}\s*[\-－.．·]\s*[0-9０-９]{4}")
+_MAYBE_PUNCTUATED = re.compile(rf"[0-9０-９]{{4}}\s*{_MARK_CLASS}\s*[0-9０-９]{{4}}")
 
 
 def mask_identity_numbers(text: str) -> str:

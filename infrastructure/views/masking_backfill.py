@@ -33,9 +33,13 @@ from projections.public_text import masked_value
 
 log = logging.getLogger("credit_ledger.projections")
 # Named anew when the rule masks more, so views masked by an earlier rule are
-# masked once more (the first: numbers whole or split by whitespace).
-UPGRADES_BEFORE = ("identity numbers in text masked",)
-UPGRADE = "identity numbers in text masked, hyphens and dots too"
+# masked once more (the first: numbers whole or split by whitespace; then
+# hyphens and dots between their parts).
+UPGRADES_BEFORE = (
+    "identity numbers in text masked",
+    "identity numbers in text masked, hyphens and dots too",
+)
+UPGRADE = "identity numbers in text masked, dashes, slashes and underscores too"
 CHUNK = 5000
 
 

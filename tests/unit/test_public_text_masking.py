@@ -132,8 +132,8 @@ def test_a_view_filled_before_masking_is_masked_when_opened(
 def test_a_view_masked_by_an_earlier_rule_is_masked_again_once(
     scene: Scene, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hyphenated = f"{PERSON[:6]}-{PERSON[6:14]}-{PERSON[14:]}"
-    with monkeypatch.context() as earlier:  # the rule before hyphens were masked
+    hyphenated = f"{PERSON[:6]}/{PERSON[6:14]}—{PERSON[14:]}"
+    with monkeypatch.context() as earlier:  # the rule before slashes were masked
         for name in ("masked_entry", "masked_value", "masked_changes"):
             earlier.setattr(public_projection, name, lambda value: value)
         code = scene.register()

@@ -54,7 +54,9 @@ def test_a_number_written_in_full_width_digits_is_masked() -> None:
     [(6, 14), (6,), (14,), (6, 10, 14)],
     ids=["region-birth-rest", "region-rest", "birth-rest", "year-month-day"],
 )
-@pytest.mark.parametrize("mark", ["-", "．", "·", "%2D", " - "])
+@pytest.mark.parametrize(
+    "mark", ["-", "．", "·", "%2D", " - ", "/", "／", "_", "—", "–", "%2F"]
+)
 def test_a_number_with_hyphens_or_dots_between_its_parts_is_masked(
     cut: tuple[int, ...], mark: str
 ) -> None:
@@ -65,6 +67,9 @@ def test_a_number_with_hyphens_or_dots_between_its_parts_is_masked(
 
 
 def test_dates_decision_numbers_and_amounts_with_hyphens_and_dots_are_left() -> None:
-    text = "2022-06-15 稷市监罚〔2022〕0101-0001-000123号 罚款 120000.50 元"
+    text = (
+        "2022-06-15 稷市监罚〔2022〕0101-0001-000123号 罚款 120000.50 元 "
+        "2022/06/15 第2022_0615号 2022—2023年度"
+    )
 
     assert mask_identity_numbers(text) == text
