@@ -12,7 +12,28 @@ SCHEMES = {
     "other": "其他",
 }
 SEVERITIES = {"minor": "轻微", "general": "一般", "serious": "严重"}
-COMMITMENT_STATUSES = {"active": "已承诺", "fulfilled": "已履行", "breached": "违诺"}
+# "made" as the public view stores an open commitment, "active" as a subject's
+# records say it.
+COMMITMENT_STATUSES = {
+    "made": "已承诺",
+    "active": "已承诺",
+    "fulfilled": "已履行",
+    "breached": "违诺",
+}
+COMMITMENT_TYPES = {
+    "approval_substitute": "审批替代型",
+    "voluntary": "主动型",
+    "industry": "行业自律型",
+    "repair": "信用修复型",
+}
+LICENCE_CATEGORIES = {
+    "general": "普通",
+    "franchise": "特许",
+    "recognition": "认可",
+    "approval": "核准",
+    "registration": "登记",
+    "other": "其他",
+}
 PENALTY_TYPES = {
     "warning": "警告",
     "circulated_criticism": "通报批评",
@@ -30,6 +51,8 @@ LABELS = {
     "scheme": SCHEMES,
     "severity": SEVERITIES,
     "commitment_status": COMMITMENT_STATUSES,
+    "commitment_type": COMMITMENT_TYPES,
+    "licence_category": LICENCE_CATEGORIES,
     "penalty_type": PENALTY_TYPES,
 }
 

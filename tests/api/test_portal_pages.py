@@ -250,6 +250,26 @@ def test_unpublished_and_withdrawn_records_are_not_shown(api: Api) -> None:
     assert "JS-XK-L1" in get(api, f"/subjects/{code}").text
 
 
+def test_codes_are_shown_in_chinese(api: Api) -> None:
+    code = api.register(uscc(1), COMPANY)
+    *_, last = api.record(
+        code,
+        licence("L1", licence_category="franchise"),
+        commitment("C1", commitment_type="voluntary"),
+    )
+    at = {"min_position": last["position"]}
+
+    licences = get(api, "/publicity/licences", **at).text
+    commitments = get(api, "/publicity/commitments", **at).text
+    subject_page = get(api, f"/subjects/{code}", **at).text
+
+    assert "<td>特许</td>" in licences
+    assert "<td>主动型</td>" in commitments
+    assert "已承诺" in commitments and "已承诺" in subject_page
+    for shown in (licences, commitments, subject_page):
+        assert not re.search(r">(franchise|voluntary|made|active)<", shown)
+
+
 def test_the_department_filter_is_kept_on_the_next_page(api: Api) -> None:
     code = api.register()
     tax = api.key("record", department="tax")
