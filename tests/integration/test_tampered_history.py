@@ -24,6 +24,7 @@ import pytest
 
 from api.app import create_app
 from api.cli.main import main
+from domain.canonical import GENESIS_HASH
 from infrastructure.bootstrap import build_services
 from tests.api.support import PROBLEM_JSON, Api, TestClient
 from tests.audit_support import audited_services, audited_settings, record_history
@@ -149,6 +150,46 @@ def test_replay_as_of_a_moment_reads_the_history_too(
 
     assert status == 2
     assert "version 3 is missing" in err
+
+
+def content_of_version_2(store: RawStore) -> None:
+    store.edit(3, b"Retail", b"Resale")
+
+
+def previous_hash_of_version_1(store: RawStore) -> None:
+    store.edit(1, GENESIS_HASH.encode(), b"1" * 64)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "version", "content"),
+    [
+        pytest.param(content_of_version_2, 3, "Resale", id="content"),
+        pytest.param(previous_hash_of_version_1, 1, "Retail", id="first-previous-hash"),
+    ],
+)
+def test_replay_of_an_altered_history_prints_it_warns_and_exits_1(
+    store: RawStore,
+    tamper: Tamper,
+    version: int,
+    content: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tamper(store)
+
+    status, out, err = replay(capsys)
+
+    assert status == 1
+    assert err == (
+        f"warning: the hash chain of {A} breaks at version {version}: an event was "
+        "altered, removed or reordered (run credit-ledger audit verify)\n"
+    )
+    assert [line.split()[0] for line in out.splitlines()[:4]] == [
+        "v1",
+        "v2",
+        "v3",
+        "v4",
+    ]
+    assert f'"content": "{content} of prepackaged food"' in out
 
 
 @contextmanager
