@@ -192,6 +192,24 @@ def test_replay_of_an_altered_history_prints_it_warns_and_exits_1(
     assert f'"content": "{content} of prepackaged food"' in out
 
 
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_an_event_rewritten_as_sqlite_text_replays_as_of_a_moment(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # SQL's replace() on the stored blob gives text, which the head of the
+    # stored JSON, read for the version as of a moment, then is.
+    store.execute(
+        "UPDATE stored_events SET state = replace(state, 'Retail', 'Resale') "
+        "WHERE rowid = 3"
+    )
+
+    status, out, err = replay(capsys, "--as-of", NOW.isoformat())
+
+    assert status == 1
+    assert "breaks at version 3" in err
+    assert '"content": "Resale of prepackaged food"' in out
+
+
 @contextmanager
 def served(store: RawStore) -> Iterator[Api]:
     settings = audited_settings(store.url, store.directory)
