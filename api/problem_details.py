@@ -11,6 +11,7 @@ from application.errors import (
     ConcurrentWriteConflict,
     SubjectNotFound,
     UnknownEventType,
+    UnreadableHistory,
     VersionMismatch,
 )
 from domain.errors import (
@@ -35,6 +36,8 @@ STATUS_BY_ERROR: list[tuple[type[Exception], int]] = [
     (UnknownEventType, 422),
     (VersionMismatch, 412),
     (ConcurrentWriteConflict, 409),
+    # The store's data is at fault, not the request.
+    (UnreadableHistory, 500),
     (DomainError, 409),
     (ApplicationError, 409),
 ]
@@ -77,11 +80,21 @@ def error_problem(
     body = problem_body(
         status,
         getattr(error, "title", "Request refused"),
-        str(error),
+        _detail(error),
         _kebab(type(error).__name__),
         **extra,
     )
     return body, headers
+
+
+def _detail(error: Exception) -> str:
+    if isinstance(error, UnreadableHistory):
+        return (
+            f"The stored history of {error.code} cannot be read ({error.reason}): "
+            "the store was altered or damaged; its audit (credit-ledger audit "
+            "verify) names what changed"
+        )
+    return str(error)
 
 
 def _kebab(name: str) -> str:

@@ -3,6 +3,7 @@ is mapped in one place, :mod:`api.problem_details`."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
@@ -17,10 +18,11 @@ from api.problem_details import (
     problem_body,
     validation_errors,
 )
-from application.errors import ApplicationError
+from application.errors import ApplicationError, UnreadableHistory
 from domain.errors import DomainError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger("credit_ledger.api")
 
 
 def problem(
@@ -46,6 +48,13 @@ def _response(body: dict[str, Any], headers: dict[str, str] | None) -> JSONRespo
 
 def install_problem_handlers(app: FastAPI) -> None:
     async def on_domain(_: Request, exc: Exception) -> JSONResponse:
+        return problem_for(exc)
+
+    async def on_unreadable_history(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, UnreadableHistory)
+        # Once, for the operator; without the library's error, which may quote
+        # the stored bytes.
+        log.error("%s (run credit-ledger audit verify)", exc)
         return problem_for(exc)
 
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
@@ -81,6 +90,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(DomainError, on_domain)
     app.add_exception_handler(ApplicationError, on_domain)
+    app.add_exception_handler(UnreadableHistory, on_unreadable_history)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     # Date arithmetic on what a client sent (a deadline past year 9999, an

@@ -28,6 +28,9 @@ from application.audit_trees import LeafTrees
 from domain.canonical import GENESIS_HASH
 from domain.subject import subject_id
 
+# The finding of an event whose previous_hash is not the hash of the version before.
+CHAIN_BROKEN = "hash chain broken"
+
 
 @dataclass(slots=True)
 class _SubjectHead:
@@ -147,7 +150,7 @@ class StoreScan:
                 if head.version
                 else "64 zeros, as the first event's must be"
             )
-            self._find("hash chain broken", f"previous_hash is not {before}", where)
+            self._find(CHAIN_BROKEN, f"previous_hash is not {before}", where)
         head.version, head.position = version, position
         head.hash = None if fact is None else fact[2]
 

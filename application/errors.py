@@ -27,3 +27,15 @@ class VersionMismatch(ApplicationError):
 
 class ConcurrentWriteConflict(ApplicationError):
     title = "Concurrent write conflict"
+
+
+class UnreadableHistory(ApplicationError):
+    """A subject's stored events no longer rebuild it: one is missing or does
+    not decode. The store, not the request, is at fault."""
+
+    title = "Stored history cannot be read"
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(f"the stored history of {code} cannot be read: {reason}")
+        self.code = code
+        self.reason = reason

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -22,6 +23,7 @@ from eventsourcing.persistence import (
     InfrastructureFactory,
     IntegrityError,
     JSONTranscoder,
+    PersistenceError,
     Recording,
     Transcoder,
 )
@@ -32,9 +34,11 @@ from application.commands import Actor, DetailsChange, RecordCommand
 from application.dispatch import DECIDERS, Decider
 from application.entries import history_entry, recorded_event, registration
 from application.errors import (
+    ApplicationError,
     ConcurrentWriteConflict,
     SubjectNotFound,
     UnknownEventType,
+    UnreadableHistory,
     VersionMismatch,
 )
 from application.msgspec_transcoder import MsgspecJSONTranscoder
@@ -51,6 +55,7 @@ from application.results import (
     SubjectState,
 )
 from application.snapshot_store import SnapshotMapper
+from application.stored_events import first_missing_version, history_damage
 from application.subject_cache import SubjectCache
 from application.transcodings import STATE_CLASSES, DataclassAsDict, DateAsISO
 from application.views import subject_state
@@ -84,6 +89,10 @@ class _Replay:
     last_version: int
     in_batch: bool
 
+
+# Raised reading a subject, these say nothing of its stored events: a refusal,
+# a store that failed.
+_NOT_DAMAGE = (ApplicationError, DomainError, PersistenceError, AggregateNotFoundError)
 
 # What deciding one command gave: new events, an earlier result, or a refusal.
 Decision = list[ev.SubjectEvent] | _Replay | Exception
@@ -608,6 +617,10 @@ class CreditLedger(Application[UUID]):
         code = parse_subject_code(raw_code).value
         if as_of is None:
             return self._get(code)
+        with self._reading_history_of(code):
+            return self._load_as_of(code, as_of)
+
+    def _load_as_of(self, code: str, as_of: datetime) -> CreditSubject:
         # Only the recorded times are read to find the version; the repository
         # then starts from the nearest snapshot.
         version = next(
@@ -627,12 +640,17 @@ class CreditLedger(Application[UUID]):
     def history(self, raw_code: str) -> list[HistoryEntry]:
         code = parse_subject_code(raw_code).value
         originator_id = subject_id(code)
-        events = list(self.events.get(originator_id))
-        if not events:
-            msg = f"Subject {code} is not registered"
-            raise SubjectNotFound(msg)
-        positions = self.positions.positions_of(originator_id)
-        return [history_entry(e, positions[e.originator_version]) for e in events]  # type: ignore[arg-type]
+        with self._reading_history_of(code):
+            events = list(self.events.get(originator_id))
+            # Listing them rebuilds nothing, so a gap would go unnoticed here.
+            missing = first_missing_version(e.originator_version for e in events)
+            if missing is not None:
+                raise UnreadableHistory(code, f"version {missing} is missing")
+            if not events:
+                msg = f"Subject {code} is not registered"
+                raise SubjectNotFound(msg)
+            positions = self.positions.positions_of(originator_id)
+            return [history_entry(e, positions[e.originator_version]) for e in events]  # type: ignore[arg-type]
 
     def check_out(self, raw_code: str) -> CreditSubject:
         """The stored subject, to decide on outside the command path (the
@@ -683,10 +701,30 @@ class CreditLedger(Application[UUID]):
 
     def _find(self, code: str) -> CreditSubject | None:
         try:
-            subject: CreditSubject = self.repository.get(subject_id(code))
+            with self._reading_history_of(code):
+                subject: CreditSubject = self.repository.get(subject_id(code))
         except AggregateNotFoundError:
             return None
         return subject
+
+    @contextmanager
+    def _reading_history_of(self, code: str) -> Iterator[None]:
+        """A failure to read the subject becomes ``UnreadableHistory`` when its
+        stored events are found damaged (a version missing, one that does not
+        decode), as ``audit verify`` would find them."""
+        try:
+            yield
+        except _NOT_DAMAGE:
+            raise
+        except Exception as error:
+            # Damaged bytes fail in any layer (JSON, topic, an event missing
+            # fields, the library's version check, the first event gone): the
+            # stored events, not the kind of error, tell whether they are damaged.
+            stored = self.recorder.select_events(subject_id(code))
+            damage = history_damage(self.mapper, stored)
+            if damage is None:
+                raise
+            raise UnreadableHistory(code, damage) from error
 
     def _get(self, code: str) -> CreditSubject:
         subject = self._find(code)

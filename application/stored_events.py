@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import Mapper, Notification, StoredEvent
 
-from application.ledger import CreditLedger
 from domain.canonical import event_hash
 from domain.events import SubjectEvent
+
+if TYPE_CHECKING:
+    # Only named: the ledger itself reads with these when a history fails it.
+    from application.ledger import CreditLedger
 
 
 def decoded(
@@ -31,3 +35,23 @@ def decoded_by(
         # Tampered bytes can fail in any layer (JSON, transcodings, topic
         # resolution, fields missing from the canonical form): all mean the same.
         return None
+
+
+def history_damage(mapper: Mapper[Any], stored: Iterable[StoredEvent]) -> str | None:
+    """What stops a subject's stored events, in version order, from rebuilding
+    it: the first version missing or not decoding; None if there is neither."""
+    expected = 1
+    for event in stored:
+        if event.originator_version != expected:
+            return f"version {expected} is missing"
+        if decoded_by(mapper, event) is None:
+            return f"version {expected} cannot be decoded"
+        expected += 1
+    return None
+
+
+def first_missing_version(versions: Iterable[int]) -> int | None:
+    """The first of 1, 2, 3... not where it should be in ``versions``."""
+    return next(
+        (expected for expected, v in enumerate(versions, 1) if v != expected), None
+    )

@@ -48,6 +48,11 @@ def times_from_heads(
     yield from ((version, at) for version, at in times if at is not None)
 
 
+def _as_bytes(head: bytes | str) -> bytes:
+    """A state is stored as a blob; one rewritten by hand in SQL may be text."""
+    return head.encode() if isinstance(head, str) else bytes(head)
+
+
 class SQLitePositionIndex(OneByOneReads):
     def __init__(
         self, recorder: SQLiteApplicationRecorder, mapper: Mapper[UUID]
@@ -68,7 +73,7 @@ class SQLitePositionIndex(OneByOneReads):
     def recorded_times(self, originator_id: UUID) -> Iterator[tuple[int, datetime]]:
         with self._sqlite.datastore.transaction(commit=False) as c:
             c.execute(self._times, (originator_id.hex,))
-            rows = [(int(version), bytes(head)) for version, head in c.fetchall()]
+            rows = [(int(version), _as_bytes(head)) for version, head in c.fetchall()]
         return times_from_heads(
             rows, lambda: self._scanning.recorded_times(originator_id)
         )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from application.errors import UnreadableHistory
 from infrastructure.setting_errors import UnusableSetting
 
 # Each command's module, imported only when that command runs (or for --help):
@@ -81,6 +82,10 @@ def _run(argv: Sequence[str] | None) -> int:
         return 2
     except UnusableSetting as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except UnreadableHistory as error:
+        # The store, not the command, is at fault; the audit names every damage.
+        print(f"error: {error} (run credit-ledger audit verify)", file=sys.stderr)
         return 2
     except Exception as error:
         if not store_failure(error):

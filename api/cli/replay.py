@@ -9,6 +9,8 @@ from typing import Any
 
 from api.translate import state_public
 from application.errors import SubjectNotFound
+from application.history_chain import chain_break
+from application.results import HistoryEntry
 from domain.errors import InvalidSubjectCode
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings, existing_store
@@ -48,12 +50,30 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         services.close()
+    _print_history(history, args.as_of)
+    print(state_public(state).model_dump_json(indent=2))
+    return _chain_finding(state.subject, history)
+
+
+def _print_history(history: list[HistoryEntry], as_of: datetime | None) -> None:
     for entry in history:
-        if args.as_of is not None and entry.recorded_at > args.as_of:
+        if as_of is not None and entry.recorded_at > as_of:
             break
         print(
             f"v{entry.version:<4} #{entry.position:<8} {entry.recorded_at.isoformat()} "
             f"{entry.type:<22} {entry.department}/{entry.actor}"
         )
-    print(state_public(state).model_dump_json(indent=2))
-    return 0
+
+
+def _chain_finding(code: str, history: list[HistoryEntry]) -> int:
+    """Status 1 and a warning if the chain breaks (a finding, as ``audit
+    verify``'s are): what was printed may not be what was recorded."""
+    version = chain_break(code, history)
+    if version is None:
+        return 0
+    print(
+        f"warning: the hash chain of {code} breaks at version {version}: an event "
+        "was altered, removed or reordered (run credit-ledger audit verify)",
+        file=sys.stderr,
+    )
+    return 1

@@ -1,0 +1,267 @@
+"""A subject's stored history tampered with behind the service's back: ``replay``
+and the API say so, in one line or one problem, instead of a traceback, a
+generic error, or an answer as if nothing had changed.
+
+Every test runs on an SQLite file and on a real PostgreSQL database, writes
+straight to the eventsourcing table (SQLite ``stored_events``, position =
+rowid; PostgreSQL ``creditledger_events``, position = notification_id) and runs
+the CLI in-process. The history: subjects A and B registered at positions 1 and
+2, licences L0-L2 of each at 3-8, A's at 3, 5 and 7 (its versions 2, 3 and 4).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from api.app import create_app
+from api.cli.main import main
+from domain.canonical import GENESIS_HASH
+from infrastructure.bootstrap import build_services
+from tests.api.support import PROBLEM_JSON, Api, TestClient
+from tests.audit_support import audited_services, audited_settings, record_history
+from tests.factories import NOW, FixedClock
+from tests.services import PostgresServer
+
+A = "91350100MA0000001P"
+
+
+@dataclass
+class RawStore:
+    """The database as someone with direct access sees it."""
+
+    kind: str
+    url: str
+    directory: Path
+
+    @property
+    def table(self) -> str:
+        return "stored_events" if self.kind == "sqlite" else "creditledger_events"
+
+    @property
+    def position(self) -> str:
+        return "rowid" if self.kind == "sqlite" else "notification_id"
+
+    def execute(self, statement: str, *params: Any) -> list[Any]:
+        if self.kind == "sqlite":
+            with closing(sqlite3.connect(self.url.removeprefix("sqlite:///"))) as db:
+                rows = db.execute(statement, params).fetchall()
+                db.commit()
+                return rows
+        with psycopg.connect(self.url) as db:
+            cursor = db.execute(statement.replace("?", "%s"), params)
+            return cursor.fetchall() if cursor.description else []
+
+    def state(self, position: int) -> bytes:
+        [(state,)] = self.execute(
+            f"SELECT state FROM {self.table} WHERE {self.position} = ?", position
+        )
+        return bytes(state)
+
+    def set_state(self, position: int, state: bytes) -> None:
+        self.execute(
+            f"UPDATE {self.table} SET state = ? WHERE {self.position} = ?",
+            state,
+            position,
+        )
+
+    def edit(self, position: int, old: bytes, new: bytes) -> None:
+        """The event stays valid JSON; only the bytes it hashes change."""
+        state = self.state(position)
+        assert old in state
+        self.set_state(position, state.replace(old, new))
+
+    def delete(self, position: int) -> None:
+        self.execute(f"DELETE FROM {self.table} WHERE {self.position} = ?", position)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[RawStore]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.make_database()
+    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+    services = audited_services(url, tmp_path)
+    try:
+        assert record_history(services.ledger, subjects=2, licences=3)[0] == A
+    finally:
+        services.close()
+    yield RawStore(request.param, url, tmp_path)
+
+
+Tamper = Callable[[RawStore], None]
+
+
+def deleted_version_3(store: RawStore) -> None:
+    store.delete(5)
+
+
+def version_3_not_json(store: RawStore) -> None:
+    store.set_state(5, b"{not json")
+
+
+UNREADABLE: list[Any] = [
+    pytest.param(deleted_version_3, "version 3 is missing", id="deleted"),
+    pytest.param(version_3_not_json, "version 3 cannot be decoded", id="not-json"),
+]
+
+
+def replay(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    status = main(["replay", A, *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize(("tamper", "reason"), UNREADABLE)
+def test_replay_of_a_history_that_cannot_be_read_is_one_line_and_status_2(
+    store: RawStore, tamper: Tamper, reason: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tamper(store)
+
+    status, out, err = replay(capsys)
+
+    assert status == 2
+    assert out == ""
+    assert err == (
+        f"error: the stored history of {A} cannot be read: {reason} "
+        "(run credit-ledger audit verify)\n"
+    )
+
+
+def test_replay_as_of_a_moment_reads_the_history_too(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deleted_version_3(store)
+
+    status, _, err = replay(capsys, "--as-of", NOW.isoformat())
+
+    assert status == 2
+    assert "version 3 is missing" in err
+
+
+def content_of_version_2(store: RawStore) -> None:
+    store.edit(3, b"Retail", b"Resale")
+
+
+def previous_hash_of_version_1(store: RawStore) -> None:
+    store.edit(1, GENESIS_HASH.encode(), b"1" * 64)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "version", "content"),
+    [
+        pytest.param(content_of_version_2, 3, "Resale", id="content"),
+        pytest.param(previous_hash_of_version_1, 1, "Retail", id="first-previous-hash"),
+    ],
+)
+def test_replay_of_an_altered_history_prints_it_warns_and_exits_1(
+    store: RawStore,
+    tamper: Tamper,
+    version: int,
+    content: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tamper(store)
+
+    status, out, err = replay(capsys)
+
+    assert status == 1
+    assert err == (
+        f"warning: the hash chain of {A} breaks at version {version}: an event was "
+        "altered, removed or reordered (run credit-ledger audit verify)\n"
+    )
+    assert [line.split()[0] for line in out.splitlines()[:4]] == [
+        "v1",
+        "v2",
+        "v3",
+        "v4",
+    ]
+    assert f'"content": "{content} of prepackaged food"' in out
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_an_event_rewritten_as_sqlite_text_replays_as_of_a_moment(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # SQL's replace() on the stored blob gives text, which the head of the
+    # stored JSON, read for the version as of a moment, then is.
+    store.execute(
+        "UPDATE stored_events SET state = replace(state, 'Retail', 'Resale') "
+        "WHERE rowid = 3"
+    )
+
+    status, out, err = replay(capsys, "--as-of", NOW.isoformat())
+
+    assert status == 1
+    assert "breaks at version 3" in err
+    assert '"content": "Resale of prepackaged food"' in out
+
+
+@contextmanager
+def served(store: RawStore) -> Iterator[Api]:
+    settings = audited_settings(store.url, store.directory)
+    clock = FixedClock()
+    services = build_services(settings, clock)
+    try:
+        with TestClient(create_app(settings, services=services)) as client:
+            yield Api(client=client, services=services, clock=clock)
+    finally:
+        services.close()
+
+
+READS = [
+    f"/v1/subjects/{A}",
+    f"/v1/subjects/{A}/history",
+    f"/v1/subjects/{A}?as_of={NOW.isoformat().replace('+', '%2B')}",
+]
+
+
+@pytest.mark.parametrize(("tamper", "reason"), UNREADABLE)
+def test_reading_a_history_that_cannot_be_read_is_a_500_naming_the_audit(
+    store: RawStore,
+    tamper: Tamper,
+    reason: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    tamper(store)
+
+    with served(store) as api, caplog.at_level(logging.ERROR):
+        answers = [api.client.get(path, headers=api.key("audit")) for path in READS]
+
+    for answer in answers:
+        assert answer.status_code == 500, answer.text
+        assert answer.headers["content-type"] == PROBLEM_JSON
+        problem = answer.json()
+        assert problem["type"].endswith("/unreadable-history")
+        assert problem["title"] == "Stored history cannot be read"
+        assert problem["detail"].startswith(
+            f"The stored history of {A} cannot be read ({reason}): "
+        )
+        assert "credit-ledger audit verify" in problem["detail"]
+    # The views, catching up from the start, meet the damage too and say so
+    # on their own; the requests are logged once each.
+    logged = [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.ERROR and r.name != "credit_ledger.projections"
+    ]
+    expected = (
+        f"the stored history of {A} cannot be read: {reason} "
+        "(run credit-ledger audit verify)"
+    )
+    assert [(r.name, r.getMessage(), r.exc_info) for r in logged] == [
+        ("credit_ledger.api", expected, None)
+    ] * len(READS)
