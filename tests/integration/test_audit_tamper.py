@@ -32,6 +32,7 @@ from domain.canonical import (
     event_hash,
 )
 from domain.subject import subject_id
+from infrastructure.audit.checkpoints import CheckpointSigner
 from infrastructure.audit.scheduler import CheckpointScheduler
 from tests.audit_support import (
     OFFICER,
@@ -559,6 +560,78 @@ def test_a_forged_checkpoint_is_rejected(
 
     assert code == 1
     assert any(line.startswith("PROBLEM bad checkpoint signature") for line in lines)
+    assert lines[-1] == (
+        "FAILED: 1 problem in 14 events of 3 subjects; 2 signed checkpoints, the "
+        "latest covering 14 events, and 1 checkpoint not signed by the log's key"
+    )
+
+
+def test_checkpoints_checked_with_another_key_are_named_none_signed_by_it(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = store.directory / "other-key.pem"
+    other.write_bytes(CheckpointSigner.generate().public_key_pem())
+    capsys.readouterr()
+
+    code = main(["audit", "verify", "--public-key", str(other)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert [line.split(":")[0] for line in lines[:-1]] == [
+        "PROBLEM bad checkpoint signature"
+    ] * 2
+    assert lines[-1] == (
+        "FAILED: 2 problems in 14 events of 3 subjects; 2 checkpoints, none signed "
+        "by the log's key"
+    )
+
+
+def drop_every_checkpoint(store: RawStore) -> None:
+    if store.kind == "sqlite":
+        store.execute("DROP TRIGGER audit_checkpoints_no_delete")
+    else:
+        store.drop_append_only_guard("audit_checkpoints")
+    store.execute("DELETE FROM audit_checkpoints")
+
+
+def test_leaves_left_without_any_checkpoint_are_noted(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    drop_every_checkpoint(store)
+
+    code, lines = verify(capsys)
+
+    assert code == 0
+    assert lines == [
+        "note: no signed checkpoint: no Merkle root to check",
+        "note: 14 leaves logged but no checkpoint covers them (leaves 0..13): left "
+        "by a checkpoint run that stopped before signing (the next one covers "
+        "them), or by deleted checkpoints, which only those published outside the "
+        "store show (--checkpoint)",
+        "OK: 14 events of 3 subjects; no checkpoint",
+    ]
+
+
+def test_a_leaf_logged_by_a_run_that_stopped_before_signing_is_noted(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    services = audited_services(store.url, store.directory)
+    try:
+        record(services.ledger, A, "L-unsigned")
+        services.audit.catch_up()
+    finally:
+        services.close()
+
+    code, lines = verify(capsys)
+
+    assert code == 0
+    assert lines[0].startswith(
+        "note: 1 leaf logged but no checkpoint covers it (leaves 14..14): "
+    )
+    assert lines[1] == (
+        "OK: 15 events of 3 subjects; 2 signed checkpoints, the latest covering "
+        "14 events"
+    )
 
 
 @pytest.mark.parametrize(
