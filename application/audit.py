@@ -5,25 +5,28 @@ leaf data is the event's canonical hash as hex text. Positions may skip numbers
 (PostgreSQL consumes a sequence value on a refused insert), so the log keeps the
 position of each leaf. Leaves are stored as the log grows and are the source of
 truth afterwards: proofs stay consistent with what was signed even if someone
-later edits the event store (``audit verify`` then names the edit).
+later edits the event store (``audit verify`` then names the edit). The new
+events of a run are logged in one write, and only once each one's hash chain
+checks (``audit_chain``): a broken chain logs nothing of that run.
 """
 
 from __future__ import annotations
 
 import threading
-from array import array
-from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from eventsourcing.persistence import Notification
 
+from application.audit_chain import ChainCheck, NewEvent
 from application.audit_errors import (
     AuditLogCorrupted,
     NoCheckpoint,
     OutOfRange,
     UnknownPosition,
 )
+from application.audit_event_log import IdCache
+from application.audit_leaf_array import LeafArray
 from application.audit_ports import (
     CheckpointStore,
     Leaf,
@@ -78,8 +81,8 @@ class AuditLog:
         self._clock = clock
         self._batch_size = batch_size
         self._tree = MerkleLog()
-        self._positions = array("q")
-        self._event_hashes = bytearray()  # 32 raw bytes per leaf
+        self._logged = LeafArray()
+        self._ids = IdCache()
         self._lock = threading.RLock()
 
     @property
@@ -90,7 +93,7 @@ class AuditLog:
     def last_position(self) -> int:
         """Position of the last event in the log (0 when empty)."""
         with self._lock:
-            return self._positions[-1] if self._positions else 0
+            return self._logged.last_position()
 
     def refresh(self) -> int:
         """Read leaves other processes logged; writes nothing. Returns the size."""
@@ -99,32 +102,27 @@ class AuditLog:
             return self._tree.size
 
     def catch_up(self) -> int:
-        """Add every event stored since the last leaf; return the tree size."""
+        """Log every event stored since the last leaf, in one write, once each
+        one's hash chain checks (``HashChainBroken`` otherwise, and nothing is
+        logged); return the tree size."""
         with self._lock:
-            self._load_stored()
             while True:
-                after = self._positions[-1] if self._positions else 0
-                batch = self.ledger.recorder.select_notifications(
-                    start=after + 1, limit=self._batch_size
-                )
-                if not batch:
+                self._load_stored()
+                new = self._unlogged_leaves()
+                if not new:
                     return self._tree.size
-                new = [Leaf(n.id, self._hash_of(n)) for n in batch]
                 if self.leaves.append(self._tree.size, new):
                     self._extend(new)
-                else:
-                    self._load_stored()
+                    return self._tree.size
+                # Another process logged first: log what its leaves left.
 
     def index_of(self, position: int) -> int | None:
         with self._lock:
-            index = bisect_left(self._positions, position)
-            if index < len(self._positions) and self._positions[index] == position:
-                return index
-            return None
+            return self._logged.index_of(position)
 
     def leaf(self, index: int) -> Leaf:
         with self._lock:
-            return Leaf(self._positions[index], self._event_hash(index))
+            return self._logged[index]
 
     def root_hash(self, size: int) -> str:
         with self._lock:
@@ -151,7 +149,7 @@ class AuditLog:
                 position=position,
                 leaf_index=index,
                 size=size,
-                event_hash=self._event_hash(index),
+                event_hash=self._logged.event_hash(index),
                 root_hash=self._tree.root(size).hex(),
                 path=[h.hex() for h in self._tree.inclusion_proof(index, size)],
             )
@@ -245,7 +243,25 @@ class AuditLog:
             msg = f"Tree size {size} is outside 0..{self._tree.size}"
             raise OutOfRange(msg)
 
-    def _hash_of(self, notification: Notification) -> str:
+    def _unlogged_leaves(self) -> LeafArray:
+        """The leaves of the events after the last leaf, their chains checked."""
+        chain = ChainCheck(self.ledger.positions, self._logged_hash_at)
+        new = LeafArray()
+        after = self.last_position
+        while batch := self.ledger.recorder.select_notifications(
+            start=after + 1, limit=self._batch_size
+        ):
+            events = [self._new_event(n) for n in batch]
+            chain.check(events)
+            new.extend(Leaf(event.position, event.hash) for event in events)
+            after = batch[-1].id
+        return new
+
+    def _logged_hash_at(self, position: int) -> str | None:
+        index = self._logged.index_of(position)
+        return None if index is None else self._logged.event_hash(index)
+
+    def _new_event(self, notification: Notification) -> NewEvent:
         found = decoded(self.ledger, notification)
         if found is None:
             # Logging damaged bytes as a leaf would sign the damage.
@@ -254,17 +270,21 @@ class AuditLog:
                 "run `credit-ledger audit verify`"
             )
             raise AuditLogCorrupted(msg)
-        return found[1]
+        event, digest = found
+        return NewEvent(
+            position=notification.id,
+            subject_id=self._ids.uuid(notification.originator_id),
+            subject_code=event.subject_code,
+            version=notification.originator_version,
+            previous_hash=event.previous_hash,
+            hash=digest,
+        )
 
     def _load_stored(self) -> None:
         while stored := self.leaves.read(self._tree.size, LOAD_BATCH):
             self._extend(stored)
 
-    def _extend(self, leaves: Sequence[Leaf]) -> None:
+    def _extend(self, leaves: Iterable[Leaf]) -> None:
         for leaf in leaves:
             self._tree.append(leaf_hash(leaf.event_hash.encode()))
-            self._positions.append(leaf.position)
-            self._event_hashes += bytes.fromhex(leaf.event_hash)
-
-    def _event_hash(self, index: int) -> str:
-        return self._event_hashes[index * 32 : (index + 1) * 32].hex()
+            self._logged.append(leaf)

@@ -29,6 +29,13 @@ class AuditLogCorrupted(AuditError):
     title = "Audit log corrupted"
 
 
+class HashChainBroken(AuditLogCorrupted):
+    """An event about to be logged does not chain to its subject's previous
+    event: signing over it would back an altered store with signed evidence."""
+
+    title = "Hash chain broken"
+
+
 class AuditKeyUnusable(AuditError):
     """A key file the audit cannot use as asked: missing where it must exist,
     unreadable, or not an Ed25519 key. The message names the file and why."""

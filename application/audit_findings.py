@@ -28,7 +28,8 @@ class Finding:
 class VerifyReport:
     events: int = 0
     subjects: int = 0
-    checkpoints: int = 0
+    checkpoints: int = 0  # those whose roots were compared
+    bad_signatures: int = 0  # checkpoints the key did not sign: not compared
     signed_size: int = 0
     # False when there was no key: the checkpoints were compared unchecked.
     signatures_checked: bool = True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
@@ -19,8 +19,9 @@ class LeafStore(Protocol):
         """Leaves from ``start_index`` on, in leaf order, at most ``limit``."""
         ...
 
-    def append(self, start_index: int, leaves: Sequence[Leaf]) -> bool:
-        """Store leaves from ``start_index``; False if that index is already taken."""
+    def append(self, start_index: int, leaves: Iterable[Leaf]) -> bool:
+        """Store leaves from ``start_index``, all or none; False if that index
+        is already taken."""
         ...
 
 

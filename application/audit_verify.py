@@ -97,10 +97,13 @@ class StoreVerifier:
                     f"{checkpoint.timestamp} is not in the store: deleted",
                 )
             )
-        compared = self._to_compare([*stored, *missing], report)
+        every = [*stored, *missing]
+        compared = self._to_compare(every, report)
         report.checkpoints = len(compared)
-        if not compared:
+        if not every:
             report.notes.append("no signed checkpoint: no Merkle root to check")
+        _note_uncovered_leaves(scan, every)
+        if not compared:
             return
         report.signed_size = max(c.size for c in compared)
         trees = scan.trees
@@ -128,6 +131,7 @@ class StoreVerifier:
             if self._check_signature(checkpoint):
                 signed.append(checkpoint)
             else:
+                report.bad_signatures += 1
                 report.findings.append(
                     Finding(
                         "bad checkpoint signature",
@@ -150,6 +154,27 @@ def _heap_frozen() -> Iterator[None]:
     finally:
         if not frozen_before:  # someone else's freeze is theirs to undo
             gc.unfreeze()
+
+
+def _note_uncovered_leaves(
+    scan: StoreScan, checkpoints: list[SignedCheckpoint]
+) -> None:
+    """Leaves no checkpoint covers are a note, not a problem: they are logged
+    in one transaction and the checkpoint signed in the next, so a run that
+    stops between the two (or refuses to sign) leaves them; the next run
+    covers them."""
+    logged = len(scan.logged_positions)
+    covered = max((c.size for c in checkpoints), default=0)
+    if logged <= covered:
+        return
+    count = logged - covered
+    leaves, them = ("1 leaf", "it") if count == 1 else (f"{count} leaves", "them")
+    scan.report.notes.append(
+        f"{leaves} logged but no checkpoint covers {them} (leaves {covered}.."
+        f"{logged - 1}): left by a checkpoint run that stopped before signing "
+        f"(the next one covers {them}), or by deleted checkpoints, which only "
+        "those published outside the store show (--checkpoint)"
+    )
 
 
 def _compare_roots(

@@ -52,6 +52,18 @@ class TrustedRoot:
     root_hash: str
 
 
+@dataclass(frozen=True)
+class TrustedCheckpoint(TrustedRoot):
+    """A checkpoint whose signature was checked, with every field it was
+    published with: a bundle must cite exactly these."""
+
+    fields: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, fields: Mapping[str, Any]) -> TrustedCheckpoint:
+        return cls(fields["size"], fields["root_hash"], dict(fields))
+
+
 @dataclass
 class BundleReport:
     subject: str
@@ -71,7 +83,7 @@ class _Malformed(ValueError):
 def verify_bundle(
     bundle: Mapping[str, Any],
     code: str,
-    checkpoint: TrustedRoot,
+    checkpoint: TrustedCheckpoint,
     later: TrustedRoot | None = None,
 ) -> BundleReport:
     """Check ``bundle`` for subject ``code`` against the trusted checkpoint.
@@ -105,21 +117,50 @@ class _Head:
 
 
 def _check_header(
-    bundle: Mapping[str, Any], code: str, trusted: TrustedRoot, report: BundleReport
+    bundle: Mapping[str, Any],
+    code: str,
+    trusted: TrustedCheckpoint,
+    report: BundleReport,
 ) -> None:
     if bundle.get("format") != BUNDLE_FORMAT:
         raise _Malformed(f"format is not {BUNDLE_FORMAT!r}")
     if bundle.get("subject") != code:
         report.problems.append(f"bundle is for subject {bundle.get('subject')!r}")
     cited = _mapping(bundle.get("checkpoint"), "checkpoint")
-    if (cited.get("size"), cited.get("root_hash")) != (
-        trusted.size,
-        trusted.root_hash,
-    ):
-        report.problems.append(
+    problem = _citation_problem(cited, trusted)
+    if problem:
+        report.problems.append(problem)
+
+
+def _citation_problem(cited: Mapping[str, Any], trusted: TrustedCheckpoint) -> str:
+    """What keeps the bundle's checkpoint from being the trusted one, if anything."""
+    if not _same(cited.get("size"), trusted.size):
+        return (
             f"bundle cites checkpoint size {cited.get('size')!r}, not the trusted "
             f"checkpoint of size {trusted.size} (ask for ?size={trusted.size})"
         )
+    differing = sorted(
+        name
+        for name in cited.keys() | trusted.fields.keys()
+        if not _same(cited.get(name), trusted.fields.get(name))
+    )
+    if not differing:
+        return ""
+    verb = "differs" if len(differing) == 1 else "differ"
+    return (
+        f"bundle cites a checkpoint of size {trusted.size} whose "
+        f"{_listed(differing)} {verb} from the trusted checkpoint's"
+    )
+
+
+def _same(cited: Any, trusted: Any) -> bool:
+    # JSON's true and 41.0 equal 1 and 41 in Python, yet are not what was signed.
+    return type(cited) is type(trusted) and cited == trusted
+
+
+def _listed(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
 
 
 def _check_events(

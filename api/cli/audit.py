@@ -155,19 +155,36 @@ def _print_report(report: VerifyReport) -> int:
         print(f"note: {note}")
     for finding in report.findings:
         print(f"PROBLEM {finding}")
-    checkpoints = (
-        f"{report.checkpoints} signed checkpoints"
-        if report.signatures_checked
-        else f"{report.checkpoints} checkpoints (signatures not checked)"
-    )
     summary = (
-        f"{report.events} events of {report.subjects} subjects; {checkpoints}, "
-        f"the latest covering {report.signed_size} events"
+        f"{_count(report.events, 'event')} of {_count(report.subjects, 'subject')}; "
+        f"{_checkpoints(report)}"
     )
     if report.unlogged:
-        summary += f"; {report.unlogged} events not yet in the audit log"
+        summary += f"; {_count(report.unlogged, 'event')} not yet in the audit log"
     if report.ok:
         print(f"OK: {summary}")
         return 0
-    print(f"FAILED: {len(report.findings)} problems in {summary}")
+    print(f"FAILED: {_count(len(report.findings), 'problem')} in {summary}")
     return 1
+
+
+def _checkpoints(report: VerifyReport) -> str:
+    bad = report.bad_signatures
+    if not report.checkpoints:
+        if bad:
+            return f"{_count(bad, 'checkpoint')}, none signed by the log's key"
+        return "no checkpoint"
+    if report.signatures_checked:
+        checkpoints = _count(report.checkpoints, "signed checkpoint")
+    else:
+        unchecked = _count(report.checkpoints, "checkpoint")
+        checkpoints = f"{unchecked} (signatures not checked)"
+    covering = _count(report.signed_size, "event")
+    summary = f"{checkpoints}, the latest covering {covering}"
+    if bad:
+        summary += f", and {_count(bad, 'checkpoint')} not signed by the log's key"
+    return summary
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -14,7 +14,12 @@ from typing import Any
 
 from domain.codes import parse_subject_code
 from domain.errors import InvalidSubjectCode
-from domain.evidence import BundleReport, TrustedRoot, verify_bundle
+from domain.evidence import (
+    BundleReport,
+    TrustedCheckpoint,
+    TrustedRoot,
+    verify_bundle,
+)
 from infrastructure.audit.checkpoints import Checkpoint, verify_checkpoint
 
 
@@ -59,7 +64,7 @@ def verify_subject(args: argparse.Namespace) -> int:
     report = verify_bundle(
         bundle,
         code,
-        TrustedRoot(checkpoint.size, checkpoint.root_hash),
+        TrustedCheckpoint.of(json.loads(checkpoint.to_json())),
         _later_root(bundle, public_key),
     )
     return _print(report, checkpoint)

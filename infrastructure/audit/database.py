@@ -9,7 +9,7 @@ signed checkpoints then expose.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -80,10 +80,12 @@ class AuditDatabase:
     def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
         self.execute_many(statement, [params])
 
-    def execute_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
-        """All rows in one transaction; eventsourcing's IntegrityError on conflict."""
+    def execute_many(self, statement: str, rows: Iterable[Sequence[Any]]) -> None:
+        """All rows in one transaction; eventsourcing's IntegrityError on conflict.
+        The rows are read as they are written: a first checkpoint over a large
+        store writes millions."""
         with self._transaction(commit=True) as cursor:
-            cursor.executemany(self._native(statement), [tuple(r) for r in rows])
+            cursor.executemany(self._native(statement), (tuple(r) for r in rows))
 
     def _native(self, statement: str) -> str:
         return statement.replace("%s", "?") if self.dialect == "sqlite" else statement

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from application.access import AccessRecord
 from application.audit_ports import Leaf, SignedCheckpoint
@@ -18,7 +18,7 @@ class InMemoryLeafStore:
         with self._lock:
             return self._leaves[start_index : start_index + limit]
 
-    def append(self, start_index: int, leaves: Sequence[Leaf]) -> bool:
+    def append(self, start_index: int, leaves: Iterable[Leaf]) -> bool:
         with self._lock:
             if start_index != len(self._leaves):
                 return False

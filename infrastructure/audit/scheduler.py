@@ -6,6 +6,7 @@ import logging
 import threading
 
 from application.audit import AuditLog
+from application.audit_errors import AuditLogCorrupted
 
 log = logging.getLogger("credit_ledger.audit")
 
@@ -36,6 +37,11 @@ class CheckpointScheduler:
         while not stop.wait(self._interval):
             try:
                 checkpoint = self._audit.sign_if_grown()
+            except AuditLogCorrupted as refusal:
+                # A finding about the store, not a fault here: no traceback,
+                # and the next tick checks again (the message holds no key).
+                log.error("checkpoint refused: %s", refusal)
+                continue
             except Exception:
                 # The signer must outlive a database hiccup; the next tick retries.
                 log.exception("signing a checkpoint failed")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from eventsourcing.persistence import IntegrityError
@@ -69,11 +69,11 @@ class SQLLeafStore:
         rows = self._db.fetch_values(SELECT_LEAVES, (start_index, limit))
         return [Leaf(int(position), event_hash) for position, event_hash in rows]
 
-    def append(self, start_index: int, leaves: Sequence[Leaf]) -> bool:
-        rows = [
+    def append(self, start_index: int, leaves: Iterable[Leaf]) -> bool:
+        rows = (
             (start_index + offset, leaf.position, leaf.event_hash)
             for offset, leaf in enumerate(leaves)
-        ]
+        )
         try:
             self._db.execute_many(INSERT_LEAF, rows)
         except IntegrityError:

@@ -192,6 +192,25 @@ def test_an_edited_bundle_fails_the_offline_check(
     assert "PROBLEM version 3 (position 6): found version 4" in out
 
 
+def test_a_bundle_citing_the_checkpoint_at_another_time_fails_the_offline_check(
+    fetched: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = json.loads((fetched / "bundle.json").read_text())
+    bundle["checkpoint"]["timestamp"] = "2022-10-21T00:00:00Z"
+    edited = save(fetched / "edited.json", json.dumps(bundle))
+    capsys.readouterr()
+
+    code = verify_offline(edited, fetched / "cp.json")
+
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[0] == (
+        "PROBLEM bundle cites a checkpoint of size 6 whose timestamp differs from "
+        "the trusted checkpoint's"
+    )
+    assert out[-1].startswith("FAILED: ")
+
+
 def verify_offline(bundle: Path, checkpoint: Path, *more: str) -> int:
     return main(
         [

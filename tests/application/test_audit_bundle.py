@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from application.audit_bundle import subject_bundle
 from application.audit_errors import NoCheckpoint
 from application.audit_ports import SignedCheckpoint
-from domain.evidence import TrustedRoot, verify_bundle
+from domain.evidence import TrustedCheckpoint, verify_bundle
 from infrastructure.bootstrap import Services
 from tests.audit_support import audited_services, record, record_history
 from tests.factories import uscc
@@ -25,8 +26,8 @@ def services(tmp_path: Path) -> Iterator[Services]:
     services.close()
 
 
-def trusted(checkpoint: SignedCheckpoint) -> TrustedRoot:
-    return TrustedRoot(checkpoint.size, checkpoint.root_hash)
+def trusted(checkpoint: SignedCheckpoint) -> TrustedCheckpoint:
+    return TrustedCheckpoint.of(json.loads(checkpoint.to_json()))
 
 
 @pytest.fixture
@@ -153,6 +154,64 @@ def test_a_bundle_checked_against_another_checkpoint_is_refused(
     assert report.problems == [
         f"bundle cites checkpoint size {first.size}, not the trusted checkpoint "
         f"of size {second.size} (ask for ?size={second.size})"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("timestamp", "2022-10-21T00:00:00Z"),
+        ("signature", "A" * 86 + "=="),
+        ("key_id", "0" * 16),
+        ("origin", "another-log"),
+        ("root_hash", "0" * 64),
+    ],
+)
+def test_a_bundle_citing_the_checkpoint_with_any_field_changed_is_refused(
+    services: Services,
+    signed: tuple[str, SignedCheckpoint, SignedCheckpoint],
+    field: str,
+    value: str,
+) -> None:
+    code, first, second = signed
+    bundle = subject_bundle(services.audit, code, first.size)
+    bundle["checkpoint"][field] = value
+
+    report = verify_bundle(bundle, code, trusted(first), trusted(second))
+
+    assert report.problems == [
+        f"bundle cites a checkpoint of size {first.size} whose {field} differs "
+        "from the trusted checkpoint's"
+    ]
+
+
+def test_a_bundle_citing_the_checkpoint_size_as_another_json_type_is_refused(
+    services: Services, signed: tuple[str, SignedCheckpoint, SignedCheckpoint]
+) -> None:
+    code, first, second = signed
+    bundle = subject_bundle(services.audit, code, first.size)
+    bundle["checkpoint"]["size"] = float(first.size)
+
+    report = verify_bundle(bundle, code, trusted(first), trusted(second))
+
+    assert report.problems == [
+        f"bundle cites checkpoint size {float(first.size)!r}, not the trusted "
+        f"checkpoint of size {first.size} (ask for ?size={first.size})"
+    ]
+
+
+def test_a_bundle_citing_the_checkpoint_with_a_field_more_is_refused(
+    services: Services, signed: tuple[str, SignedCheckpoint, SignedCheckpoint]
+) -> None:
+    code, first, second = signed
+    bundle = subject_bundle(services.audit, code, first.size)
+    bundle["checkpoint"] |= {"note": "trust me", "origin": "another-log"}
+
+    report = verify_bundle(bundle, code, trusted(first), trusted(second))
+
+    assert report.problems == [
+        f"bundle cites a checkpoint of size {first.size} whose note and origin differ "
+        "from the trusted checkpoint's"
     ]
 
 

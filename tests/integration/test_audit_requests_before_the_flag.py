@@ -89,5 +89,5 @@ def test_a_store_with_requests_made_before_the_flag_verifies(
     )
     assert code == 0, out
     assert out.splitlines() == [
-        "OK: 4 events of 1 subjects; 1 signed checkpoints, the latest covering 4 events"
+        "OK: 4 events of 1 subject; 1 signed checkpoint, the latest covering 4 events"
     ]

@@ -10,7 +10,9 @@ A and B's late licences at 13 and 14 and a second checkpoint at 14.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -21,6 +23,8 @@ import psycopg
 import pytest
 
 from api.cli.main import main
+from application.audit import AuditLog
+from application.audit_errors import HashChainBroken
 from domain.canonical import (
     GENESIS_HASH,
     event_document,
@@ -28,7 +32,16 @@ from domain.canonical import (
     event_hash,
 )
 from domain.subject import subject_id
-from tests.audit_support import audited_services, record, record_history
+from infrastructure.audit.checkpoints import CheckpointSigner
+from infrastructure.audit.scheduler import CheckpointScheduler
+from tests.audit_support import (
+    OFFICER,
+    audited_services,
+    key_file_signer,
+    record,
+    record_history,
+)
+from tests.factories import uscc
 from tests.services import PostgresServer
 
 
@@ -123,6 +136,7 @@ def verify(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
 
 A = "91350100MA0000001P"
 B = "91350100MA0000002T"
+C = "91350100MA0000003X"
 
 
 def test_an_untouched_store_verifies(
@@ -389,6 +403,147 @@ def test_an_event_damaged_before_it_was_logged_is_never_signed(
     assert store.execute("SELECT MAX(size) FROM audit_checkpoints") == [(14,)]
 
 
+def record_new(store: RawStore, *codes: str) -> None:
+    """Events not yet in the audit log, one per code, at positions 15, 16..."""
+    services = audited_services(store.url, store.directory)
+    try:
+        for number, code in enumerate(codes):
+            record(services.ledger, code, f"L-new{number}")
+    finally:
+        services.close()
+
+
+def relink(store: RawStore, position: int) -> None:
+    """Point the event's previous_hash elsewhere, as an edit of it would."""
+    [previous] = [
+        part.split(b'"')[0]
+        for part in store.state(position).split(b'"previous_hash":"')[1:]
+    ]
+    store.set_state(position, store.state(position).replace(previous, b"1" * 64))
+
+
+def logged(store: RawStore) -> tuple[int, int]:
+    """How many leaves are logged, and the size the latest checkpoint signed."""
+    [(leaves,)] = store.execute("SELECT COUNT(*) FROM audit_leaves")
+    [(size,)] = store.execute("SELECT MAX(size) FROM audit_checkpoints")
+    return leaves, size
+
+
+def test_an_event_chained_to_an_edited_unlogged_one_is_never_signed(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record_new(store, A, A)
+    store.set_state(15, store.state(15).replace(b"Retail", b"Resale"))
+    capsys.readouterr()
+
+    code = main(["audit", "checkpoint"])
+
+    assert code == 1
+    assert (
+        f"error: hash chain broken: subject {A}, version 7 (position 16): "
+        "previous_hash is not the hash of version 6 at position 15: one of the "
+        "two was altered. Nothing was logged or signed"
+    ) in capsys.readouterr().err
+    assert logged(store) == (14, 14)
+
+
+def test_an_event_not_chained_to_its_logged_predecessor_is_never_signed(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record_new(store, B, A)
+    relink(store, 16)
+    capsys.readouterr()
+
+    code = main(["audit", "checkpoint"])
+
+    assert code == 1
+    assert (
+        f"error: hash chain broken: subject {A}, version 6 (position 16): "
+        "previous_hash is not the hash of version 5 at position 13"
+    ) in capsys.readouterr().err
+    assert logged(store) == (14, 14)
+
+
+def test_a_first_event_not_chained_to_64_zeros_is_never_signed(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    services = audited_services(store.url, store.directory)
+    try:
+        services.ledger.register_subject(uscc(4), "Company 0004", OFFICER)
+    finally:
+        services.close()
+    relink(store, 15)
+    capsys.readouterr()
+
+    code = main(["audit", "checkpoint"])
+
+    assert code == 1
+    assert (
+        f"error: hash chain broken: subject {uscc(4)}, version 1 (position 15): "
+        "previous_hash is not 64 zeros, as a first event's must be"
+    ) in capsys.readouterr().err
+    assert logged(store) == (14, 14)
+
+
+def test_a_broken_chain_in_a_later_batch_logs_nothing_of_the_run(
+    store: RawStore,
+) -> None:
+    record_new(store, B, C, A)
+    relink(store, 17)
+    services = audited_services(store.url, store.directory)
+    try:
+        audit = AuditLog(
+            services.ledger,
+            services.audit.leaves,
+            services.audit.checkpoints,
+            lambda: key_file_signer(services),
+            services.clock,
+            batch_size=1,
+        )
+        with pytest.raises(HashChainBroken, match="version 6 \\(position 17\\)"):
+            audit.sign_checkpoint()
+    finally:
+        services.close()
+
+    assert logged(store) == (14, 14)
+
+
+def test_the_served_timer_logs_a_broken_chain_signs_nothing_and_keeps_on(
+    store: RawStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    record_new(store, A)
+    relink(store, 15)
+    services = audited_services(store.url, store.directory)
+    scheduler = CheckpointScheduler(services.audit, interval_seconds=0.05)
+    try:
+        with caplog.at_level(logging.ERROR, logger="credit_ledger.audit"):
+            scheduler.start()
+            # A second refusal: the timer outlived the first.
+            first, _ = wait_for_refusals(caplog, 2)[:2]
+    finally:
+        scheduler.stop()
+        services.close()
+
+    assert first.getMessage().startswith(
+        f"checkpoint refused: hash chain broken: subject {A}, version 6 "
+        "(position 15): previous_hash is not the hash of version 5 at position 13"
+    )
+    assert first.exc_info is None
+    assert logged(store) == (14, 14)
+
+
+def wait_for_refusals(
+    caplog: pytest.LogCaptureFixture, count: int
+) -> list[logging.LogRecord]:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        refusals = [r for r in caplog.records if "refused" in r.getMessage()]
+        if len(refusals) >= count:
+            return refusals
+        time.sleep(0.05)
+    pytest.fail(f"fewer than {count} refusals logged: {caplog.records}")
+
+
 def test_a_forged_checkpoint_is_rejected(
     store: RawStore, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -405,6 +560,78 @@ def test_a_forged_checkpoint_is_rejected(
 
     assert code == 1
     assert any(line.startswith("PROBLEM bad checkpoint signature") for line in lines)
+    assert lines[-1] == (
+        "FAILED: 1 problem in 14 events of 3 subjects; 2 signed checkpoints, the "
+        "latest covering 14 events, and 1 checkpoint not signed by the log's key"
+    )
+
+
+def test_checkpoints_checked_with_another_key_are_named_none_signed_by_it(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = store.directory / "other-key.pem"
+    other.write_bytes(CheckpointSigner.generate().public_key_pem())
+    capsys.readouterr()
+
+    code = main(["audit", "verify", "--public-key", str(other)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert [line.split(":")[0] for line in lines[:-1]] == [
+        "PROBLEM bad checkpoint signature"
+    ] * 2
+    assert lines[-1] == (
+        "FAILED: 2 problems in 14 events of 3 subjects; 2 checkpoints, none signed "
+        "by the log's key"
+    )
+
+
+def drop_every_checkpoint(store: RawStore) -> None:
+    if store.kind == "sqlite":
+        store.execute("DROP TRIGGER audit_checkpoints_no_delete")
+    else:
+        store.drop_append_only_guard("audit_checkpoints")
+    store.execute("DELETE FROM audit_checkpoints")
+
+
+def test_leaves_left_without_any_checkpoint_are_noted(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    drop_every_checkpoint(store)
+
+    code, lines = verify(capsys)
+
+    assert code == 0
+    assert lines == [
+        "note: no signed checkpoint: no Merkle root to check",
+        "note: 14 leaves logged but no checkpoint covers them (leaves 0..13): left "
+        "by a checkpoint run that stopped before signing (the next one covers "
+        "them), or by deleted checkpoints, which only those published outside the "
+        "store show (--checkpoint)",
+        "OK: 14 events of 3 subjects; no checkpoint",
+    ]
+
+
+def test_a_leaf_logged_by_a_run_that_stopped_before_signing_is_noted(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    services = audited_services(store.url, store.directory)
+    try:
+        record(services.ledger, A, "L-unsigned")
+        services.audit.catch_up()
+    finally:
+        services.close()
+
+    code, lines = verify(capsys)
+
+    assert code == 0
+    assert lines[0].startswith(
+        "note: 1 leaf logged but no checkpoint covers it (leaves 14..14): "
+    )
+    assert lines[1] == (
+        "OK: 15 events of 3 subjects; 2 signed checkpoints, the latest covering "
+        "14 events"
+    )
 
 
 @pytest.mark.parametrize(
