@@ -39,3 +39,7 @@ class UnreadableHistory(ApplicationError):
         super().__init__(f"the stored history of {code} cannot be read: {reason}")
         self.code = code
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type[UnreadableHistory], tuple[str, str]]:
+        # Remade from both, not the message alone, when it crosses processes.
+        return type(self), (self.code, self.reason)
