@@ -12,14 +12,11 @@ the CLI in-process. The history: subjects A and B registered at positions 1 and
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 
 from api.app import create_app
@@ -29,69 +26,16 @@ from infrastructure.bootstrap import build_services
 from tests.api.support import PROBLEM_JSON, Api, TestClient
 from tests.audit_support import audited_services, audited_settings, record_history
 from tests.factories import NOW, FixedClock
-from tests.services import PostgresServer
+from tests.raw_store import RawStore, tampered_store_url
 
 A = "91350100MA0000001P"
-
-
-@dataclass
-class RawStore:
-    """The database as someone with direct access sees it."""
-
-    kind: str
-    url: str
-    directory: Path
-
-    @property
-    def table(self) -> str:
-        return "stored_events" if self.kind == "sqlite" else "creditledger_events"
-
-    @property
-    def position(self) -> str:
-        return "rowid" if self.kind == "sqlite" else "notification_id"
-
-    def execute(self, statement: str, *params: Any) -> list[Any]:
-        if self.kind == "sqlite":
-            with closing(sqlite3.connect(self.url.removeprefix("sqlite:///"))) as db:
-                rows = db.execute(statement, params).fetchall()
-                db.commit()
-                return rows
-        with psycopg.connect(self.url) as db:
-            cursor = db.execute(statement.replace("?", "%s"), params)
-            return cursor.fetchall() if cursor.description else []
-
-    def state(self, position: int) -> bytes:
-        [(state,)] = self.execute(
-            f"SELECT state FROM {self.table} WHERE {self.position} = ?", position
-        )
-        return bytes(state)
-
-    def set_state(self, position: int, state: bytes) -> None:
-        self.execute(
-            f"UPDATE {self.table} SET state = ? WHERE {self.position} = ?",
-            state,
-            position,
-        )
-
-    def edit(self, position: int, old: bytes, new: bytes) -> None:
-        """The event stays valid JSON; only the bytes it hashes change."""
-        state = self.state(position)
-        assert old in state
-        self.set_state(position, state.replace(old, new))
-
-    def delete(self, position: int) -> None:
-        self.execute(f"DELETE FROM {self.table} WHERE {self.position} = ?", position)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[RawStore]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
-    else:
-        server: PostgresServer = request.getfixturevalue("postgres_server")
-        url = server.make_database()
+    url = tampered_store_url(request, tmp_path)
     monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
     services = audited_services(url, tmp_path)
     try:
