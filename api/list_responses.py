@@ -10,7 +10,12 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import Depends, HTTPException, Query, Request, Response
 
 from api.csv_export import CSV_MEDIA_TYPE, csv_text
-from api.read_your_writes import MinPosition, await_position, report_position
+from api.read_your_writes import (
+    NOT_REACHED,
+    MinPosition,
+    await_position,
+    report_position,
+)
 from api.request_values import BlankIsAbsent
 from api.schemas.pages import PagePublic, RowPublic
 from domain.codes import parse_subject_code
@@ -36,7 +41,7 @@ SEARCH_CURSOR_MAX_LENGTH = 2048
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "JSON, or CSV (UTF-8, BOM)"},
     422: {"description": "Bad cursor, limit, date or subject code"},
-    503: {"description": "min_position not reached in time (see Retry-After)"},
+    503: NOT_REACHED,
 }
 
 

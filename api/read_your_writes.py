@@ -14,6 +14,8 @@ from fastapi import HTTPException, Query, Response
 POSITION_HEADER = "Credit-Ledger-Position"
 RETRY_AFTER_SECONDS = 1
 STORE_POLL_SECONDS = 0.05
+# The answer of a read whose min_position is not reached in time.
+NOT_REACHED = {"description": "min_position not reached in time (see Retry-After)"}
 
 MinPosition = Annotated[
     int | None,

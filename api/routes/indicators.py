@@ -9,7 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from api.deps import ServicesDep
-from api.read_your_writes import MinPosition, await_position, report_position
+from api.read_your_writes import (
+    NOT_REACHED,
+    MinPosition,
+    await_position,
+    report_position,
+)
 from api.schemas.indicators import IndicatorsPublic
 from api.view_deps import ReadModelsDep
 from application.indicator_results import Indicators
@@ -82,7 +87,7 @@ def indicators_for(
     response_model=IndicatorsPublic,
     responses={
         422: {"description": "Bad date, or `from` after `to`"},
-        503: {"description": "min_position not reached in time (see Retry-After)"},
+        503: NOT_REACHED,
     },
 )
 def get_indicators(

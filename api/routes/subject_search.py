@@ -13,7 +13,12 @@ from api.list_responses import (
     link_next_page,
     search_after,
 )
-from api.read_your_writes import MinPosition, await_position, report_position
+from api.read_your_writes import (
+    NOT_REACHED,
+    MinPosition,
+    await_position,
+    report_position,
+)
 from api.schemas.subject_search import SubjectSummariesPublic
 from api.view_deps import ReadModelsDep
 from projections.paging import SEARCH_SCOPE, encode_cursor
@@ -26,7 +31,7 @@ router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
     response_model=SubjectSummariesPublic,
     responses={
         422: {"description": "Bad query, limit or cursor (another list's included)"},
-        503: {"description": "min_position not reached in time (see Retry-After)"},
+        503: NOT_REACHED,
     },
 )
 def search_subjects(
