@@ -43,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     services = build_services(existing_store(Settings()))
     try:
+        # The store's head as read, as the API's answer names it: every event
+        # up to it was there to rebuild the state from.
+        position = services.ledger.head_position()
         history = services.ledger.history(args.code)
         state = services.ledger.state(args.code, as_of=args.as_of)
     except (SubjectNotFound, InvalidSubjectCode) as e:
@@ -51,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         services.close()
     _print_history(history, args.as_of)
-    print(state_public(state).model_dump_json(indent=2))
+    shown = state_public(state).model_copy(update={"position": position})
+    print(shown.model_dump_json(indent=2))
     return _chain_finding(state.subject, history)
 
 

@@ -67,10 +67,10 @@ def test_replay_prints_the_history_and_the_rebuilt_state(
     code = uscc(102)
     with httpx.Client(base_url=deployment.url, headers=deployment.headers) as http:
         http.post("/v1/subjects", json={"code": code, "name": "Replay Co."})
-        http.post(
+        recorded = http.post(
             f"/v1/subjects/{code}/events",
             json=as_json(information("I1", occurred_on=DECIDED)),
-        )
+        ).json()
 
     result = deployment.run("replay", code)
 
@@ -81,6 +81,8 @@ def test_replay_prints_the_history_and_the_rebuilt_state(
     state = json.loads("\n".join(lines[2:]))
     assert (state["subject"], state["version"]) == (code, 2)
     assert [r["record_id"] for r in state["information"]] == ["I1"]
+    # As the API names it: the store's head when read.
+    assert state["position"] >= recorded["position"]
 
 
 def test_replay_of_an_unknown_subject_fails_with_a_message(
