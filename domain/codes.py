@@ -71,13 +71,17 @@ def ric_check_char(body: str) -> str:
     ]
 
 
-def _has_valid_birth_date(code: str) -> bool:
+def _birth_date(code: str) -> date | None:
+    """Positions 7-14 as a resident identity number's birth date, if a date."""
     digits = code[6:14]
     try:
-        date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
-        return False
-    return True
+        return None
+
+
+def _has_valid_birth_date(code: str) -> bool:
+    return _birth_date(code) is not None
 
 
 def normalised_code(raw: str) -> str:
@@ -129,11 +133,8 @@ def reads_as_mistyped_resident_number(code: SubjectCode, today: date) -> bool:
         return False
     if not (value[17].isdigit() or value[17] == "X"):
         return False
-    try:
-        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        return False
-    return _EARLIEST_BIRTH <= born <= today
+    born = _birth_date(value)
+    return born is not None and _EARLIEST_BIRTH <= born <= today
 
 
 _EARLIEST_BIRTH = date(1900, 1, 1)
