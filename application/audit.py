@@ -7,7 +7,8 @@ position of each leaf. Leaves are stored as the log grows and are the source of
 truth afterwards: proofs stay consistent with what was signed even if someone
 later edits the event store (``audit verify`` then names the edit). The new
 events of a run are logged in one write, and only once each one's hash chain
-checks (``audit_chain``): a broken chain logs nothing of that run.
+checks (``audit_chain``): a broken chain logs nothing of that run. Nor does a
+run whose stored leaves no longer give the root of the latest checkpoint.
 """
 
 from __future__ import annotations
@@ -187,12 +188,16 @@ class AuditLog:
         return checkpoint
 
     def sign_checkpoint(self) -> SignedCheckpoint:
-        """Sign the tree as it is now, after catching up with the store."""
+        """Sign the tree as it is now, after catching up with the store; refused
+        before logging anything when the stored leaves no longer give the root
+        of the latest checkpoint."""
         with self._lock:
             # The key first: a key that cannot be used stops this before the
             # catching up, which may take long on a large store.
             signer = self._get_signer()
+            self._check_extends_latest()
             size = self.catch_up()
+            # Another process may have signed since the first check.
             self._check_extends_latest()
             checkpoint = signer.sign(
                 size, self._tree.root(size).hex(), self._clock.now()
@@ -203,7 +208,7 @@ class AuditLog:
     def sign_if_grown(self) -> SignedCheckpoint | None:
         """Sign only if events arrived since the latest checkpoint, or none exists."""
         with self._lock:
-            latest = self.checkpoints.latest()
+            latest = self._check_extends_latest()
             if latest is not None and self.catch_up() == latest.size:
                 return None
             return self.sign_checkpoint()
@@ -224,11 +229,15 @@ class AuditLog:
             self._signer = self._make_signer()
         return self._signer
 
-    def _check_extends_latest(self) -> None:
-        # Never sign a tree that is not an extension of what was signed before.
+    def _check_extends_latest(self) -> SignedCheckpoint | None:
+        """Return the latest checkpoint once the stored leaves give its root
+        (``AuditLogCorrupted`` otherwise). Never sign a tree that does not
+        extend what was signed before; and writing nothing, this refuses a run
+        over altered leaves before it logs any of its own."""
+        self._load_stored()
         latest = self.checkpoints.latest()
         if latest is None:
-            return
+            return None
         if latest.size > self._tree.size or (
             self._tree.root(latest.size).hex() != latest.root_hash
         ):
@@ -237,6 +246,7 @@ class AuditLog:
                 f"{latest.size}; run `credit-ledger audit verify`"
             )
             raise AuditLogCorrupted(msg)
+        return latest
 
     def _check_size(self, size: int) -> None:
         if not 0 <= size <= self._tree.size:

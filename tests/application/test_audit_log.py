@@ -156,9 +156,11 @@ def test_a_log_that_lost_a_race_to_store_leaves_reads_the_winners(
     assert [leaf.position for leaf in leaves.read(0, 10)] == [1, 2, 3, 4]
 
 
-def test_signing_is_refused_when_stored_leaves_no_longer_give_the_signed_root(
+def restarted_over_an_altered_leaf(
     services: Services,
-) -> None:
+) -> tuple[AuditLog, InMemoryLeafStore]:
+    """A log signed at 4 leaves, restarted over a copy with leaf 1 altered and
+    one event stored since."""
     codes = record_history(services.ledger, subjects=2, licences=1)
     services.audit.sign_checkpoint()
     tampered = InMemoryLeafStore()
@@ -175,10 +177,29 @@ def test_signing_is_refused_when_stored_leaves_no_longer_give_the_signed_root(
         lambda: key_file_signer(services),
         services.clock,
     )
+    return restarted, tampered
 
-    with pytest.raises(AuditLogCorrupted):
+
+def test_signing_is_refused_when_stored_leaves_no_longer_give_the_signed_root(
+    services: Services,
+) -> None:
+    restarted, tampered = restarted_over_an_altered_leaf(services)
+
+    with pytest.raises(AuditLogCorrupted, match="do not give the root"):
         restarted.sign_checkpoint()
     assert len(services.audit.checkpoints.all()) == 1
+    assert len(tampered.read(0, 100)) == 4
+
+
+def test_signing_if_grown_is_refused_over_altered_leaves_before_logging(
+    services: Services,
+) -> None:
+    restarted, tampered = restarted_over_an_altered_leaf(services)
+
+    with pytest.raises(AuditLogCorrupted, match="do not give the root"):
+        restarted.sign_if_grown()
+    assert len(services.audit.checkpoints.all()) == 1
+    assert len(tampered.read(0, 100)) == 4
 
 
 def test_proofs_outside_the_log_are_refused(services: Services) -> None:

@@ -467,6 +467,54 @@ def test_the_served_timer_logs_a_broken_chain_signs_nothing_and_keeps_on(
     assert logged(store) == (14, 14)
 
 
+def alter_leaf(store: RawStore, position: int) -> None:
+    """Rewrite a signed leaf in the table, as someone who drops its guard can."""
+    store.drop_append_only_guard("audit_leaves")
+    store.execute(
+        "UPDATE audit_leaves SET event_hash = ? WHERE position = ?", "0" * 64, position
+    )
+
+
+def test_a_checkpoint_over_an_altered_leaf_is_refused_before_logging_the_run(
+    store: RawStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record_new(store, A, B)
+    alter_leaf(store, 4)
+    capsys.readouterr()
+
+    code = main(["audit", "checkpoint"])
+
+    assert code == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: The stored audit leaves do not give the root signed at size 14; "
+        "run `credit-ledger audit verify`"
+    ]
+    assert logged(store) == (14, 14)
+
+
+def test_the_served_timer_logs_altered_leaves_logs_no_leaf_and_keeps_on(
+    store: RawStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    record_new(store, A)
+    alter_leaf(store, 4)
+    services = audited_services(store.url, store.directory)
+    scheduler = CheckpointScheduler(services.audit, interval_seconds=0.05)
+    try:
+        with caplog.at_level(logging.ERROR, logger="credit_ledger.audit"):
+            scheduler.start()
+            first, _ = wait_for_refusals(caplog, 2)[:2]
+    finally:
+        scheduler.stop()
+        services.close()
+
+    assert first.getMessage() == (
+        "checkpoint refused: The stored audit leaves do not give the root signed "
+        "at size 14; run `credit-ledger audit verify`"
+    )
+    assert first.exc_info is None
+    assert logged(store) == (14, 14)
+
+
 def wait_for_refusals(
     caplog: pytest.LogCaptureFixture, count: int
 ) -> list[logging.LogRecord]:
