@@ -28,15 +28,16 @@ from projections.paging import (
     Page,
     PageQuery,
     decode_cursor,
-    decode_search_cursor,
     encode_cursor,
 )
+from projections.search_cursor import decode_search_cursor
 
 R = TypeVar("R")
 # PostgreSQL text cannot hold NUL: refuse it as bad input, not fail later.
 NO_NUL = r"^[^\x00]*$"
 # A search cursor holds a subject's name: a registered name of 200 characters,
-# each at most 4 bytes of UTF-8, makes a cursor of about 1,100; room is left.
+# each at most 4 bytes of UTF-8, makes a cursor of about 1,100 (with its
+# query's digest); room is left.
 SEARCH_CURSOR_MAX_LENGTH = 2048
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "JSON, or CSV (UTF-8, BOM)"},
@@ -126,10 +127,11 @@ def list_response(
     )
 
 
-def search_after(cursor: str | None) -> NameKey | None:
-    """Where a page of the subject search starts (None: at the first name)."""
+def search_after(q: str, cursor: str | None) -> NameKey | None:
+    """Where a page of the subject search for ``q`` starts (None: at the first
+    name)."""
     try:
-        return None if cursor is None else decode_search_cursor(cursor)
+        return None if cursor is None else decode_search_cursor(q, cursor)
     except InvalidCursor as e:
         raise cursor_refused(e) from None
 

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.allowed_methods import allowed_methods
 from api.problem_details import (
     error_problem,
     problem_body,
@@ -67,8 +68,10 @@ def install_problem_handlers(app: FastAPI) -> None:
             errors=validation_errors(exc.errors()),
         )
 
-    async def on_http(_: Request, exc: Exception) -> JSONResponse:
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 405:
+            return _method_not_allowed(request)
         if isinstance(exc.__cause__, RecursionError):
             # FastAPI's 400 for a body its JSON parser gave up on: the input
             # is malformed, which the contract answers 422.
@@ -104,6 +107,12 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(
         Exception, _answering(500, "Internal error", not_completed, "internal-error")
     )
+
+
+def _method_not_allowed(request: Request) -> JSONResponse:
+    allowed = ", ".join(allowed_methods(request))
+    detail = f"{request.method} is not served here; this path accepts {allowed}"
+    return problem(405, _phrase(405), detail, "http-405", {"Allow": allowed})
 
 
 def _answering(

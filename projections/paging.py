@@ -3,7 +3,8 @@ by (name, code), with opaque cursors.
 
 A cursor names the list it belongs to and the key of the last row served; the
 next page starts strictly after it, so rows never repeat or go missing while
-new ones arrive.
+new ones arrive. The search's cursor names its query too
+(:mod:`projections.search_cursor`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from projections.errors import InvalidCursor
 from projections.rows import SubjectRow
@@ -24,7 +25,6 @@ T = TypeVar("T")
 K = TypeVar("K")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
-SEARCH_SCOPE = "subject-search"
 
 
 class PublicList(StrEnum):
@@ -33,6 +33,10 @@ class PublicList(StrEnum):
     LICENCES = "licences"
     PENALTIES = "penalties"
     COMMITMENTS = "commitments"
+
+
+class CursorKey(Protocol):
+    def values(self) -> list[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -93,21 +97,17 @@ class SearchPage:
     position: int
 
 
-def encode_cursor(scope: str, key: PageKey | NameKey) -> str:
+def encode_cursor(scope: str, key: CursorKey) -> str:
     # Names as UTF-8, not \u escapes: a cursor of a Chinese name stays short.
     text = json.dumps([scope, *key.values()], ensure_ascii=False)
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 def decode_cursor(scope: str, cursor: str) -> PageKey:
-    return _decoded(scope, cursor, PageKey.from_values)
+    return decode_key(scope, cursor, PageKey.from_values)
 
 
-def decode_search_cursor(cursor: str) -> NameKey:
-    return _decoded(SEARCH_SCOPE, cursor, NameKey.from_values)
-
-
-def _decoded(scope: str, cursor: str, key_of: Callable[[list[Any]], K]) -> K:
+def decode_key(scope: str, cursor: str, key_of: Callable[[list[Any]], K]) -> K:
     """The key, once the cursor is known to be this list's: a cursor of another
     list is refused as that, whatever its key looks like."""
     try:

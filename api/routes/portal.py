@@ -22,7 +22,8 @@ from application.credit_standing import assess
 from domain.codes import SubjectCode, SubjectKind, parse_subject_code
 from domain.errors import InvalidSubjectCode
 from infrastructure.log_masking import mask_sensitive
-from projections.paging import SEARCH_SCOPE, NameKey, PageQuery, encode_cursor
+from projections.paging import NameKey, PageQuery
+from projections.search_cursor import encode_search_cursor
 
 router = portal_router()
 SEARCH_LIMIT = 20
@@ -52,7 +53,7 @@ def home(
     context = {"sections": ALL, "searched": bool(text), "prefill": text}
     if not text:
         return render(request, "home.html", context)
-    after = search_after(cursor)
+    after = search_after(text, cursor)
     wait = services.settings.read_wait_seconds
     await_position(read_models.public, read_models.ledger.name, min_position, wait)
     page = read_models.public.search_subjects(text, SEARCH_LIMIT, after)
@@ -119,7 +120,7 @@ def subject_page(
 def _next_search_url(text: str, next_key: NameKey | None) -> str | None:
     if next_key is None:
         return None
-    return _search_url(text, cursor=encode_cursor(SEARCH_SCOPE, next_key))
+    return _search_url(text, cursor=encode_search_cursor(text, next_key))
 
 
 def _search_url(text: str, **more: str) -> str:

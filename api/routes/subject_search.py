@@ -21,7 +21,7 @@ from api.read_your_writes import (
 )
 from api.schemas.subject_search import SubjectSummariesPublic
 from api.view_deps import ReadModelsDep
-from projections.paging import SEARCH_SCOPE, encode_cursor
+from projections.search_cursor import encode_search_cursor
 
 router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
 
@@ -30,7 +30,7 @@ router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
     "",
     response_model=SubjectSummariesPublic,
     responses={
-        422: {"description": "Bad query, limit or cursor (another list's included)"},
+        422: {"description": "Bad query, limit or cursor (of another list or q)"},
         503: NOT_REACHED,
     },
 )
@@ -53,7 +53,10 @@ def search_subjects(
         str | None,
         Query(
             max_length=SEARCH_CURSOR_MAX_LENGTH,
-            description="The `next_cursor` of the previous page, with the same `q`",
+            description=(
+                "The `next_cursor` of the previous page, with the same `q` "
+                "(another `q`: 422)"
+            ),
         ),
     ] = None,
     min_position: MinPosition = None,
@@ -64,13 +67,13 @@ def search_subjects(
     Subjects come in name order, then code, `limit` at a time. `next_cursor`
     (also a `Link: rel="next"` header; null on the last page) goes on after the
     last subject shown: subjects registered between pages never make others
-    repeat or go missing."""
-    after = search_after(cursor)
+    repeat or go missing. A cursor pages only the `q` it was made for."""
+    after = search_after(q, cursor)
     wait = services.settings.read_wait_seconds
     await_position(read_models.public, read_models.ledger.name, min_position, wait)
     page = read_models.public.search_subjects(q, limit, after)
     next_cursor = (
-        None if page.next_key is None else encode_cursor(SEARCH_SCOPE, page.next_key)
+        None if page.next_key is None else encode_search_cursor(q, page.next_key)
     )
     report_position(response, page.position)
     link_next_page(request, response, next_cursor)

@@ -6,6 +6,7 @@ import html
 import re
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -327,6 +328,25 @@ def test_a_cursor_of_another_list_is_refused(api: Api) -> None:
 
     assert get(api, "/publicity/penalties", cursor=cursor).status_code == 422
     assert get(api, "/publicity/licences", cursor=cursor).status_code == 200
+
+
+def test_a_search_cursor_is_refused_with_another_query(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(portal, "SEARCH_LIMIT", 1)
+    for n in (1, 2):
+        api.register(uscc(n), f"稷山县示例{n}商贸有限公司")
+    first = get(api, "/", q="示例", min_position=api.head())
+    [link] = NEXT_LINK.findall(first.text)
+    [cursor] = parse_qs(urlsplit(html.unescape(link)).query)["cursor"]
+
+    other = get(api, "/", q="商贸", cursor=cursor)
+    same = get(api, "/", q="示例", cursor=cursor)
+
+    assert (other.status_code, other.headers["content-type"]) == (422, HTML)
+    assert "made for another q" in other.text
+    assert parsed(other).problems == []
+    assert RESULT_NAME.findall(same.text) == ["稷山县示例2商贸有限公司"]
 
 
 def test_a_position_the_view_cannot_reach_is_a_503_page_with_retry_after(

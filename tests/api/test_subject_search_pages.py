@@ -13,6 +13,7 @@ from tests.factories import licence, resident_id, uscc
 
 MAX_PAGES = 20
 FIRMS = ["Firm 1", "Firm 2", "Firm 3", "Firm 3", "Firm 4", "Firm 5", "Firm 6"]
+ANOTHER_Q = "Invalid cursor: cursor was made for another q; start again without it"
 
 
 def search(api: Api, **params: str) -> httpx.Response:
@@ -103,12 +104,30 @@ def test_subjects_registered_between_pages_neither_repeat_nor_push_others_off(
 def test_a_tampered_cursor_is_refused(api: Api) -> None:
     register_firms(api, FIRMS[:3])
     cursor = search(api, q="Firm", limit="1").json()["next_cursor"]
-    scope, name, _ = json.loads(_opened(cursor))
-    tampered = [_cursor([scope, name]), _cursor([scope, name, 7]), cursor[:-3], "x"]
+    scope, query, name, _ = json.loads(_opened(cursor))
+    tampered = [
+        _cursor([scope, query, name]),
+        _cursor([scope, query, name, 7]),
+        _cursor([scope, name, "Firm 9"]),
+        cursor[:-3],
+        "x",
+    ]
 
     for bad in tampered:
         problem = assert_problem(search(api, q="Firm", cursor=bad), 422)
         assert "not one this service issued" in problem["detail"], bad
+
+
+def test_a_cursor_pages_only_the_query_it_was_made_for(api: Api) -> None:
+    firms = register_firms(api, FIRMS)
+    cursor = search(api, q="Firm", limit="2").json()["next_cursor"]
+
+    others = [search(api, q=q, limit="2", cursor=cursor) for q in ("Firm 5", "irm")]
+    same = search(api, q=" Firm ", limit="2", cursor=cursor)
+
+    for other in others:
+        assert assert_problem(other, 422)["detail"] == ANOTHER_Q
+    assert shown([same]) == sorted(firms)[2:4]
 
 
 def test_a_cursor_of_a_list_is_refused_by_the_search_and_back(api: Api) -> None:

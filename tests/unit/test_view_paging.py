@@ -13,15 +13,19 @@ import pytest
 from application.commands import Actor, RecordCommand
 from projections.errors import InvalidCursor
 from projections.paging import (
-    SEARCH_SCOPE,
     NameKey,
     PageKey,
     PageQuery,
     decode_cursor,
-    decode_search_cursor,
     encode_cursor,
 )
-from tests.factories import Body, commitment, fields_of, licence, uscc
+from projections.search_cursor import (
+    SEARCH_SCOPE,
+    decode_search_cursor,
+    encode_search_cursor,
+    query_digest,
+)
+from tests.factories import Body, commitment, fields_of, licence, resident_id, uscc
 from tests.view_scene import OFFICER, Scene, every_page
 
 
@@ -47,16 +51,47 @@ def test_a_cursor_of_another_list_is_refused() -> None:
 def test_a_search_cursor_decodes_to_the_name_and_code_it_was_made_from() -> None:
     key = NameKey("稷山县“华威”商贸\\有限公司", uscc(1))
 
-    assert decode_search_cursor(encode_cursor(SEARCH_SCOPE, key)) == key
+    assert decode_search_cursor("华威", encode_search_cursor("华威", key)) == key
+
+
+def test_a_search_cursor_is_refused_with_another_query() -> None:
+    cursor = encode_search_cursor("Firm", NameKey("Firm 2", uscc(1)))
+
+    for other in ("Firm 2", "firm", "irm", "Firma"):
+        with pytest.raises(InvalidCursor, match="made for another q"):
+            decode_search_cursor(other, cursor)
+
+
+def test_a_search_cursor_pages_its_query_however_it_is_spaced_around() -> None:
+    key = NameKey("Firm 2", uscc(1))
+
+    assert decode_search_cursor(" Firm\t", encode_search_cursor("Firm", key)) == key
+
+
+def test_a_search_cursor_keeps_no_identity_number_of_its_query() -> None:
+    person = resident_id(5)
+    born_another_day = person[:6] + "19851231" + person[14:]
+    key = NameKey("Firm 2", uscc(1))
+
+    cursors = [
+        encode_search_cursor(f"{n} Firm", key) for n in (person, born_another_day)
+    ]
+
+    # Equal: nothing of the hidden digits is in a cursor, not even hashed.
+    assert cursors[0] == cursors[1]
+    assert person not in _opened(cursors[0])
+    assert decode_search_cursor(f"{person} Firm", cursors[0]) == key
 
 
 @pytest.mark.parametrize(
     "opened",
     [
-        [SEARCH_SCOPE, "Firm 2"],
-        [SEARCH_SCOPE, "Firm 2", 7],
-        [SEARCH_SCOPE, None, uscc(1)],
-        [SEARCH_SCOPE, "Firm 2", uscc(1), "more"],
+        [SEARCH_SCOPE, query_digest("Firm"), "Firm 2"],
+        [SEARCH_SCOPE, query_digest("Firm"), "Firm 2", 7],
+        [SEARCH_SCOPE, query_digest("Firm"), None, uscc(1)],
+        [SEARCH_SCOPE, query_digest("Firm"), "Firm 2", uscc(1), "more"],
+        [SEARCH_SCOPE, None, "Firm 2", uscc(1)],
+        [SEARCH_SCOPE, "Firm 2", uscc(1)],
         "subject-search",
         [],
     ],
@@ -66,15 +101,15 @@ def test_a_search_cursor_with_another_key_is_refused(opened: object) -> None:
     cursor = base64.urlsafe_b64encode(text).decode()
 
     with pytest.raises(InvalidCursor, match="not one this service issued"):
-        decode_search_cursor(cursor)
+        decode_search_cursor("Firm", cursor)
 
 
 def test_cursors_of_the_lists_and_of_the_search_are_refused_by_each_other() -> None:
     listed = encode_cursor("licences", PageKey(date(2022, 10, 1), 1))
-    searched = encode_cursor(SEARCH_SCOPE, NameKey("Firm 2", uscc(1)))
+    searched = encode_search_cursor("Firm", NameKey("Firm 2", uscc(1)))
 
     with pytest.raises(InvalidCursor, match="belongs to 'licences'"):
-        decode_search_cursor(listed)
+        decode_search_cursor("Firm", listed)
     with pytest.raises(InvalidCursor, match="belongs to 'subject-search'"):
         decode_cursor("licences", searched)
 
@@ -172,3 +207,7 @@ def test_filtered_pages_join_up_to_the_whole_filtered_list(
     assert paged == whole
     keys = [(getattr(row, dated_on), row.position) for row in whole]
     assert keys == sorted(keys, reverse=True)
+
+
+def _opened(cursor: str) -> str:
+    return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
