@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,8 @@ from application.results import CommandResult
 
 event_adapter: TypeAdapter[EventBody] = TypeAdapter(EventIn)
 NOT_TEXT = "not UTF-8 text"
+UNREADABLE_HISTORY = PROBLEM_TYPE_BASE + "unreadable-history"
+log = logging.getLogger("credit_ledger.api")
 
 
 @dataclass(frozen=True)
@@ -140,10 +143,19 @@ def answered_lines(
     in a worker."""
     items = [(number, parsed_line(raw), actor) for number, raw in lines]
     refusals, stored = _recorded(ledger, items, scopes, with_events=True)
+    _log_unreadable(refusals.values())
     answers = {number: (r.status, _result_json(r)) for number, r in refusals.items()}
     for number, result in stored.items():
         answers[number] = (201, accepted_json(number, result))
     return [answers[number] for number, _ in lines]
+
+
+def _log_unreadable(refusals: Iterable[BatchLineResult]) -> None:
+    """Each subject whose stored history cannot be read, once, as a request
+    alone on it is logged: its lines tell the client, this the operator."""
+    damaged = [r.detail for r in refusals if r.problem == UNREADABLE_HISTORY]
+    for detail in dict.fromkeys(damaged):
+        log.error("batch lines refused: %s", detail)
 
 
 def accepted_json(number: int, result: CommandResult) -> bytes:

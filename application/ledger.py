@@ -98,6 +98,8 @@ _NOT_DAMAGE = (ApplicationError, DomainError, PersistenceError, AggregateNotFoun
 Decision = list[ev.SubjectEvent] | _Replay | Exception
 # Events read from the store for a batch, by subject and version, with positions.
 _ReadEvents = dict[tuple[UUID, int], tuple[ev.SubjectEvent, int]]
+# Why the stored history of a subject cannot be read, by its code.
+_Damaged = dict[str, str]
 
 
 def _crosses_interval(first_new_version: int, subject: CreditSubject) -> bool:
@@ -442,18 +444,19 @@ class CreditLedger(Application[UUID]):
     def _decide_and_store(
         self, commands: Sequence[RecordCommand], with_events: bool
     ) -> list[CommandResult | Exception]:
-        loaded, fresh, read = self._check_out_all(commands)
+        loaded, fresh, read, damaged = self._check_out_all(commands)
         # One instant for the transaction's events: they are stored at once, so
         # no moment (as_of) sees some of them without the others.
         now = self.clock.now()
         outcomes: list[Decision] = []
         for command in commands:
             try:
-                outcomes.append(self._decide(command, loaded, fresh, now))
+                outcomes.append(self._decide(command, loaded, fresh, now, damaged))
             except (
                 DomainError,
                 SubjectNotFound,
                 UnknownEventType,
+                UnreadableHistory,
                 VersionMismatch,
             ) as e:
                 outcomes.append(e)
@@ -489,10 +492,11 @@ class CreditLedger(Application[UUID]):
 
     def _check_out_all(
         self, commands: Sequence[RecordCommand]
-    ) -> tuple[dict[str, CreditSubject], set[str], _ReadEvents]:
+    ) -> tuple[dict[str, CreditSubject], set[str], _ReadEvents, _Damaged]:
         """The subjects the commands decide on: kept ones, and the rest read from
         the store together (so ``fresh``, and their events are at hand to answer
-        replays). Unknown ones are left to ``_decide``."""
+        replays); and those whose history cannot be read, with why. Unknown ones
+        are left to ``_decide``."""
         loaded: dict[str, CreditSubject] = {}
         missing: set[str] = set()
         for command in commands:
@@ -509,9 +513,17 @@ class CreditLedger(Application[UUID]):
                 loaded[code] = kept
             else:
                 missing.add(code)
-        stored, read = self._get_many(missing) if missing else ({}, {})
+        damaged: _Damaged = {}
+        try:
+            stored, read = self._get_many(missing) if missing else ({}, {})
+        except _NOT_DAMAGE:
+            raise
+        except Exception:
+            # One damaged history fails the read of them all: read each alone,
+            # so that only its own commands are refused.
+            stored, read, damaged = self._get_each(missing)
         loaded.update(stored)
-        return loaded, set(stored), read
+        return loaded, set(stored), read, damaged
 
     def _stored_answers(
         self, replays: list[_Replay], read: _ReadEvents
@@ -547,6 +559,7 @@ class CreditLedger(Application[UUID]):
         loaded: dict[str, CreditSubject],
         fresh: set[str],
         now: datetime,
+        damaged: _Damaged,
     ) -> Decision:
         decider = DECIDERS.get(command.event_type)
         if decider is None:
@@ -555,6 +568,8 @@ class CreditLedger(Application[UUID]):
         code = self._code(command)
         subject = loaded.get(code) or self._decided.take(code)
         if subject is None:
+            if code in damaged:
+                raise UnreadableHistory(code, damaged[code])
             subject = self._get(code)
             fresh.add(code)
         loaded[code] = subject
@@ -762,6 +777,25 @@ class CreditLedger(Application[UUID]):
             if isinstance(subject, CreditSubject):
                 subjects[ids[originator_id]] = subject
         return subjects, read
+
+    def _get_each(
+        self, codes: set[str]
+    ) -> tuple[dict[str, CreditSubject], _ReadEvents, _Damaged]:
+        """What ``_get_many`` reads, read subject by subject: the stored subjects,
+        their events, and those whose stored history cannot be read, with why."""
+        subjects: dict[str, CreditSubject] = {}
+        read: _ReadEvents = {}
+        damaged: _Damaged = {}
+        for code in codes:
+            try:
+                with self._reading_history_of(code):
+                    found, events = self._get_many({code})
+            except UnreadableHistory as error:
+                damaged[code] = error.reason
+                continue
+            subjects.update(found)
+            read.update(events)
+        return subjects, read, damaged
 
     @staticmethod
     def _check_version(subject: CreditSubject, expected: int | None) -> None:

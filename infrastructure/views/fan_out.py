@@ -35,6 +35,8 @@ class FanOutRunner:
         self.projections = projections
         self.batch_size = batch_size
         self._positions: list[int] | None = None
+        # Where the last batch was read from: what a failing one failed past.
+        self.read_after: int | None = None
 
     @property
     def views(self) -> list[TrackedView]:
@@ -57,7 +59,8 @@ class FanOutRunner:
 
     def process_batch(self) -> int:
         """Reads and projects the next batch; the number of events read."""
-        events = self.read(self.position())
+        after = self.read_after = self.position()
+        events = self.read(after)
         if events:
             self.project(events)
         return len(events)

@@ -21,6 +21,7 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.projection import Projection
 
 from application.ledger import CreditLedger
+from infrastructure.failure_log import FailureLog
 from infrastructure.views.fan_out import FanOutRunner
 from projections.errors import PositionMoved
 from projections.tracked_view import TrackedView
@@ -42,6 +43,7 @@ class ProjectionRunner:
         self.poll_interval = poll_interval
         self.last_error: Exception | None = None
         self._feed = FanOutRunner(ledger, projections, batch_size=batch_size)
+        self._failures = FailureLog(log, f"projections {self._thread_name()}")
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -103,11 +105,14 @@ class ProjectionRunner:
             except Exception as e:
                 # A failing store or handler must not kill the thread: the views
                 # stay at their last good positions and readers see them lagging.
-                log.exception("projections %s failed", self._thread_name())
+                # A damaged event fails every try the same way until it is
+                # repaired: its traceback is logged once, not at every try.
+                self._failures.failed(e, self._feed.read_after)
                 self.last_error = e
                 self._stopping.wait(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
                 continue
+            self._failures.succeeded()
             self.last_error = None
             backoff = self.poll_interval
             self._wakeup.wait(self.poll_interval)
