@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from msgspec import structs
+
 from api.schemas.inspection import InspectionTermsPublic
 from api.schemas.subjects import (
     CommandResultPublic,
@@ -19,7 +21,7 @@ def command_result(result: CommandResult) -> CommandResultPublic:
         for e in result.events
     ]
     return CommandResultPublic(
-        **vars(result.primary), replayed=result.replayed, events=events
+        **structs.asdict(result.primary), replayed=result.replayed, events=events
     )
 
 

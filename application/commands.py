@@ -29,8 +29,10 @@ class Actor:
     actor: str
 
 
-@dataclass(frozen=True)
-class RecordCommand:
+class RecordCommand(msgspec.Struct, frozen=True):
+    """One event to record. A Struct, not a dataclass: a batch makes one per
+    line, and msgspec builds one in a fraction of a frozen dataclass's time."""
+
     subject_code: str
     event_type: str
     fields: dict[str, Any]

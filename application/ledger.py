@@ -28,6 +28,7 @@ from eventsourcing.persistence import (
     Transcoder,
 )
 from eventsourcing.utils import EnvType
+from msgspec import structs
 
 from application.clock import Clock, business_date
 from application.commands import Actor, DetailsChange, RecordCommand
@@ -400,7 +401,7 @@ class CreditLedger(Application[UUID]):
         # which then conflicts with itself), deciding again finds it stored and
         # answers it as a replay rather than recording it twice.
         commands = [
-            c if c.request_key else replace(c, request_key=_generated_key())
+            c if c.request_key else structs.replace(c, request_key=_generated_key())
             for c in commands
         ]
         for _ in range(MAX_CONFLICT_RETRIES):

@@ -7,11 +7,16 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from domain.inspection import InspectionTerms
 
 
-@dataclass(frozen=True)
-class RecordedEvent:
+class RecordedEvent(msgspec.Struct, frozen=True):
+    """One stored event as a command's answer names it. A Struct, not a
+    dataclass: a batch makes one per line, and msgspec builds one in a sixth of
+    the time a frozen dataclass takes."""
+
     event_id: UUID
     subject: str
     type: str
@@ -26,8 +31,7 @@ class RecordedEvent:
     published: bool | None
 
 
-@dataclass(frozen=True)
-class CommandResult:
+class CommandResult(msgspec.Struct, frozen=True):
     """The events one command stored; ``replayed`` when an idempotent retry.
     A command that stored none, having nothing to change, has ``current``: the
     subject's last event, where it stands."""
