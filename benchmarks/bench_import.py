@@ -43,7 +43,7 @@ from uuid import UUID
 import httpx
 import msgspec
 from bench_recording import served
-from common import Dot, report
+from common import Dot, interpreter, report
 from cpu_use import postmaster_pid, sampled
 from eventsourcing.application import Application
 
@@ -238,7 +238,10 @@ def main() -> None:
         try:
             postgres.start()
             raw = raw_batched_rate(postgres.make_database(), lines)
-            print(f"raw Application.save, {RAW_BATCH} per transaction: {raw:,.0f}/s")
+            print(
+                f"raw Application.save, {RAW_BATCH} per transaction: {raw:,.0f}/s "
+                f"on {interpreter()}"
+            )
             print(
                 f"{lines:,} lines over {subjects:,} subjects; the batch endpoint is "
                 f"sent them {BATCH_LINES:,} a request"
