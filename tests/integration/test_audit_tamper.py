@@ -448,16 +448,7 @@ def test_the_served_timer_logs_a_broken_chain_signs_nothing_and_keeps_on(
 ) -> None:
     record_new(store, A)
     relink(store, 15)
-    services = audited_services(store.url, store.directory)
-    scheduler = CheckpointScheduler(services.audit, interval_seconds=0.05)
-    try:
-        with caplog.at_level(logging.ERROR, logger="credit_ledger.audit"):
-            scheduler.start()
-            # A second refusal: the timer outlived the first.
-            first, _ = wait_for_refusals(caplog, 2)[:2]
-    finally:
-        scheduler.stop()
-        services.close()
+    first = first_of_two_timer_refusals(store, caplog)
 
     assert first.getMessage().startswith(
         f"checkpoint refused: hash chain broken: subject {A}, version 6 "
@@ -497,15 +488,7 @@ def test_the_served_timer_logs_altered_leaves_logs_no_leaf_and_keeps_on(
 ) -> None:
     record_new(store, A)
     alter_leaf(store, 4)
-    services = audited_services(store.url, store.directory)
-    scheduler = CheckpointScheduler(services.audit, interval_seconds=0.05)
-    try:
-        with caplog.at_level(logging.ERROR, logger="credit_ledger.audit"):
-            scheduler.start()
-            first, _ = wait_for_refusals(caplog, 2)[:2]
-    finally:
-        scheduler.stop()
-        services.close()
+    first = first_of_two_timer_refusals(store, caplog)
 
     assert first.getMessage() == (
         "checkpoint refused: The stored audit leaves do not give the root signed "
@@ -513,6 +496,22 @@ def test_the_served_timer_logs_altered_leaves_logs_no_leaf_and_keeps_on(
     )
     assert first.exc_info is None
     assert logged(store) == (14, 14)
+
+
+def first_of_two_timer_refusals(
+    store: RawStore, caplog: pytest.LogCaptureFixture
+) -> logging.LogRecord:
+    """The serve timer's first refusal to sign, once a second one shows that
+    the timer outlived it."""
+    services = audited_services(store.url, store.directory)
+    scheduler = CheckpointScheduler(services.audit, interval_seconds=0.05)
+    try:
+        with caplog.at_level(logging.ERROR, logger="credit_ledger.audit"):
+            scheduler.start()
+            return wait_for_refusals(caplog, 2)[0]
+    finally:
+        scheduler.stop()
+        services.close()
 
 
 def wait_for_refusals(
