@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api.access_log import AccessLogMiddleware
 from api.batch_workers import batch_workers_for
+from api.identity_lookups import identity_lookups_for
 from api.limits import BodySizeLimit
 from api.openapi_problems import install_problem_schemas
 from api.problems import install_problem_handlers
@@ -89,6 +90,7 @@ def create_app(
     app.state.committer = committer
     app.state.batch_workers = batch_workers
     app.state.expiry = expiry
+    app.state.identity_lookups = identity_lookups_for(settings)
     install_problem_handlers(app)
     install_problem_schemas(app)
     for module in (

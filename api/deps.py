@@ -42,13 +42,17 @@ async def get_principal(
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
         raise HTTPException(401, "Missing API key", headers=challenge)
-    key = credentials.credentials
-    principal = services.keys.recently_authenticated(key) or await run_in_threadpool(
-        services.keys.authenticate, key
-    )
+    principal = await authenticated(services, credentials.credentials)
     if principal is None:
         raise HTTPException(401, "Invalid or revoked API key", headers=challenge)
     return principal
+
+
+async def authenticated(services: Services, key: str) -> Principal | None:
+    """The key's holder; None for a key unknown or revoked."""
+    return services.keys.recently_authenticated(key) or await run_in_threadpool(
+        services.keys.authenticate, key
+    )
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

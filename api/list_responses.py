@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import Depends, HTTPException, Query, Request, Response
 
 from api.csv_export import CSV_MEDIA_TYPE, csv_text
+from api.identity_lookup_deps import TOO_MANY_LOOKUPS
 from api.read_your_writes import (
     NOT_REACHED,
     MinPosition,
@@ -42,6 +43,7 @@ SEARCH_CURSOR_MAX_LENGTH = 2048
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "JSON, or CSV (UTF-8, BOM)"},
     422: {"description": "Bad cursor, limit, date or subject code"},
+    429: TOO_MANY_LOOKUPS,
     503: NOT_REACHED,
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
@@ -12,6 +13,7 @@ from fastapi.routing import APIRoute, APIRouter
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from api.identity_lookup_refusal import TooManyIdentityLookups
 from api.rendering import render
 from domain.errors import InvalidSubjectCode
 
@@ -20,6 +22,7 @@ TITLES = {
     400: "请求有误 Bad request",
     404: "未找到 Not found",
     422: "参数无效 Invalid parameters",
+    429: "查询过于频繁 Too many lookups",
     503: "数据更新中 Not yet up to date",
 }
 
@@ -39,6 +42,8 @@ class PortalRoute(APIRoute):
             except InvalidSubjectCode:
                 message = "这不是有效的统一社会信用代码或身份证号码。"
                 return error_page(request, 422, message)
+            except TooManyIdentityLookups as e:
+                return too_many_lookups_page(request, e.retry_after)
 
         return portal_handler
 
@@ -52,6 +57,15 @@ def error_page(
     title = TITLES.get(status, f"错误 Error {status}")
     context = {"title": title, "message": message, "status": status}
     return render(request, "error.html", context, status, headers)
+
+
+def too_many_lookups_page(request: Request, retry_after: int) -> Response:
+    minutes = math.ceil(retry_after / 60)
+    message = (
+        "本地址按身份证号码查询自然人的次数已达上限，"
+        f"请约 {minutes} 分钟后再试。按企业名称或统一社会信用代码查询不受影响。"
+    )
+    return error_page(request, 429, message, {"Retry-After": str(retry_after)})
 
 
 def portal_router() -> APIRouter:

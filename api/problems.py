@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.allowed_methods import allowed_methods
+from api.identity_lookup_refusal import TooManyIdentityLookups
 from api.problem_details import (
     error_problem,
     problem_body,
@@ -58,6 +59,18 @@ def install_problem_handlers(app: FastAPI) -> None:
         log.error("%s (run credit-ledger audit verify)", exc)
         return problem_for(exc)
 
+    async def on_too_many_lookups(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, TooManyIdentityLookups)
+        return problem(
+            429,
+            "Too many requests",
+            "This address has looked up as many natural persons by identity "
+            "number without a key as it may for now; retry after "
+            f"{exc.retry_after} s",
+            "rate-limited",
+            {"Retry-After": str(exc.retry_after)},
+        )
+
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         return problem(
@@ -95,6 +108,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApplicationError, on_domain)
     app.add_exception_handler(UnreadableHistory, on_unreadable_history)
     app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(TooManyIdentityLookups, on_too_many_lookups)
     app.add_exception_handler(StarletteHTTPException, on_http)
     # Date arithmetic on what a client sent (a deadline past year 9999, an
     # instant whose local date is): the input, not the service, is wrong.

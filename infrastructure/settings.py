@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     )
     rate_limit_per_second: float = Field(default=100.0, ge=0, allow_inf_nan=False)
     rate_limit_burst: int = Field(default=200, ge=1)
+    # Keyless lookups of natural persons by full identity number, per address
+    # (README "Access"); 0 an hour turns the limit off.
+    public_id_lookups_per_hour: float = Field(default=10.0, ge=0, allow_inf_nan=False)
+    public_id_lookup_burst: int = Field(default=10, ge=1)
     # Events held by the subjects a process keeps in memory between commands.
     subject_cache_events: int = Field(default=DEFAULT_MAX_EVENTS, ge=0)
     # Connections each process keeps open to PostgreSQL, and how many more it

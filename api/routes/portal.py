@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from api.deps import ServicesDep
+from api.identity_lookup_deps import identity_lookup
 from api.list_responses import NO_NUL, SEARCH_CURSOR_MAX_LENGTH, search_after
 from api.portal_lists import ALL, COMMITMENTS, LICENCES, PENALTIES, RED, SERIOUS
 from api.portal_route import portal_router
@@ -40,7 +41,7 @@ class Section:
     more: bool = False
 
 
-@router.get("/")
+@router.get("/", dependencies=[identity_lookup("q")])
 def home(
     request: Request,
     read_models: ReadModelsDep,
@@ -78,7 +79,7 @@ def home(
     return response
 
 
-@router.get("/subjects/{code}")
+@router.get("/subjects/{code}", dependencies=[identity_lookup("code", in_path=True)])
 def subject_page(
     request: Request,
     code: Annotated[str, Path(max_length=40)],

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from api.deps import ServicesDep
+from api.identity_lookup_deps import identity_lookup
 from api.list_responses import CSV_RESPONSES, ListParamsDep, list_response
 from api.schemas.public_lists import (
     RedListEntryPublic,
@@ -17,7 +18,9 @@ from api.schemas.public_lists import (
 from api.view_deps import ReadModelsDep
 from projections.paging import PublicList
 
-router = APIRouter(prefix="/v1/lists", tags=["public lists"])
+router = APIRouter(
+    prefix="/v1/lists", tags=["public lists"], dependencies=[identity_lookup("subject")]
+)
 LISTS = (PublicList.SERIOUS_DISHONESTY, PublicList.RED)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from api.deps import ServicesDep
+from api.identity_lookup_deps import identity_lookup
 from api.list_responses import CSV_RESPONSES, ListParamsDep, list_response
 from api.schemas.publicity import (
     CommitmentEntryPublic,
@@ -19,7 +20,11 @@ from api.schemas.publicity import (
 from api.view_deps import ReadModelsDep
 from projections.paging import PublicList
 
-router = APIRouter(prefix="/v1/publicity", tags=["publicity"])
+router = APIRouter(
+    prefix="/v1/publicity",
+    tags=["publicity"],
+    dependencies=[identity_lookup("subject")],
+)
 COLUMNS = (PublicList.LICENCES, PublicList.PENALTIES, PublicList.COMMITMENTS)
 
 

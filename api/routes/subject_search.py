@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import ServicesDep
+from api.identity_lookup_deps import TOO_MANY_LOOKUPS, identity_lookup
 from api.list_responses import (
     NO_NUL,
     SEARCH_CURSOR_MAX_LENGTH,
@@ -31,8 +32,10 @@ router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
     response_model=SubjectSummariesPublic,
     responses={
         422: {"description": "Bad query, limit or cursor (of another list or q)"},
+        429: TOO_MANY_LOOKUPS,
         503: NOT_REACHED,
     },
+    dependencies=[identity_lookup("q")],
 )
 def search_subjects(
     q: Annotated[
@@ -62,7 +65,8 @@ def search_subjects(
     min_position: MinPosition = None,
 ) -> SubjectSummariesPublic:
     """Natural persons are found only by their full identity number, and shown
-    masked: the search never lists private people by name.
+    masked: the search never lists private people by name. Without a key, an
+    address may look up only so many persons by number an hour (429 then).
 
     Subjects come in name order, then code, `limit` at a time. `next_cursor`
     (also a `Link: rel="next"` header; null on the last page) goes on after the
