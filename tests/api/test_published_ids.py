@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from domain import subject as subject_module
 from tests.api.support import Api, assert_problem
 from tests.factories import (
     Body,
@@ -85,6 +86,28 @@ def test_a_correction_giving_an_identity_number_as_authority_code_is_a_422(
     [error] = assert_problem(response, 422)["errors"]
     assert error["field"] == "changes.authority_code"
     assert api.head() == head
+
+
+def test_a_retry_of_a_request_stored_before_the_rule_is_answered_as_stored(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = api.register()
+    headers = {**api.clerk, "Idempotency-Key": "req-0001"}
+    with monkeypatch.context() as before_the_rule:
+        before_the_rule.setattr(subject_module, "check_published_ids", _no_check)
+        first = api.post_event(code, licence(f"CF-{PERSON}"), headers=headers)
+    head = api.head()
+
+    retry = api.post_event(code, licence(f"CF-{PERSON}"), headers=headers)
+
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json()["event_id"] == first.json()["event_id"]
+    assert api.head() == head
+
+
+def _no_check(*_: object, **__: object) -> None:
+    return None
 
 
 def test_a_repair_id_is_not_published_and_is_not_refused(api: Api) -> None:
