@@ -15,7 +15,7 @@ from api.line_workers import Lines, NotText
 from api.problem_details import PROBLEM_TYPE_BASE, error_problem, validation_errors
 from api.schemas.batch import BatchLineResult
 from api.schemas.events import EventBody, EventIn
-from api.schemas.plain_text import control_character_in
+from api.schemas.plain_text import refused_character_in
 from application.commands import Actor, RecordCommand
 from application.dispatch import REQUIRED_SCOPE
 from application.ledger import CreditLedger
@@ -76,10 +76,8 @@ def command_from_line(
     key = fields.pop("idempotency_key", None)
     if not isinstance(subject, str) or (key is not None and not isinstance(key, str)):
         return line_refused(422, "subject (and idempotency_key) must be text")
-    if key is not None and (control := control_character_in(key)) is not None:
-        return line_refused(
-            422, f"idempotency_key must not contain the control character {control}"
-        )
+    if key is not None and (refused := refused_character_in(key)) is not None:
+        return line_refused(422, f"idempotency_key must not contain {refused}")
     try:
         body = event_adapter.validate_python(fields)
     except ValidationError as e:

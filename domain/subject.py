@@ -27,6 +27,7 @@ from domain.errors import (
 )
 from domain.name_uuids import name_uuid
 from domain.publicity import PenaltyType, Severity, add_months, penalty_publicity
+from domain.published_ids import check_published_ids
 from domain.records import (
     CreditRecord,
     GrantedRepair,
@@ -158,7 +159,7 @@ class CreditSubject(Aggregate):
         )
 
     def publish_licence(self, p: Provenance, rules: CreditRules, **f: Any) -> None:
-        self._check_new_record(f["record_id"])
+        self._check_new_record(p, f)
         self._check_not_future(p, f["decided_on"], "decided_on")
         _check_date_order(f)
         self._trigger(
@@ -169,7 +170,7 @@ class CreditSubject(Aggregate):
         )
 
     def publish_penalty(self, p: Provenance, rules: CreditRules, **f: Any) -> None:
-        self._check_new_record(f["record_id"])
+        self._check_new_record(p, f)
         self._check_not_future(p, f["decided_on"], "decided_on")
         if not f["penalty_types"]:
             msg = "penalty_types must name at least one penalty"
@@ -194,14 +195,14 @@ class CreditSubject(Aggregate):
         )
 
     def record_information(self, p: Provenance, **f: Any) -> None:
-        self._check_new_record(f["record_id"])
+        self._check_new_record(p, f)
         self._check_not_future(p, f["occurred_on"], "occurred_on")
         self._trigger(
             ev.InformationRecorded, p, **_with_defaults(f, self_declared=False)
         )
 
     def make_commitment(self, p: Provenance, rules: CreditRules, **f: Any) -> None:
-        self._check_new_record(f["record_id"])
+        self._check_new_record(p, f)
         self._check_not_future(p, f["made_on"], "made_on")
         _check_date_order(f)
         self._trigger(
@@ -244,7 +245,7 @@ class CreditSubject(Aggregate):
     def list_as_seriously_dishonest(
         self, p: Provenance, rules: CreditRules, **f: Any
     ) -> None:
-        self._check_new_record(f["record_id"])
+        self._check_new_record(p, f)
         decided_on: date = f["decided_on"]
         self._check_not_future(p, decided_on, "decided_on")
         if f["term_ends_on"] <= decided_on:
@@ -323,7 +324,7 @@ class CreditSubject(Aggregate):
         )
 
     def red_list(self, p: Provenance, **f: Any) -> None:
-        self._check_new_record(f["record_id"])
+        self._check_new_record(p, f)
         self._check_not_future(p, f["decided_on"], "decided_on")
         if f["valid_to"] <= f["decided_on"]:
             msg = "valid_to must be after decided_on"
@@ -523,6 +524,7 @@ class CreditSubject(Aggregate):
             k: _coerce_change(k, record.content[k], v) for k, v in changes.items()
         }
         _check_date_order({**record.content, **coerced}, within="changes.")
+        check_published_ids(coerced, p.today, within="changes.")
         self._trigger(
             ev.RecordCorrected, p, record_id=record_id, changes=coerced, reason=reason
         )
@@ -586,7 +588,9 @@ class CreditSubject(Aggregate):
 
     # Guards ----------------------------------------------------------------
 
-    def _check_new_record(self, record_id: str) -> None:
+    def _check_new_record(self, p: Provenance, f: Mapping[str, Any]) -> None:
+        check_published_ids(f, p.today)
+        record_id = f["record_id"]
         if record_id in self.records:
             msg = f"Record id {record_id!r} is already used by this subject"
             raise DuplicateRecord(msg)

@@ -6,7 +6,8 @@ search) can show one. Every field is masked but the views' keys (subject and
 record), the subject's public code (masked by its kind: a legal person's stays
 readable), the recording department and the deciding authority's code, an
 organisation's unified social credit code, which may be all digits and so look
-like an identity number.
+like an identity number. A new record id or authority code that would show an
+identity number is refused when recorded instead (``domain/published_ids.py``).
 """
 
 from __future__ import annotations

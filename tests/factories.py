@@ -46,6 +46,28 @@ def ambiguous_code() -> str:
     return body + ric_check_char(body)
 
 
+def digits_only_uscc() -> str:
+    """An organisation's unified social credit code of digits only (masked in
+    text like an identity number), which is none: positions 7-14 are no date."""
+    for serial in range(100):
+        body = f"111408240000123{serial:02d}"
+        check = uscc_check_char(body)
+        if check.isdigit():
+            return body + check
+    raise AssertionError("no digits-only USCC")
+
+
+def mistyped_resident_id(serial: int, born: str = "19900517") -> str:
+    """A valid USCC that reads as a resident identity number whose check digit
+    is wrong."""
+    for sequence in range(serial, serial + 100):
+        body = f"110105{born}{sequence % 1000:03d}"
+        check = uscc_check_char(body)
+        if check.isdigit() and check != ric_check_char(body):
+            return body + check
+    raise AssertionError(f"no mistyped resident id from serial {serial}")
+
+
 def with_wrong_check_char(code: str) -> str:
     wrong = "0" if code[-1] != "0" else "1"
     return code[:-1] + wrong

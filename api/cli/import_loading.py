@@ -11,7 +11,7 @@ from typing import Any
 
 from api.batch_lines import Item, line_refused, parsed_line, refused_lines
 from api.line_workers import Lines, Refusal, collect_rarely
-from api.schemas.plain_text import control_character_in
+from api.schemas.plain_text import refused_character_in
 from application.commands import Actor
 from application.keys import SCOPES
 from application.ledger import CreditLedger
@@ -78,8 +78,8 @@ def _recorder_of(
     for key, value in named.items():
         if not isinstance(value, str) or not value.strip():
             return f"{key} must be text that is not blank"
-        if (control := control_character_in(value)) is not None:
-            return f"{key} must not contain the control character {control}"
+        if (character := refused_character_in(value)) is not None:
+            return f"{key} must not contain {character}"
     line_department = named.get("department", "").strip() or None
     if line_department is None and department is None:
         return "the line names no department: give it one, or import with --department"

@@ -35,6 +35,23 @@ RecordId = Annotated[
     ),
     PlainText,
 ]
+NewRecordId = Annotated[
+    RecordId,
+    Field(
+        description="The client's id of the new record, unique within the subject. "
+        "Published as written (not masked): an id holding a resident identity "
+        "number is refused (422)"
+    ),
+]
+AuthorityCode = Annotated[
+    ShortText,
+    Field(
+        description="The deciding authority's unified social credit code. "
+        "Published as written (not masked): a resident identity number, a code "
+        "that also passes as one or reads as one with a mistyped check digit, "
+        "or other text holding one is refused (422)"
+    ),
+]
 Money = Annotated[str, StringConstraints(pattern=r"^\d{1,15}(\.\d{1,2})?$")]
 
 
@@ -89,7 +106,7 @@ class EventBody(BaseModel):
 
 class LicencePublishedIn(EventBody):
     type: Literal["LicencePublished"]
-    record_id: RecordId
+    record_id: NewRecordId
     decision_no: ShortText
     licence_category: LicenceCategory
     licence_name: ShortText
@@ -99,13 +116,13 @@ class LicencePublishedIn(EventBody):
     valid_from: date
     valid_to: date | None = None
     authority: ShortText
-    authority_code: ShortText
+    authority_code: AuthorityCode
     publish: bool = True
 
 
 class PenaltyPublishedIn(EventBody):
     type: Literal["PenaltyPublished"]
-    record_id: RecordId
+    record_id: NewRecordId
     decision_no: ShortText
     violation_type: ShortText
     facts: Text
@@ -117,13 +134,13 @@ class PenaltyPublishedIn(EventBody):
     severity: Severity
     decided_on: date
     authority: ShortText
-    authority_code: ShortText
+    authority_code: AuthorityCode
     publish: bool = True
 
 
 class InformationRecordedIn(EventBody):
     type: Literal["InformationRecorded"]
-    record_id: RecordId
+    record_id: NewRecordId
     kind: InformationKind
     content: Text
     occurred_on: date
@@ -132,7 +149,7 @@ class InformationRecordedIn(EventBody):
 
 class CommitmentMadeIn(EventBody):
     type: Literal["CommitmentMade"]
-    record_id: RecordId
+    record_id: NewRecordId
     commitment_type: CommitmentType
     matter: ShortText
     content: Text
@@ -155,7 +172,7 @@ class CommitmentBreachedIn(EventBody):
 
 class ListedIn(EventBody):
     type: Literal["Listed"]
-    record_id: RecordId
+    record_id: NewRecordId
     basis: Text
     measures: Annotated[list[ShortText], Field(min_length=1, max_length=50)]
     decided_on: date
@@ -175,7 +192,7 @@ class DelistedIn(EventBody):
 
 class RedListedIn(EventBody):
     type: Literal["RedListed"]
-    record_id: RecordId
+    record_id: NewRecordId
     scheme: RedListScheme
     decided_on: date
     valid_to: date

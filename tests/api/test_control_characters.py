@@ -1,5 +1,7 @@
 """Text holding NUL or another control character is refused (422, naming the
-field), and stores nothing: PostgreSQL views cannot hold NUL."""
+field), and stores nothing: PostgreSQL views cannot hold NUL. So is text holding
+an invisible format character, which could hide an identity number from the
+masking of public text."""
 
 from __future__ import annotations
 
@@ -18,10 +20,14 @@ from tests.factories import (
     listing,
     penalty,
     repair_request,
+    resident_id,
     uscc,
 )
 
 CODE = uscc(1)
+PERSON = resident_id(7)
+ZWSP = "\u200b"
+HIDDEN = f"{PERSON[:6]}{ZWSP}{PERSON[6:14]}{ZWSP}{PERSON[14:]}"
 
 
 @pytest.mark.parametrize(
@@ -56,6 +62,38 @@ def test_a_control_character_in_an_events_text_is_a_422_naming_the_field(
     assert api.head() == head
 
 
+@pytest.mark.parametrize(
+    ("before", "body", "field", "character"),
+    [
+        ((), information(content=f"当事人张三，身份证号{HIDDEN}"), "content", "U+200B"),
+        ((), licence(authority="稷山县\u00ad市场监督管理局"), "authority", "U+00AD"),
+        ((), penalty(facts="当事人\u202e张三"), "facts", "U+202E"),
+        ((), licence("L\u200d1", decision_no="D1"), "record_id", "U+200D"),
+        ((), listing(measures=["限制\ufeff高消费"]), "measures.0", "U+FEFF"),
+        ((penalty("P1"),), repair_request("F\u2066", "P1"), "repair_id", "U+2066"),
+        (
+            (licence("L1"),),
+            correction("L1", changes={"content": f"身份证号{HIDDEN}"}),
+            "changes",
+            "U+200B",
+        ),
+    ],
+)
+def test_an_invisible_format_character_in_an_events_text_is_a_422_naming_it(
+    api: Api, before: tuple[Body, ...], body: Body, field: str, character: str
+) -> None:
+    api.register(CODE)
+    api.record(CODE, *before)
+    head = api.head()
+
+    response = api.post_event(CODE, body)
+
+    [error] = assert_problem(response, 422)["errors"]
+    assert error["field"] == field
+    assert f"invisible format character {character}" in error["message"]
+    assert api.head() == head
+
+
 def test_tab_newline_and_carriage_return_are_kept(api: Api) -> None:
     api.register(CODE)
 
@@ -83,6 +121,54 @@ def test_a_control_character_in_a_subjects_text_is_a_422(
     assert error["field"] in ("name", "legal_representative")
     assert error["type"] == "control_character"
     assert api.head() == head
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/v1/subjects", {"code": uscc(2), "name": "稷山县\u200b食品公司"}),
+        ("PATCH", f"/v1/subjects/{CODE}", {"legal_representative": "张\u2068三"}),
+    ],
+)
+def test_an_invisible_format_character_in_a_subjects_text_is_a_422(
+    api: Api, method: str, path: str, body: dict[str, Any]
+) -> None:
+    api.register(CODE)
+    head = api.head()
+
+    response = api.client.request(method, path, json=body, headers=api.clerk)
+
+    [error] = assert_problem(response, 422)["errors"]
+    assert error["field"] in ("name", "legal_representative")
+    assert error["type"] == "format_character"
+    assert api.head() == head
+
+
+def test_a_batch_line_with_a_format_character_is_refused_alone(api: Api) -> None:
+    api.register(CODE)
+    lines = [
+        {"subject": CODE, **as_json(licence("L1", content=f"身份证号{HIDDEN}"))},
+        {"subject": CODE, "idempotency_key": f"k{ZWSP}", **as_json(licence("L2"))},
+        {"subject": CODE, **as_json(licence("L3"))},
+    ]
+
+    response = api.client.post(
+        "/v1/events:batch",
+        content="\n".join(json.dumps(line) for line in lines).encode(),
+        headers={**api.clerk, "Content-Type": "application/x-ndjson"},
+    )
+
+    assert response.status_code == 200, response.text
+    first, second, third = response.json()["results"]
+    assert (first["status"], second["status"], third["status"]) == (422, 422, 201)
+    assert [(e["field"], e["type"]) for e in first["errors"]] == [
+        ("content", "format_character")
+    ]
+    assert second["detail"] == (
+        "idempotency_key must not contain the invisible format character U+200B"
+    )
+    records = [e["data"].get("record_id") for e in api.history(CODE)[1:]]
+    assert records == ["L3"]
 
 
 def test_a_batch_line_with_a_control_character_is_refused_alone(api: Api) -> None:

@@ -35,6 +35,7 @@ from tests.factories import (
     repair_grant,
     repair_rejection,
     repair_request,
+    resident_id,
     revocation,
     uscc,
 )
@@ -139,6 +140,35 @@ def test_a_line_naming_who_records_it_with_a_control_character_is_refused() -> N
         (422, "department must not contain the control character U+0000"),
         (422, "actor must not contain the control character U+001F"),
     ]
+    assert len(ledger.history(uscc(1))) == 1
+
+
+def test_a_line_naming_who_records_it_with_a_format_character_is_refused() -> None:
+    ledger = build_services(Settings(database_url="memory://"), FixedClock()).ledger
+    ledger.register_subject(uscc(1), "Import Co.", OFFICER)
+    line = {"subject": uscc(1), "department": "tax\u200b", **as_json(information())}
+
+    [answer] = load_chunk(ledger, [(1, json.dumps(line))], None, "import")
+
+    assert answer is not None
+    assert (answer["status"], answer["detail"]) == (
+        422,
+        "department must not contain the invisible format character U+200B",
+    )
+    assert len(ledger.history(uscc(1))) == 1
+
+
+def test_a_line_whose_record_id_holds_an_identity_number_is_refused() -> None:
+    ledger = build_services(Settings(database_url="memory://"), FixedClock()).ledger
+    ledger.register_subject(uscc(1), "Import Co.", OFFICER)
+    person = resident_id(7)
+    line = {"subject": uscc(1), **as_json(information(f"I-{person}"))}
+
+    [answer] = load_chunk(ledger, [(1, json.dumps(line))], "tax", "import")
+
+    assert answer is not None and answer["status"] == 422
+    assert answer["errors"][0]["field"] == "record_id"
+    assert "record_id is published as written" in answer["detail"]
     assert len(ledger.history(uscc(1))) == 1
 
 

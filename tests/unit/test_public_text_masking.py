@@ -17,10 +17,10 @@ from projections import public_projection
 from projections.paging import PageQuery
 from projections.public_projection import PublicViewsProjection
 from tests.factories import (
-    ambiguous_code,
     breach,
     commitment,
     correction,
+    digits_only_uscc,
     licence,
     listing,
     penalty,
@@ -100,12 +100,12 @@ def test_a_shop_named_with_a_number_is_found_by_name_shown_masked(
 
 def test_the_deciding_authoritys_code_is_shown_as_recorded(scene: Scene) -> None:
     code = scene.register()
-    scene.record(code, penalty("P1", authority_code=ambiguous_code()))
+    scene.record(code, penalty("P1", authority_code=digits_only_uscc()))
     scene.project()
 
     [row] = scene.public.penalties(ALL).rows
 
-    assert row.authority_code == ambiguous_code()
+    assert row.authority_code == digits_only_uscc()
 
 
 def test_a_view_filled_before_masking_is_masked_when_opened(
