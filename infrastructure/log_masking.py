@@ -3,7 +3,8 @@
 ``MaskingFilter`` rewrites each record's message, arguments and traceback text
 before any handler formats it. Resident identity numbers keep their first 6
 and last 4 characters, by the rule the public views' text is masked by
-(``domain.text_masking``, which also finds them split by spaces or ``%20``);
+(``domain.text_masking``, which also finds them split by any separators, raw
+or percent-encoded, and 15-digit ones, shown as first 6 and last 3);
 API keys keep only their public id.
 """
 

@@ -34,12 +34,13 @@ from projections.public_text import masked_value
 log = logging.getLogger("credit_ledger.projections")
 # Named anew when the rule masks more, so views masked by an earlier rule are
 # masked once more (the first: numbers whole or split by whitespace; then
-# hyphens and dots between their parts).
+# hyphens and dots between their parts; then dashes, slashes and underscores).
 UPGRADES_BEFORE = (
     "identity numbers in text masked",
     "identity numbers in text masked, hyphens and dots too",
+    "identity numbers in text masked, dashes, slashes and underscores too",
 )
-UPGRADE = "identity numbers in text masked, dashes, slashes and underscores too"
+UPGRADE = "identity numbers in text masked, 15-digit ones and any separators too"
 CHUNK = 5000
 
 

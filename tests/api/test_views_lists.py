@@ -191,6 +191,59 @@ def test_a_number_in_a_penaltys_text_is_masked_in_the_csv(api: Api) -> None:
     assert person not in response.text
 
 
+OLD_NUMBER = "110105900517007"  # first generation, 15 digits
+
+
+def a_penalty_naming_people_in_other_forms(api: Api) -> tuple[str, int]:
+    """A person's number grouped 4-4-4-4-2 and a 15-digit one in a penalty's
+    text; the person's number, and the position of the penalty."""
+    person = api.register(resident_id(5), name="张三")
+    grouped = "-".join(person[i : i + 4] for i in range(0, 18, 4))
+    [published] = api.record(
+        person,
+        penalty(
+            "P1",
+            facts=f"当事人张三，身份证号{grouped}；李四，旧证号{OLD_NUMBER}",
+            content=f"{person[:6]}，{person[6:14]}，{person[14:]}",
+        ),
+    )
+    return person, published["position"]
+
+
+def test_numbers_grouped_or_of_15_digits_are_masked_in_the_json_list(
+    api: Api,
+) -> None:
+    person, position = a_penalty_naming_people_in_other_forms(api)
+
+    response = api.client.get(
+        "/v1/publicity/penalties", params={"min_position": position}
+    )
+
+    assert response.status_code == 200, response.text
+    [row] = response.json()["data"]
+    masked = "110105********" + person[-4:]
+    assert (row["facts"], row["content"]) == (
+        f"当事人张三，身份证号{masked}；李四，旧证号110105******007",
+        masked,
+    )
+    assert "900517" not in response.text
+    assert person[6:14] not in response.text.replace("-", "")
+
+
+def test_numbers_grouped_or_of_15_digits_are_masked_in_the_csv(api: Api) -> None:
+    person, position = a_penalty_naming_people_in_other_forms(api)
+
+    response = api.client.get(
+        "/v1/publicity/penalties", params={"format": "csv", "min_position": position}
+    )
+
+    assert response.status_code == 200, response.text
+    masked = "110105********" + person[-4:]
+    assert f"当事人张三，身份证号{masked}；李四，旧证号110105******007" in response.text
+    assert "900517" not in response.text
+    assert person[6:14] not in response.text.replace("-", "")
+
+
 def test_a_department_reading_the_subject_with_a_key_sees_the_full_text(
     api: Api,
 ) -> None:

@@ -39,6 +39,11 @@ def encoded(text: str) -> str:
         f"GET /v1/subjects?q={encoded(PERSON)}&limit=5 HTTP/1.1",
         f"?q={encoded(PERSON[:6])}%20{PERSON[6:12]}+{encoded(PERSON[12:])}",
         f"?q=%20{encoded(PERSON[:-1])}%78",  # the check character, as x
+        # Punctuation between its parts, as a browser sends it from a form.
+        f"GET /?q={PERSON[:6]}%EF%BC%8C{PERSON[6:14]}%EF%BC%8C{PERSON[14:]} HTTP/1.1",
+        f"?q={PERSON[:4]}%2C{PERSON[4:8]}%3A{PERSON[8:12]}*{PERSON[12:]}",
+        f"subject [{PERSON[:6]}]{PERSON[6:14]}:{PERSON[14:]} was listed",
+        f"?q={PERSON[:9]}%E2%80%8B{PERSON[9:]}",  # a zero-width space
     ],
 )
 def test_identity_numbers_keep_only_their_first_six_and_last_four(line: str) -> None:
@@ -49,6 +54,24 @@ def test_identity_numbers_keep_only_their_first_six_and_last_four(line: str) -> 
     assert PERSON[6:10] not in masked
     assert PERSON[10:14] not in masked
     assert f"{PERSON[:6]}********" in masked
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "GET /v1/subjects?q=110105900517007 HTTP/1.1 200",
+        "?q=110105%EF%BC%8C900517%EF%BC%8C007&limit=5",
+        "?q=%31%31%30%31%30%35%39%30%30%35%31%37%30%30%37",
+        "subject 110105-900517-007 was listed",
+    ],
+)
+def test_first_generation_numbers_keep_only_their_first_six_and_last_three(
+    line: str,
+) -> None:
+    masked = mask_sensitive(line)
+
+    assert "900517" not in "".join(unquote_plus(masked).split())
+    assert "110105******007" in masked
 
 
 def test_legal_person_codes_are_left_readable() -> None:

@@ -31,6 +31,10 @@ from tests.view_scene import OFFICER, Scene
 
 ALL = PageQuery(limit=None)
 PERSON = resident_id(9)
+# The rule the release before 15-digit numbers were masked recorded.
+LAST_RELEASES_RULE = (
+    "identity numbers in text masked, dashes, slashes and underscores too"
+)
 MASKED = f"{PERSON[:6]}********{PERSON[-4:]}"
 SAID = f"当事人张三，身份证号{PERSON}"
 SHOWN = f"当事人张三，身份证号{MASKED}"
@@ -151,6 +155,36 @@ def test_a_view_masked_by_an_earlier_rule_is_masked_again_once(
 
     [row] = scene.public.penalties(ALL).rows
     assert row.facts == f"身份证号{MASKED}"
+    assert mask_stored_text(scene.public) == 0
+
+
+def test_first_generation_and_punctuated_numbers_left_by_an_earlier_rule_are_masked(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = "110105900517007"
+    said = f"当事人李四，旧证号{old}，新证号{PERSON[:6]}，{PERSON[6:14]}，{PERSON[14:]}"
+    with monkeypatch.context() as earlier:  # the rule before 15-digit numbers
+        for name in ("masked_entry", "masked_value", "masked_changes"):
+            earlier.setattr(public_projection, name, lambda value: value)
+        code = scene.register(uscc(1), SHOP.format(old))
+        scene.record(code, penalty("P1", facts=said))
+        scene.project()
+    with scene.public.store.transaction(commit=True) as c:
+        c.execute(scene.public.sql("DELETE FROM {upgrades}"))
+        for name in {*UPGRADES_BEFORE, LAST_RELEASES_RULE}:
+            c.execute(
+                scene.public.sql("INSERT INTO {upgrades} (name) VALUES (%(name)s)"),
+                {"name": name},
+            )
+
+    scene.public.create_table()
+
+    assert old not in repr(scene.public.snapshot())
+    [row] = scene.public.penalties(ALL).rows
+    assert row.facts == f"当事人李四，旧证号110105******007，新证号{MASKED}"
+    [found] = scene.public.search_subjects("商店", 10).rows
+    assert found.name == SHOP.format("110105******007")
+    assert scene.public.search_subjects("900517", 10).rows == []
     assert mask_stored_text(scene.public) == 0
 
 
