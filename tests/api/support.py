@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +78,17 @@ class Api:
             assert response.status_code == 201, response.text
             answers.append(response.json())
         return answers
+
+    def batch_results(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send the lines as one NDJSON batch; each line's result."""
+        response = self.client.post(
+            "/v1/events:batch",
+            content="\n".join(json.dumps(line) for line in lines).encode(),
+            headers={**self.clerk, "Content-Type": "application/x-ndjson"},
+        )
+        assert response.status_code == 200, response.text
+        results: list[dict[str, Any]] = response.json()["results"]
+        return results
 
     def state(self, code: str, **params: str) -> dict[str, Any]:
         response = self.client.get(

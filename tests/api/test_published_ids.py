@@ -4,8 +4,6 @@ lists, in CSV and on the portal, beside the masked subject."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from domain import subject as subject_module
@@ -129,14 +127,8 @@ def test_a_batch_line_that_would_publish_an_identity_number_is_refused_alone(
         {"subject": code, **as_json(licence("L3"))},
     ]
 
-    response = api.client.post(
-        "/v1/events:batch",
-        content="\n".join(json.dumps(line) for line in lines).encode(),
-        headers={**api.clerk, "Content-Type": "application/x-ndjson"},
-    )
+    first, second, third = api.batch_results(lines)
 
-    assert response.status_code == 200, response.text
-    first, second, third = response.json()["results"]
     assert (first["status"], second["status"], third["status"]) == (422, 422, 201)
     assert [e["field"] for e in first["errors"]] == ["record_id"]
     assert [e["field"] for e in second["errors"]] == ["authority_code"]
