@@ -167,7 +167,11 @@ class LineWorkers:
         """Stops the workers, cancelling what they have not started unless
         ``cancel`` is false (then they finish it first)."""
         for pool in self._pools:
-            pool.shutdown(wait=wait, cancel_futures=cancel)
+            if pool._broken:
+                _unblock_call_queue(pool)
+                pool.shutdown(wait=False, cancel_futures=True)
+            else:
+                pool.shutdown(wait=wait, cancel_futures=cancel)
 
     def _pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -176,6 +180,18 @@ class LineWorkers:
             initializer=_start,
             initargs=(self._setup, self._setting_up, os.getpid()),
         )
+
+
+def _unblock_call_queue(pool: ProcessPoolExecutor) -> None:
+    """What CPython 3.11.5 and later do when a worker dies (gh-94777), for the
+    3.11 releases before it (Debian 12's 3.11.2 among them): the queue that fed
+    the dead worker is no longer read, so the thread writing to it blocks once
+    its pipe is full, and the pool waits for that thread for ever (an import
+    whose worker was killed never ended). With the pipe's last reader closed,
+    the write fails and the thread ends."""
+    reader = getattr(getattr(pool, "_call_queue", None), "_reader", None)
+    if reader is not None:
+        reader.close()
 
 
 def _start(setup: Setup, setting_up: ProcessLock, feeder: int) -> None:
@@ -254,7 +270,10 @@ def load_in_workers(
     ``pool`` finish them; a worker's failure stops the import with its message."""
     pending: deque[Future[Answers]] = deque()
     for chunk in chunks:
-        pending.extend(pool.submit(load, chunk))
+        try:
+            pending.extend(pool.submit(load, chunk))
+        except BrokenProcessPool as error:
+            raise _stopped(error) from None
         while len(pending) > pool.count * BACKLOG or (pending and pending[0].done()):
             yield _answered(pending.popleft())
     while pending:
@@ -266,7 +285,10 @@ def _answered(future: Future[Answers]) -> Answers:
     try:
         return future.result()
     except BrokenProcessPool as error:
-        msg = f"a worker process stopped: {error}"
-        raise LineWorkerFailed(msg) from None
+        raise _stopped(error) from None
     except Exception as error:
         raise LineWorkerFailed.of(error) from None
+
+
+def _stopped(error: BrokenProcessPool) -> LineWorkerFailed:
+    return LineWorkerFailed(f"a worker process stopped: {error}")

@@ -179,3 +179,54 @@ def test_an_interrupted_rebuild_leaves_quietly_and_the_live_views_as_they_were(
     assert listed_penalties(capsys) == listed == (LINES, len(SUBJECTS) + LINES)
     assert main(["projections", "rebuild"]) == 0
     assert listed_penalties(capsys) == listed
+
+
+def _a_worker_of(group: int, command: int) -> int:
+    """A worker process of the command: in its process group, started by its
+    fork server (whose parent is the command itself)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent, process_group = (
+            int(stat.parent.name),
+            int(fields[1]),
+            int(fields[2]),
+        )
+        if process_group == group and parent not in (command, 1) and pid != command:
+            return pid
+    raise AssertionError("no worker process found")
+
+
+def test_an_import_whose_worker_is_killed_stops_with_one_line_and_a_rerun_completes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = registered_store(tmp_path)
+    source = penalty_lines(tmp_path)
+    command = ["import", str(source), "--department", "tax", "--workers", "2"]
+    started = subprocess.Popen(
+        [sys.executable, "-m", "api.cli.main", *command],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "CREDIT_LEDGER_DATABASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert started.stderr is not None
+    before = _output_until_progress(started.stderr.fileno())
+
+    # As the kernel's out-of-memory killer would.
+    os.kill(_a_worker_of(started.pid, started.pid), signal.SIGKILL)
+    _, after = started.communicate(timeout=60)
+
+    stderr = (before + after).decode()
+    assert started.returncode == 2, stderr
+    assert (
+        stderr.rstrip().splitlines()[-1].startswith("error: a worker process stopped: ")
+    )
+    assert stderr.rstrip().endswith("; run the import again to finish it")
+    assert "Traceback" not in stderr
+    _wait_until_gone(started.pid)
+    monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
+    assert main(command) == 0
+    assert head_position(url) == len(SUBJECTS) + LINES
