@@ -183,8 +183,8 @@ class LineWorkers:
 
 
 def _unblock_call_queue(pool: ProcessPoolExecutor) -> None:
-    """What CPython 3.11.5 and later do when a worker dies (gh-94777), for the
-    3.11 releases before it (Debian 12's 3.11.2 among them): the queue that fed
+    """What later CPython 3.11 releases do when a worker dies (gh-94777; 3.11.7
+    does), for those before (Debian 12's 3.11.2 among them): the queue that fed
     the dead worker is no longer read, so the thread writing to it blocks once
     its pipe is full, and the pool waits for that thread for ever (an import
     whose worker was killed never ended). With the pipe's last reader closed,
