@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from tqdm import tqdm
@@ -16,7 +17,10 @@ from infrastructure.views.rebuild import (
     RebuildTarget,
     rebuild_all,
 )
-from infrastructure.views.rebuild_workers import worker_processes_for
+from infrastructure.views.rebuild_workers import (
+    RebuildWorkerFailed,
+    worker_processes_for,
+)
 
 
 def register(commands: Any) -> None:
@@ -70,6 +74,14 @@ def run_rebuild(args: argparse.Namespace) -> int:
             )
         for name in names:
             print(f"{name}: rebuilt and swapped in at position {position}")
+    except RebuildWorkerFailed as error:
+        # Nothing was swapped in: the live views are as they were.
+        print(
+            f"error: the rebuild stopped: a worker process failed: {error.which}; "
+            "the live views are untouched, running it again is safe",
+            file=sys.stderr,
+        )
+        return 2
     finally:
         services.close()
     return 0

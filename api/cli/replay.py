@@ -49,8 +49,10 @@ def run(args: argparse.Namespace) -> int:
         history = services.ledger.history(args.code)
         state = services.ledger.state(args.code, as_of=args.as_of)
     except (SubjectNotFound, InvalidSubjectCode) as e:
+        # The command could not do its job (a typo, a subject not there then):
+        # not a finding, which status 1 is, as a broken chain is.
         print(f"error: {e}", file=sys.stderr)
-        return 1
+        return 2
     finally:
         services.close()
     _print_history(history, args.as_of)

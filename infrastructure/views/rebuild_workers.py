@@ -39,7 +39,11 @@ if TYPE_CHECKING:
 
 
 class RebuildWorkerFailed(RuntimeError):
-    pass
+    """A worker process failed: ``which`` names each one and how it ended."""
+
+    def __init__(self, which: str) -> None:
+        super().__init__(f"failed in its own process: {which}")
+        self.which = which
 
 
 def balanced(weights: Mapping[str, int], groups: int) -> list[list[str]]:
@@ -100,13 +104,23 @@ class WorkerProcesses:
             combined.report()
             failed = [w for w in workers if w.exitcode != 0]
             if failed:
-                which = "; ".join(f"{w.name} (exit {w.exitcode})" for w in failed)
-                raise RebuildWorkerFailed(f"failed in its own process: {which}")
+                which = "; ".join(f"{w.name} ({_ended(w.exitcode)})" for w in failed)
+                raise RebuildWorkerFailed(which)
         finally:
             for worker in workers:
                 if worker.is_alive():
                     worker.terminate()
                     worker.join()
+
+
+def _ended(exitcode: int | None) -> str:
+    """How a worker process ended: ``exit 1``, ``killed by SIGKILL, exit -9``."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}, exit {exitcode}"
+        except ValueError:
+            pass
+    return f"exit {exitcode}"
 
 
 @contextmanager

@@ -90,7 +90,7 @@ def test_replay_of_an_unknown_subject_fails_with_a_message(
 ) -> None:
     result = deployment.run("replay", uscc(199))
 
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "not registered" in result.stderr
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from api.cli.main import main
 from application.commands import RecordCommand
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
+from infrastructure.views import rebuild_workers
 from tests.factories import fields_of, listing, resident_id, uscc
 from tests.view_scene import OFFICER
 
@@ -112,3 +115,42 @@ def test_rebuild_with_workers_or_of_one_view_swaps_in_at_the_head(
 def test_rebuild_refuses_an_unknown_view(database: str) -> None:
     with pytest.raises(SystemExit):
         main(["projections", "rebuild", "lists"])
+
+
+def killed_on_start(*_: object) -> None:
+    """A rebuild worker process that dies as ``kill -9`` ends it."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def live_views() -> dict[str, object]:
+    services = build_services(Settings())
+    try:
+        views = services.read_models.views
+        return {name: view.snapshot() for name, view in views.items()}
+    finally:
+        services.close()
+
+
+def test_a_rebuild_whose_worker_is_killed_is_one_line_and_status_2(
+    database: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = live_views()
+    # Spawned, the worker imports this module to find its target.
+    monkeypatch.setattr(rebuild_workers, "fill_group", killed_on_start)
+    capsys.readouterr()
+
+    status = main(["projections", "rebuild", "--workers", "2"])
+
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert "swapped in" not in out
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: the rebuild stopped: a worker process failed: rebuild indicators, "
+        "repairs (killed by SIGKILL, exit -9); the live views are untouched, "
+        "running it again is safe"
+    ]
+    assert "Traceback" not in err
+    assert live_views() == before
