@@ -72,13 +72,7 @@ def interrupted(command: list[str], url: str) -> str:
     """Runs the command as a user does, and sends its whole process group
     SIGINT (as Ctrl-C does) once its progress shows that it is under way; its
     stderr once it and every process it started have left."""
-    started = subprocess.Popen(
-        [sys.executable, "-m", "api.cli.main", *command],
-        env={**os.environ, "PYTHONPATH": str(ROOT), "CREDIT_LEDGER_DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    started = _run_as_a_user(command, url)
     assert started.stderr is not None
     before = _output_until_progress(started.stderr.fileno())
     os.killpg(started.pid, signal.SIGINT)
@@ -86,6 +80,17 @@ def interrupted(command: list[str], url: str) -> str:
     assert started.returncode == 130, (before + after).decode()
     _wait_until_gone(started.pid)
     return (before + after).decode()
+
+
+def _run_as_a_user(command: list[str], url: str) -> subprocess.Popen[bytes]:
+    """The command in a process group of its own, as a shell starts a job."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "api.cli.main", *command],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "CREDIT_LEDGER_DATABASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def _output_until_progress(stderr: int, timeout: float = 120) -> bytes:
@@ -205,13 +210,7 @@ def test_an_import_whose_worker_is_killed_stops_with_one_line_and_a_rerun_comple
     url = registered_store(tmp_path)
     source = penalty_lines(tmp_path)
     command = ["import", str(source), "--department", "tax", "--workers", "2"]
-    started = subprocess.Popen(
-        [sys.executable, "-m", "api.cli.main", *command],
-        env={**os.environ, "PYTHONPATH": str(ROOT), "CREDIT_LEDGER_DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    started = _run_as_a_user(command, url)
     assert started.stderr is not None
     before = _output_until_progress(started.stderr.fileno())
 
