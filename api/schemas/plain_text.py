@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
@@ -37,7 +38,13 @@ def format_characters() -> str:
     )
 
 
-_REFUSED = re.compile(f"[{_CONTROL}{format_characters()}]")
+@cache
+def _refused() -> re.Pattern[str]:
+    # Made at the first text that is not all printable, not at import: finding
+    # the format characters takes every process a few tens of milliseconds.
+    return re.compile(f"[{_CONTROL}{format_characters()}]")
+
+
 _IS_CONTROL = re.compile(f"[{_CONTROL}]")
 
 
@@ -63,7 +70,7 @@ def refused_character_in(text: str) -> RefusedCharacter | None:
     # Most text is printable throughout: one pass in C, no regular expression.
     if text.isprintable():
         return None
-    found = _REFUSED.search(text)
+    found = _refused().search(text)
     if found is None:
         return None
     char = found.group()
