@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel
 
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     with output or contextlib.nullcontext():
         data, summary = _exported(args)
         if output is None:
-            sys.stdout.buffer.write(data)
+            _write_all(sys.stdout.buffer, data)
             sys.stdout.flush()
         else:
             try:
@@ -101,6 +101,15 @@ def _exported(args: argparse.Namespace) -> tuple[bytes, str]:
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     summary = f"{args.list}: {len(rows)} rows at position {page.position}"
     return text.encode("utf-8"), summary
+
+
+def _write_all(stream: BinaryIO, data: bytes) -> None:
+    """All of ``data``: an unbuffered stdout (``python -u``) takes what a pipe
+    holds when its reader goes away mid-write, and only writing the rest
+    raises the BrokenPipeError that ends the command quietly."""
+    rest = memoryview(data)
+    while rest:
+        rest = rest[stream.write(rest) :]
 
 
 def _not_written(path: Path, error: OSError) -> int:

@@ -134,3 +134,40 @@ def test_an_export_whose_reader_stops_leaves_quietly_with_status_141(
     stderr = export.stderr.read().decode()
     assert export.wait(timeout=60) == 141, stderr
     assert stderr == ""
+
+
+# Rows enough for an export well over a pipe's 64 KiB, so a write is under way
+# when the reader goes.
+MANY = 800
+
+
+def test_an_export_whose_reader_stops_mid_write_leaves_quietly_with_status_141(
+    database: str,
+) -> None:
+    services = build_services(Settings())
+    try:
+        for serial in range(2, MANY + 1):
+            services.ledger.register_subject(
+                uscc(serial), "稷山县食品有限公司", OFFICER
+            )
+            body = listing(f"S{serial}", term_ends_on=date(2099, 12, 31))
+            services.ledger.record(
+                RecordCommand(uscc(serial), "Listed", fields_of(body), OFFICER)
+            )
+    finally:
+        services.close()
+    root = Path(__file__).resolve().parents[2]
+    export = subprocess.Popen(
+        [sys.executable, "-m", "api.cli.main", "export", "serious-dishonesty"],
+        # Unbuffered, as in many containers: stdout then takes a short write.
+        env={**os.environ, "PYTHONPATH": str(root), "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert export.stdout is not None and export.stderr is not None
+    # A little read, then closed, as `| head -c 100` would.
+    assert export.stdout.read(100)
+    export.stdout.close()
+    stderr = export.stderr.read().decode()
+    assert export.wait(timeout=60) == 141, stderr
+    assert stderr == ""
