@@ -35,6 +35,7 @@ from kafka.errors import OffsetOutOfRangeError
 
 from infrastructure.kafka.brokers import client_options, reaching
 from infrastructure.kafka.messages import EventMessage, decode_message
+from infrastructure.kafka.topics import TooFewPartitions
 from infrastructure.kafka.view_positions import (
     FromKafka,
     offset_tracking,
@@ -118,6 +119,8 @@ class ProjectionConsumer:
         self.targets = list(targets)
         self.batch_size = batch_size
         self.last_error: Exception | None = None
+        # A settings error found while running: no retry mends it (run stops).
+        self.fatal: TooFewPartitions | None = None
         self._reread_at: dict[int, tuple[int, ...]] = {}
         self._reread_end: dict[int, int] = {}
         self._resume_needed = True
@@ -125,7 +128,9 @@ class ProjectionConsumer:
     def resume(self) -> None:
         """Positions and offsets from the views; the consumer seeks to them."""
         found = self._consumer.partitions_for_topic(self.topic)
-        if not found or len(found) < self._topic_partitions:
+        if found and len(found) < self._topic_partitions:
+            raise TooFewPartitions.found(self.topic, len(found), self._topic_partitions)
+        if not found:
             msg = f"{self.topic} has partitions {found}, not {self._topic_partitions}"
             raise TopicNotReady(msg)
         self._consumer.assign([self._tp(p) for p in self.partitions])
@@ -194,6 +199,10 @@ class ProjectionConsumer:
             except PositionMoved as e:
                 log.info("%s; resuming from the views", e)
                 continue
+            except TooFewPartitions as e:
+                self.fatal = self.last_error = e
+                stop.set()
+                return
             except Exception as e:
                 # Broker or database away, or a handler failing: the views keep
                 # their last committed batches and readers see the lag.

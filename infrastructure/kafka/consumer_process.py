@@ -36,7 +36,8 @@ def consumer_for(
 def run_consumer(
     consumer: ProjectionConsumer, stop: threading.Event, report: Callable[[str], None]
 ) -> None:
-    """Runs until ``stop``, reporting positions at most every second."""
+    """Runs until ``stop``, reporting positions at most every second; raises
+    the settings error that stopped the consumer, if one did."""
     thread = threading.Thread(target=consumer.run, args=(stop,), name="consumer")
     thread.start()
     reported = ""
@@ -49,6 +50,8 @@ def run_consumer(
     finally:
         thread.join()
         consumer.close()
+    if consumer.fatal is not None:
+        raise consumer.fatal
 
 
 def describe(consumer: ProjectionConsumer) -> str:

@@ -29,6 +29,7 @@ from infrastructure.kafka.brokers import client_options, reaching
 from infrastructure.kafka.messages import EventMessage
 from infrastructure.kafka.partitioning import partition_for
 from infrastructure.kafka.relay_positions import PartitionMark, RelayPositions
+from infrastructure.kafka.topics import TooFewPartitions
 
 log = logging.getLogger("credit_ledger.relay")
 SEND_TIMEOUT_SECONDS = 30.0
@@ -49,10 +50,6 @@ def make_producer(bootstrap: str) -> KafkaProducer:
             # The topic is created on purpose, with its partition count.
             allow_auto_create_topics=False,
         )
-
-
-class TooFewPartitions(RuntimeError):
-    pass
 
 
 class RewindPastPosition(ValueError):
@@ -195,11 +192,7 @@ class Relay:
     def _check_partitions(self) -> None:
         found = len(self._producer.partitions_for(self._topic))
         if found < self.partitions:
-            msg = (
-                f"topic {self._topic} has {found} partitions, fewer than the "
-                f"{self.partitions} configured (CREDIT_LEDGER_TOPIC_PARTITIONS)"
-            )
-            raise TooFewPartitions(msg)
+            raise TooFewPartitions.found(self._topic, found, self.partitions)
         if found > self.partitions:
             log.warning(
                 "%s has %d partitions; only the first %d configured ones are used",

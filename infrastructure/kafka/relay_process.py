@@ -23,7 +23,7 @@ from infrastructure.kafka.relay_positions import (
     SQLiteRelayPositions,
 )
 from infrastructure.kafka.store_notifications import StoreNotifications
-from infrastructure.kafka.topics import ensure_topic
+from infrastructure.kafka.topics import TooFewPartitions, ensure_topic
 from infrastructure.settings import Settings
 from infrastructure.views.read_models import view_store_for
 
@@ -52,6 +52,7 @@ class RelayProcess:
         self._ledger = ledger
         self._say = on_progress
         self.position = 0
+        self._position_known = False
 
     @contextmanager
     def opened(self) -> Iterator[Relay]:
@@ -90,6 +91,10 @@ class RelayProcess:
         finally:
             if notifications is not None:
                 notifications.stop()
+        if not self._position_known:
+            # Stopped before a relay opened (broker away): the saved position.
+            with contextlib.suppress(Exception):  # the database may be down
+                self.position = self._saved_position()
 
     def _run(
         self,
@@ -107,8 +112,8 @@ class RelayProcess:
                     pause = FIRST_PAUSE_SECONDS
                     relay.run(stop, on_progress=self._progress, stored=stored)
                     self.position = relay.position
-            except RewindPastPosition:
-                raise  # the operator's request: no outage, trying again won't help
+            except (RewindPastPosition, TooFewPartitions):
+                raise  # the operator's request or settings: trying again won't help
             except Exception as e:
                 # Broker or database away: start again from what was saved.
                 self._say(f"relay: {type(e).__name__}: {e}; again in {pause:.1f} s")
@@ -116,6 +121,15 @@ class RelayProcess:
                     view_store_for(self._ledger).recover()
                 stop.wait(pause)
                 pause = min(pause * 2, MAX_PAUSE_SECONDS)
+
+    def _saved_position(self) -> int:
+        positions = relay_positions(self._settings)
+        try:
+            return positions.get(self._settings.topic)
+        finally:
+            close = getattr(positions, "close", None)
+            if close is not None:
+                close()
 
     def _store_notifications(self) -> StoreNotifications | None:
         recorder = self._ledger.recorder
@@ -128,6 +142,7 @@ class RelayProcess:
         if from_position is not None:
             relay.rewind(max(from_position - 1, 0))
         self.position = relay.position
+        self._position_known = True
         self._say(f"relay: {self._settings.topic} from position {relay.position}")
 
     def _progress(self, position: int) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
 
@@ -10,10 +14,11 @@ import pytest
 from api.cli.main import main
 from application.commands import RecordCommand
 from infrastructure.bootstrap import build_services
+from infrastructure.kafka import brokers
 from infrastructure.kafka.relay_positions import SQLiteRelayPositions
 from infrastructure.settings import Settings
 from tests.factories import fields_of, information, uscc
-from tests.services import KafkaBroker
+from tests.services import HOST, KafkaBroker, free_port
 from tests.view_scene import OFFICER
 
 pytestmark = pytest.mark.kafka
@@ -60,3 +65,78 @@ def test_from_past_the_saved_position_is_refused_in_one_line_with_status_2(
     assert positions.get(topic) == saved
     assert main(["relay", "--once", "--from", str(saved + 1)]) == 0
     assert positions.get(topic) == head
+
+
+@pytest.fixture
+def interrupt_after() -> Iterator[threading.Event]:
+    """Ctrl-C (SIGINT) to this process after a while, unless set before: a
+    command that would run for ever is stopped rather than hang the suite."""
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    cancel = threading.Event()
+
+    def interrupt() -> None:
+        if not cancel.wait(8):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    thread = threading.Thread(target=interrupt, daemon=True)
+    thread.start()
+    yield cancel
+    cancel.set()
+    thread.join()
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["relay", "--once"], ["relay"], ["project", "--source", "kafka"]],
+    ids=["relay-once", "relay", "project"],
+)
+def test_a_topic_with_fewer_partitions_than_set_is_one_line_and_status_2(
+    command: list[str],
+    store_url: str,
+    kafka_broker: KafkaBroker,
+    interrupt_after: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    topic = f"relay-few-{uuid4().hex[:8]}"
+    monkeypatch.setenv("CREDIT_LEDGER_KAFKA_BOOTSTRAP", kafka_broker.bootstrap)
+    monkeypatch.setenv("CREDIT_LEDGER_TOPIC", topic)
+    record(2)
+    assert main(["relay", "--once"]) == 0  # makes the topic, with 3 partitions
+    monkeypatch.setenv("CREDIT_LEDGER_TOPIC_PARTITIONS", "5")
+    capsys.readouterr()
+
+    status = main(command)
+
+    interrupt_after.set()
+    err = capsys.readouterr().err
+    assert (status, err) == (
+        2,
+        f"error: CREDIT_LEDGER_TOPIC_PARTITIONS: topic {topic} has 3 partitions, "
+        "fewer than the 5 configured\n",
+    )
+
+
+def test_relay_stopped_while_no_broker_answers_says_its_saved_position(
+    store_url: str,
+    kafka_broker: KafkaBroker,
+    interrupt_after: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CREDIT_LEDGER_KAFKA_BOOTSTRAP", kafka_broker.bootstrap)
+    monkeypatch.setenv("CREDIT_LEDGER_TOPIC", f"relay-stop-{uuid4().hex[:8]}")
+    saved = record(3)
+    assert main(["relay", "--once"]) == 0
+    monkeypatch.setenv("CREDIT_LEDGER_KAFKA_BOOTSTRAP", f"{HOST}:{free_port()}")
+    monkeypatch.setattr(brokers, "BOOTSTRAP_TIMEOUT_MS", 500)
+    capsys.readouterr()
+
+    status = main(["relay"])  # tries again until the SIGINT
+
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "again in" in out
+    assert out.endswith(f"relay: stopped at position {saved}\n")
