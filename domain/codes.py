@@ -73,9 +73,13 @@ def ric_check_char(body: str) -> str:
 
 def _birth_date(code: str) -> date | None:
     """Positions 7-14 as a resident identity number's birth date, if a date."""
-    digits = code[6:14]
+    return date_of_digits(code[6:14])
+
+
+def date_of_digits(yyyymmdd: str) -> date | None:
+    """Eight digits read as a date, year first, if they are one."""
     try:
-        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        return date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
     except ValueError:
         return None
 

@@ -10,9 +10,12 @@ last 4; as on every public surface) and ``110105******007`` (first 6, last 3).
 
 from __future__ import annotations
 
-from datetime import date
-
-from domain.codes import CODE_LENGTH, mask_identity_number, ric_check_char
+from domain.codes import (
+    CODE_LENGTH,
+    date_of_digits,
+    mask_identity_number,
+    ric_check_char,
+)
 
 FIRST_GENERATION_LENGTH = 15
 # Birth years a number found in text is believed to hold: a date elsewhere in
@@ -28,13 +31,11 @@ def is_identity_number(code: str) -> bool:
         body = code[:17]
         return (
             _is_digits(body)
-            and _is_birth_date(code[6:10], code[10:12], code[12:14])
+            and _is_birth_date(code[6:14])
             and code[17] == ric_check_char(body)
         )
     if len(code) == FIRST_GENERATION_LENGTH:
-        return _is_digits(code) and _is_birth_date(
-            f"19{code[6:8]}", code[8:10], code[10:12]
-        )
+        return _is_digits(code) and _is_birth_date(f"19{code[6:12]}")
     return False
 
 
@@ -42,14 +43,9 @@ def _is_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def _is_birth_date(year: str, month: str, day: str) -> bool:
-    if int(year) not in _PLAUSIBLE_YEARS:
-        return False
-    try:
-        date(int(year), int(month), int(day))
-    except ValueError:
-        return False
-    return True
+def _is_birth_date(yyyymmdd: str) -> bool:
+    born = date_of_digits(yyyymmdd)
+    return born is not None and born.year in _PLAUSIBLE_YEARS
 
 
 def masked_identity_number(code: str) -> str:
