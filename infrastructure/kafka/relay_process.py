@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 from eventsourcing.postgres import PostgresApplicationRecorder
 from kafka import KafkaProducer
@@ -32,6 +33,16 @@ from infrastructure.views.read_models import view_store_for
 log = logging.getLogger("credit_ledger.relay")
 FIRST_PAUSE_SECONDS = 0.2
 MAX_PAUSE_SECONDS = 5.0
+
+
+class PublishProgress(Protocol):
+    """Told how far ``publish_all`` has got, to show it."""
+
+    def starting(self, pending: int) -> None:
+        """``pending`` events are stored after the position it starts from."""
+
+    def published(self, count: int) -> None:
+        """``count`` more were published, and the broker acknowledged them."""
 
 
 def _closed(producer: KafkaProducer) -> None:
@@ -89,12 +100,20 @@ class RelayProcess:
         ensure_topic(self._bootstrap, settings.topic, settings.topic_partitions)
         return make_producer(self._bootstrap)
 
-    def publish_all(self, from_position: int | None = None) -> int:
+    def publish_all(
+        self,
+        from_position: int | None = None,
+        progress: PublishProgress | None = None,
+    ) -> int:
         """Publishes what is stored now, then returns (no retries)."""
         with self.opened() as relay:
             self._start(relay, from_position)
-            while relay.publish_next_batch():
+            if progress is not None:
+                progress.starting(self._ledger.head_position() - relay.position)
+            while sent := relay.publish_next_batch():
                 self.position = relay.position
+                if progress is not None:
+                    progress.published(sent)
             self.position = relay.position
         return self.position
 

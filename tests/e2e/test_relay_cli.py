@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -39,6 +40,24 @@ def record(count: int, first: int = 1) -> int:
             fields = fields_of(information(f"I{n}"))
             command = RecordCommand(uscc(1), "InformationRecorded", fields, OFFICER)
             services.ledger.record(command)
+        return services.ledger.head_position()
+    finally:
+        services.close()
+
+
+def record_backlog(count: int) -> int:
+    """``count`` more events, in one transaction: the store's head."""
+    services = build_services(Settings())
+    try:
+        commands = [
+            RecordCommand(
+                uscc(1), "InformationRecorded", fields_of(information(f"B{n}")), OFFICER
+            )
+            for n in range(count)
+        ]
+        assert not any(
+            isinstance(r, Exception) for r in services.ledger.record_many(commands)
+        )
         return services.ledger.head_position()
     finally:
         services.close()
@@ -146,6 +165,35 @@ def test_relay_stopped_while_no_broker_answers_says_its_saved_position(
     assert status == 0
     assert "again in" in out
     assert out.endswith(f"relay: stopped at position {saved}\n")
+
+
+def test_relay_once_shows_its_progress_and_ends_saying_what_it_published(
+    store_url: str,
+    kafka_broker: KafkaBroker,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    topic = f"relay-progress-{uuid4().hex[:8]}"
+    monkeypatch.setenv("CREDIT_LEDGER_KAFKA_BOOTSTRAP", kafka_broker.bootstrap)
+    monkeypatch.setenv("CREDIT_LEDGER_TOPIC", topic)
+    saved = record(2)
+    assert main(["relay", "--once"]) == 0
+    head = record_backlog(2_500)  # more than one batch of the relay's
+    capsys.readouterr()
+
+    status = main(["relay", "--once"])
+
+    out, err = capsys.readouterr()
+    backlog = head - saved
+    assert status == 0
+    assert out == (
+        f"relay: {topic} from position {saved}\n"
+        f"relay: published {backlog} events, at position {head}\n"
+    )
+    # tqdm's bar on stderr, as import and projections rebuild show theirs.
+    shown = [int(n) for n in re.findall(rf"\| *(\d+)/{backlog} \[", err)]
+    assert shown[0] == 0 and shown[-1] == backlog, err
+    assert SQLiteRelayPositions(Path(Settings().sqlite_path)).get(topic) == head
 
 
 @pytest.fixture
