@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import threading
 from typing import Any
 
 from api.cli.arguments import positive_int
+from api.cli.relay_progress import PublishingBar
 from api.cli.startup import services_when_ready
 from infrastructure.kafka.brokers import BrokerUnreachable
 from infrastructure.kafka.relay import RewindPastPosition
@@ -50,13 +52,9 @@ def run(args: argparse.Namespace) -> int:
     process = RelayProcess(settings, services.ledger, on_progress=say)
     try:
         if args.once:
-            process.publish_all(args.from_position)
+            last = _published_once(process, args.from_position)
         else:
-            # Runs on through broker outages, saying so (RelayProcess.run).
-            stop = threading.Event()
-            signal.signal(signal.SIGTERM, lambda *_: stop.set())
-            signal.signal(signal.SIGINT, lambda *_: stop.set())
-            process.run(stop, args.from_position)
+            last = _run_until_stopped(process, args.from_position)
     except BrokerUnreachable as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -71,5 +69,21 @@ def run(args: argparse.Namespace) -> int:
         return 2
     finally:
         services.close()
-    say(f"relay: stopped at position {process.position}")
+    say(last)
     return 0
+
+
+def _published_once(process: RelayProcess, from_position: int | None) -> str:
+    with contextlib.closing(PublishingBar()) as bar:
+        process.publish_all(from_position, bar)
+    events = "event" if bar.count == 1 else "events"
+    return f"relay: published {bar.count} {events}, at position {process.position}"
+
+
+def _run_until_stopped(process: RelayProcess, from_position: int | None) -> str:
+    # Runs on through broker outages, saying so (RelayProcess.run).
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    process.run(stop, from_position)
+    return f"relay: stopped at position {process.position}"

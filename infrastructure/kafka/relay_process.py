@@ -12,8 +12,10 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 from eventsourcing.postgres import PostgresApplicationRecorder
+from kafka import KafkaProducer
 
 from application.ledger import CreditLedger
 from infrastructure.kafka.relay import Relay, RewindPastPosition, make_producer
@@ -22,6 +24,7 @@ from infrastructure.kafka.relay_positions import (
     RelayPositions,
     SQLiteRelayPositions,
 )
+from infrastructure.kafka.stoppable import StoppedWhileConnecting, made_unless_stopped
 from infrastructure.kafka.store_notifications import StoreNotifications
 from infrastructure.kafka.topics import TooFewPartitions, ensure_topic
 from infrastructure.settings import Settings
@@ -30,6 +33,20 @@ from infrastructure.views.read_models import view_store_for
 log = logging.getLogger("credit_ledger.relay")
 FIRST_PAUSE_SECONDS = 0.2
 MAX_PAUSE_SECONDS = 5.0
+
+
+class PublishProgress(Protocol):
+    """Told how far ``publish_all`` has got, to show it."""
+
+    def starting(self, pending: int) -> None:
+        """``pending`` events are stored after the position it starts from."""
+
+    def published(self, count: int) -> None:
+        """``count`` more were published, and the broker acknowledged them."""
+
+
+def _closed(producer: KafkaProducer) -> None:
+    producer.close(timeout=5)
 
 
 def relay_positions(settings: Settings) -> RelayPositions:
@@ -55,12 +72,20 @@ class RelayProcess:
         self._position_known = False
 
     @contextmanager
-    def opened(self) -> Iterator[Relay]:
+    def opened(self, stop: threading.Event | None = None) -> Iterator[Relay]:
+        """The relay, once a broker answers; a stop while none does yet raises
+        ``StoppedWhileConnecting`` at once rather than after the bootstrap timeout."""
         settings = self._settings
-        ensure_topic(self._bootstrap, settings.topic, settings.topic_partitions)
-        positions = relay_positions(settings)
-        producer = make_producer(self._bootstrap)
-        try:
+        with contextlib.ExitStack() as opened:
+            if stop is None:
+                producer = self._connected()
+            else:
+                producer = made_unless_stopped(self._connected, _closed, stop)
+            opened.callback(_closed, producer)
+            positions = relay_positions(settings)
+            close = getattr(positions, "close", None)
+            if close is not None:
+                opened.callback(close)
             yield Relay(
                 self._ledger.recorder,
                 self._ledger.mapper,
@@ -69,18 +94,26 @@ class RelayProcess:
                 positions,
                 partitions=settings.topic_partitions,
             )
-        finally:
-            producer.close(timeout=5)
-            close = getattr(positions, "close", None)
-            if close is not None:
-                close()
 
-    def publish_all(self, from_position: int | None = None) -> int:
+    def _connected(self) -> KafkaProducer:
+        settings = self._settings
+        ensure_topic(self._bootstrap, settings.topic, settings.topic_partitions)
+        return make_producer(self._bootstrap)
+
+    def publish_all(
+        self,
+        from_position: int | None = None,
+        progress: PublishProgress | None = None,
+    ) -> int:
         """Publishes what is stored now, then returns (no retries)."""
         with self.opened() as relay:
             self._start(relay, from_position)
-            while relay.publish_next_batch():
+            if progress is not None:
+                progress.starting(self._ledger.head_position() - relay.position)
+            while sent := relay.publish_next_batch():
                 self.position = relay.position
+                if progress is not None:
+                    progress.published(sent)
             self.position = relay.position
         return self.position
 
@@ -106,12 +139,14 @@ class RelayProcess:
         pause = FIRST_PAUSE_SECONDS
         while not stop.is_set():
             try:
-                with self.opened() as relay:
+                with self.opened(stop) as relay:
                     self._start(relay, from_position)
                     from_position = None
                     pause = FIRST_PAUSE_SECONDS
                     relay.run(stop, on_progress=self._progress, stored=stored)
                     self.position = relay.position
+            except StoppedWhileConnecting:
+                return
             except (RewindPastPosition, TooFewPartitions):
                 raise  # the operator's request or settings: trying again won't help
             except Exception as e:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +26,9 @@ from tests.services import HOST, KafkaBroker, free_port
 from tests.view_scene import OFFICER
 
 pytestmark = pytest.mark.kafka
+ROOT = Path(__file__).resolve().parents[2]
+# How soon a stopped relay must have left, where an operator waits on it.
+STOP_SECONDS = 5
 
 
 def record(count: int, first: int = 1) -> int:
@@ -33,6 +40,24 @@ def record(count: int, first: int = 1) -> int:
             fields = fields_of(information(f"I{n}"))
             command = RecordCommand(uscc(1), "InformationRecorded", fields, OFFICER)
             services.ledger.record(command)
+        return services.ledger.head_position()
+    finally:
+        services.close()
+
+
+def record_backlog(count: int) -> int:
+    """``count`` more events, in one transaction: the store's head."""
+    services = build_services(Settings())
+    try:
+        commands = [
+            RecordCommand(
+                uscc(1), "InformationRecorded", fields_of(information(f"B{n}")), OFFICER
+            )
+            for n in range(count)
+        ]
+        assert not any(
+            isinstance(r, Exception) for r in services.ledger.record_many(commands)
+        )
         return services.ledger.head_position()
     finally:
         services.close()
@@ -140,3 +165,94 @@ def test_relay_stopped_while_no_broker_answers_says_its_saved_position(
     assert status == 0
     assert "again in" in out
     assert out.endswith(f"relay: stopped at position {saved}\n")
+
+
+def test_relay_once_shows_its_progress_and_ends_saying_what_it_published(
+    store_url: str,
+    kafka_broker: KafkaBroker,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    topic = f"relay-progress-{uuid4().hex[:8]}"
+    monkeypatch.setenv("CREDIT_LEDGER_KAFKA_BOOTSTRAP", kafka_broker.bootstrap)
+    monkeypatch.setenv("CREDIT_LEDGER_TOPIC", topic)
+    saved = record(2)
+    assert main(["relay", "--once"]) == 0
+    head = record_backlog(2_500)  # more than one batch of the relay's
+    capsys.readouterr()
+
+    status = main(["relay", "--once"])
+
+    out, err = capsys.readouterr()
+    backlog = head - saved
+    assert status == 0
+    assert out == (
+        f"relay: {topic} from position {saved}\n"
+        f"relay: published {backlog} events, at position {head}\n"
+    )
+    # tqdm's bar on stderr, as import and projections rebuild show theirs.
+    shown = [int(n) for n in re.findall(rf"\| *(\d+)/{backlog} \[", err)]
+    assert shown[0] == 0 and shown[-1] == backlog, err
+    assert SQLiteRelayPositions(Path(Settings().sqlite_path)).get(topic) == head
+
+
+@pytest.fixture
+def silent_broker() -> Iterator[socket.socket]:
+    """A port where connections are taken but never answered."""
+    with socket.create_server((HOST, 0)) as listener:
+        listener.settimeout(60)
+        yield listener
+
+
+def relay_in_background(bootstrap: str) -> subprocess.Popen[str]:
+    """``credit-ledger relay`` as an operator starts it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "api.cli.main", "relay"],
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "CREDIT_LEDGER_KAFKA_BOOTSTRAP": bootstrap,
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"]
+)
+@pytest.mark.parametrize("broker", ["refusing", "silent"])
+def test_relay_stops_at_once_while_no_broker_answers_naming_its_saved_position(
+    stop_signal: signal.Signals,
+    broker: str,
+    store_url: str,
+    kafka_broker: KafkaBroker,
+    silent_broker: socket.socket,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CREDIT_LEDGER_KAFKA_BOOTSTRAP", kafka_broker.bootstrap)
+    monkeypatch.setenv("CREDIT_LEDGER_TOPIC", f"relay-signal-{uuid4().hex[:8]}")
+    saved = record(3)
+    assert main(["relay", "--once"]) == 0
+    host, port = silent_broker.getsockname()
+    relay = relay_in_background(f"{host}:{port}")
+    # Its first connection: the relay is waiting for a broker's answer.
+    connection, _ = silent_broker.accept()
+    try:
+        if broker == "refusing":
+            connection.close()
+            silent_broker.close()  # from now on, connections are refused
+
+        relay.send_signal(stop_signal)
+        out, err = relay.communicate(timeout=STOP_SECONDS)
+
+        assert (relay.returncode, out, err) == (
+            0,
+            f"relay: stopped at position {saved}\n",
+            "",
+        )
+    finally:
+        connection.close()
+        relay.kill()
+        relay.wait()

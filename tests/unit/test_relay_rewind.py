@@ -112,7 +112,7 @@ class FakeBrokerRelayProcess(RelayProcess):
         self._relay = relay
 
     @contextmanager
-    def opened(self) -> Iterator[Relay]:
+    def opened(self, stop: threading.Event | None = None) -> Iterator[Relay]:
         yield self._relay
 
 
