@@ -16,6 +16,7 @@ from starlette.responses import Response
 from api.identity_lookup_refusal import TooManyIdentityLookups
 from api.rendering import render
 from domain.errors import InvalidSubjectCode
+from domain.text_masking import mask_identity_numbers
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 TITLES = {
@@ -55,7 +56,9 @@ def error_page(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     title = TITLES.get(status, f"错误 Error {status}")
-    context = {"title": title, "message": message, "status": status}
+    # The message may quote what the caller sent (a cursor): no full number.
+    shown = mask_identity_numbers(message)
+    context = {"title": title, "message": shown, "status": status}
     return render(request, "error.html", context, status, headers)
 
 

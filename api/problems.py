@@ -22,6 +22,7 @@ from api.problem_details import (
 )
 from application.errors import ApplicationError, UnreadableHistory
 from domain.errors import DomainError
+from domain.text_masking import mask_identity_numbers
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("credit_ledger.api")
@@ -95,11 +96,14 @@ def install_problem_handlers(app: FastAPI) -> None:
                 "http-422",
             )
         # One title per problem type (RFC 9457): the status's own phrase; what
-        # went wrong this time is the detail.
+        # went wrong this time is the detail. It may quote what the caller sent
+        # (a list's name, a cursor, min_position), which an identity number
+        # could be: shown masked, as on every public answer.
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return problem(
             exc.status_code,
             _phrase(exc.status_code),
-            exc.detail if isinstance(exc.detail, str) else str(exc.detail),
+            mask_identity_numbers(detail),
             f"http-{exc.status_code}",
             dict(exc.headers or {}),
         )

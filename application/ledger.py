@@ -688,6 +688,14 @@ class CreditLedger(Application[UUID]):
     def head_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
+    def subject_at(self, position: int) -> str | None:
+        """The code of the subject whose event is at this position of the log."""
+        if position < 1:
+            return None
+        found = self.recorder.select_notifications(position, 1, stop=position)
+        event = self.mapper.to_domain_event(found[0]) if found else None
+        return event.subject_code if isinstance(event, ev.SubjectEvent) else None
+
     def today(self) -> date:
         return business_date(self.clock.now(), self.timezone)
 

@@ -39,6 +39,16 @@ def resident_id(serial: int) -> str:
     raise AssertionError(f"no unambiguous resident id for serial {serial}")
 
 
+def masked_alike(code: str) -> str:
+    """Another person's resident identity number that is masked as ``code`` is
+    (same region, sequence and check digit; another birth date)."""
+    for day in range(1, 29):
+        body = f"{code[:6]}198003{day:02d}{code[14:17]}"
+        if ric_check_char(body) == code[17] != uscc_check_char(body):
+            return body + code[17]
+    raise AssertionError(f"no number masked alike {code[:6]}...")
+
+
 def ambiguous_code() -> str:
     """A resident identity number whose check digit is also a USCC's."""
     body = "11010519900517118"

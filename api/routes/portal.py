@@ -23,6 +23,7 @@ from application.credit_standing import assess
 from domain.codes import SubjectCode, SubjectKind, parse_subject_code
 from domain.errors import InvalidSubjectCode
 from infrastructure.log_masking import mask_sensitive
+from infrastructure.views.read_models import ReadModels
 from projections.paging import NameKey, PageQuery
 from projections.search_cursor import encode_search_cursor
 
@@ -60,6 +61,9 @@ def home(
     page = read_models.public.search_subjects(text, SEARCH_LIMIT, after)
     code = _as_code(text)
     if code is not None and len(page.rows) == 1:
+        if code.kind is SubjectKind.NATURAL_PERSON:
+            # Shown here, not redirected to: a Location would repeat the number.
+            return _subject_page(request, code, read_models)
         return RedirectResponse(subject_path(code.value), status_code=303)
     # An identity number typed in, alone or within other text, is shown back
     # only masked, and not put back into the search box nor into a link.
@@ -90,6 +94,12 @@ def subject_page(
     subject_code = parse_subject_code(code)
     wait = services.settings.read_wait_seconds
     await_position(read_models.public, read_models.ledger.name, min_position, wait)
+    return _subject_page(request, subject_code, read_models)
+
+
+def _subject_page(
+    request: Request, subject_code: SubjectCode, read_models: ReadModels
+) -> Response:
     views = read_models.public
     profile = views.credit_profile(subject_code.value)
     if profile is None:

@@ -12,15 +12,16 @@ from fastapi import Depends, HTTPException, Query, Request
 from starlette.responses import Response
 
 from api.deps import ServicesDep
-from api.list_responses import NO_NUL, ListParams
+from api.list_responses import NO_NUL, ListParams, read_list_page
 from api.portal_lists import BY_PATH, PortalList
 from api.portal_route import portal_router
-from api.read_your_writes import MinPosition, await_position, report_position
+from api.read_your_writes import MinPosition, report_position
 from api.rendering import render
 from api.view_deps import ReadModelsDep
+from domain.text_masking import mask_identity_numbers
 from infrastructure.settings import Settings
 from infrastructure.views.read_models import ReadModels
-from projections.paging import encode_cursor
+from projections.list_cursor import encode_list_cursor
 
 router = portal_router()
 PAGE_SIZE = 20
@@ -86,7 +87,7 @@ def _page(
     read_models: ReadModels,
     settings: Settings,
 ) -> Response:
-    query = ListParams(
+    asked = ListParams(
         params.limit,
         params.cursor,
         params.department,
@@ -94,22 +95,32 @@ def _page(
         None,
         "json",
         params.min_position,
-    ).query(section.scope)
+    )
     view = read_models.public
-    wait = settings.read_wait_seconds
-    await_position(view, read_models.ledger.name, params.min_position, wait)
-    page = section.read(view, query)
+    page, subject = read_list_page(
+        section.scope,
+        asked,
+        read_models,
+        lambda query: section.read(view, query),
+        settings.read_wait_seconds,
+    )
+    # An identity number typed in as the department is not shown back, in the
+    # box or in a link, as the search does with one (the rows are still its).
+    department = params.department
+    private = department is not None and mask_identity_numbers(department) != department
     next_url = None
-    if page.next_key is not None:
-        cursor = encode_cursor(section.scope, page.next_key)
+    if page.next_key is not None and not private:
+        cursor = encode_list_cursor(section.scope, page.next_key, subject)
         next_url = _url(section, params.filters() | {"cursor": cursor})
     context = {
         "section": section,
         "rows": page.rows,
-        "department": params.department,
+        "department": None if private else department,
         "since": params.since,
         "next_url": next_url,
-        "first_url": _url(section, params.filters()) if params.cursor else None,
+        "first_url": (
+            _url(section, params.filters()) if params.cursor and not private else None
+        ),
         "position": page.position,
     }
     response = render(request, "list.html", context)

@@ -11,7 +11,8 @@ from api.identity_lookup_deps import TOO_MANY_LOOKUPS, identity_lookup
 from api.list_responses import (
     NO_NUL,
     SEARCH_CURSOR_MAX_LENGTH,
-    link_next_page,
+    SEARCH_PARAMETERS,
+    link_next_public_page,
     search_after,
 )
 from api.read_your_writes import (
@@ -80,7 +81,7 @@ def search_subjects(
         None if page.next_key is None else encode_search_cursor(q, page.next_key)
     )
     report_position(response, page.position)
-    link_next_page(request, response, next_cursor)
+    link_next_public_page(request, response, next_cursor, SEARCH_PARAMETERS)
     return SubjectSummariesPublic.model_validate(
         {
             "data": page.rows,

@@ -12,7 +12,7 @@ import pytest
 
 from api.identity_lookups import identity_lookups_for
 from tests.api.support import Api, assert_problem
-from tests.factories import resident_id, uscc
+from tests.factories import penalty, resident_id, uscc
 
 # The defaults: a burst of 10, then 10 an hour (one every 360 s).
 BURST = 10
@@ -121,16 +121,35 @@ def test_looking_the_same_person_up_again_costs_nothing(
     api, _ = limited()
     api.register(PERSON, "张三")
 
-    # The portal's search redirects to the person's page: one lookup, not two.
     for surface in SURFACES:
         assert look_up(api, surface, PERSON).status_code == 200
     answered = [look_up(api, "search", code) for code in people(BURST - 1)]
-    again = look_up(api, "portal search", PERSON)
+    again = look_up(api, "portal subject page", PERSON)
 
     assert all(r.status_code == 200 for r in answered)
     assert again.status_code == 200
-    assert again.url.path == f"/subjects/{PERSON}"
+    assert "张三" in again.text
     assert_refused(look_up(api, "search", resident_id(BURST)), "search")
+
+
+def test_following_a_persons_next_page_link_costs_no_further_lookup(
+    limited: Callable[..., tuple[Api, FakeTime]],
+) -> None:
+    api, time = limited(public_id_lookups_per_hour=0.001, public_id_lookup_burst=1)
+    api.register(PERSON, "张三")
+    api.record(PERSON, penalty("P1"), penalty("P2"), penalty("P3"))
+    params = {"subject": PERSON, "limit": "1"} | at_head(api)
+    page = api.client.get("/v1/publicity/penalties", params=params)
+    time.now += 2 * 3600  # the number looked up is no longer remembered
+
+    pages = [page]
+    while "link" in pages[-1].headers:
+        link = pages[-1].headers["link"]
+        pages.append(api.client.get(link.removeprefix("<").split(">;")[0]))
+
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    assert [p.json()["data"][0]["record_id"] for p in pages] == ["P3", "P2", "P1"]
+    assert look_up(api, "search", resident_id(50)).status_code == 429
 
 
 def test_a_lookup_comes_back_every_six_minutes(

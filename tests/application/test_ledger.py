@@ -306,6 +306,22 @@ def test_changing_details_stored_but_unanswered_is_not_stored_again(
     assert result.replayed
 
 
+def test_each_position_of_the_log_names_the_subject_of_its_event(
+    ledger: CreditLedger,
+) -> None:
+    person = ledger.register_subject(resident_id(3), "Zhang San", OFFICER)
+    [penalty_of_firm] = record(ledger, penalty("P1"))
+
+    found = [
+        ledger.subject_at(position)
+        for position in (person.position, penalty_of_firm.primary.position, 1)
+    ]
+
+    assert found == [resident_id(3), CODE, CODE]
+    assert ledger.subject_at(ledger.head_position() + 1) is None
+    assert ledger.subject_at(0) is None
+
+
 # Recording --------------------------------------------------------------------
 
 
