@@ -23,7 +23,8 @@ from infrastructure.kafka.relay_positions import (
     SQLiteRelayPositions,
 )
 from infrastructure.kafka.store_notifications import StoreNotifications
-from infrastructure.kafka.topics import TooFewPartitions, ensure_topic
+from infrastructure.kafka.topics import ensure_topic
+from infrastructure.setting_errors import UnusableSetting
 from infrastructure.settings import Settings
 from infrastructure.views.read_models import view_store_for
 
@@ -57,7 +58,12 @@ class RelayProcess:
     @contextmanager
     def opened(self) -> Iterator[Relay]:
         settings = self._settings
-        ensure_topic(self._bootstrap, settings.topic, settings.topic_partitions)
+        ensure_topic(
+            self._bootstrap,
+            settings.topic,
+            settings.topic_partitions,
+            settings.topic_replication_factor,
+        )
         positions = relay_positions(settings)
         producer = make_producer(self._bootstrap)
         try:
@@ -112,7 +118,7 @@ class RelayProcess:
                     pause = FIRST_PAUSE_SECONDS
                     relay.run(stop, on_progress=self._progress, stored=stored)
                     self.position = relay.position
-            except (RewindPastPosition, TooFewPartitions):
+            except (RewindPastPosition, UnusableSetting):
                 raise  # the operator's request or settings: trying again won't help
             except Exception as e:
                 # Broker or database away: start again from what was saved.
