@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     kafka_bootstrap: str | None = None
     topic: str = "credit-ledger.events"
     topic_partitions: int = Field(default=3, ge=1, le=1000)
+    # Copies of each partition the relay makes the topic with (production: 3).
+    topic_replication_factor: int = Field(default=1, ge=1)
     timezone: str = "Asia/Shanghai"
     # Read when it exists; `credit-ledger calendar import` writes it.
     holiday_calendar: Path = Path("var/holiday-calendar.json")

@@ -8,6 +8,7 @@ import sys
 import threading
 from typing import Any
 
+from api.cli.logs import logging_to_stderr
 from api.cli.startup import services_when_ready
 from infrastructure.kafka.brokers import BrokerUnreachable
 from infrastructure.kafka.consumer_process import consumer_for, run_consumer
@@ -70,7 +71,10 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         say(f"project: {', '.join(names)} from {settings.topic} {partitions}")
-        run_consumer(consumer, stop, say)
+        # Not before: a broker that never answered is the one line below, not
+        # kafka-python's line for every try.
+        with logging_to_stderr():
+            run_consumer(consumer, stop, say)
     except BrokerUnreachable as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -17,6 +17,11 @@ points where it did (a topic the broker lost and the relay published again).
 Broken messages before the end that reading had reached then are leftovers it
 has seen in order already, and start no further reading; if the chain is still
 broken, the partition waits for the message, and its lag shows it.
+
+A message that cannot be read or applied (not an event, a handler failing)
+fails every try until it is mended: the consumer retries it with backoff, logs
+its partition and offset with the traceback once, and the failure's end once
+that message is applied; a fetch that brings only other messages ends nothing.
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ from eventsourcing.projection import Projection
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import OffsetOutOfRangeError
 
+from infrastructure.failure_log import FailureLog
 from infrastructure.kafka.brokers import client_options, reaching
+from infrastructure.kafka.message_place import MessagePlace, header_position
 from infrastructure.kafka.messages import EventMessage, decode_message
 from infrastructure.kafka.topics import TooFewPartitions
 from infrastructure.kafka.view_positions import (
@@ -119,6 +126,10 @@ class ProjectionConsumer:
         self.targets = list(targets)
         self.batch_size = batch_size
         self.last_error: Exception | None = None
+        self._failures = FailureLog(log, f"consumer of {topic}")
+        # The message a failure happened at, while it is not read past.
+        self._failing_at: MessagePlace | None = None
+        self._reading: Any = None
         # A settings error found while running: no retry mends it (run stops).
         self.fatal: TooFewPartitions | None = None
         self._reread_at: dict[int, tuple[int, ...]] = {}
@@ -182,6 +193,7 @@ class ProjectionConsumer:
                 batch = _Fetched(records)
                 for target in self.targets:
                     applied += self._apply(target, tp.partition, batch)
+                self._read_past(tp.partition, records[-1].offset)
         except BaseException:
             # A batch rolled back: its records must be fetched again.
             self._resume_needed = True
@@ -204,17 +216,40 @@ class ProjectionConsumer:
                 stop.set()
                 return
             except Exception as e:
-                # Broker or database away, or a handler failing: the views keep
-                # their last committed batches and readers see the lag.
-                log.warning("consumer: %r; again in %.1f s", e, pause)
-                self.last_error = e
+                # Broker or database away, a handler failing or a message that
+                # cannot be read: the views keep their last committed batches
+                # and readers see the lag. A message fails every try the same
+                # way: its traceback is logged once, not at every try.
+                self._failed(e)
                 self._resume_needed = True
                 self._recover_connections()
                 stop.wait(pause)
                 pause = min(pause * 2, MAX_PAUSE_SECONDS)
                 continue
-            self.last_error = None
-            pause = FIRST_PAUSE_SECONDS
+            if self._failing_at is None:
+                self._failures.succeeded()
+                self.last_error = None
+                pause = FIRST_PAUSE_SECONDS
+
+    @property
+    def failing_at(self) -> MessagePlace | None:
+        """The message the consumer keeps failing at, if it is one."""
+        return self._failing_at
+
+    def _failed(self, error: Exception) -> None:
+        record, self._reading = self._reading, None
+        place = None if record is None else MessagePlace.of(record)
+        self._failures.failed(error, None, "" if place is None else str(place))
+        self._failing_at = place
+        self.last_error = error
+
+    def _read_past(self, partition: int, last_offset: int) -> None:
+        """Records up to ``last_offset`` were applied: past a failing message
+        there, the failure has ended (a fetch that brings other partitions'
+        records alone, or none, has not ended it)."""
+        failing = self._failing_at
+        if failing is not None and failing.passed_by(partition, last_offset):
+            self._failing_at = None
 
     def close(self) -> None:
         self._consumer.close()
@@ -234,6 +269,7 @@ class ProjectionConsumer:
         broken_after: int | None = None
         with target.view.batch(app, before, source_mark=resume_at):
             for index, record in enumerate(fetched.records):
+                self._reading = record
                 if _position(record) <= current:
                     continue  # applied before: a relay repeat
                 message = fetched.message(index)
@@ -246,6 +282,7 @@ class ProjectionConsumer:
                 target.projection.process_event(message.event, tracking)
                 current = message.position
                 applied += 1
+            self._reading = None
         target.positions[partition] = current
         if broken_after is not None and partition not in target.broken:
             log.warning(
@@ -282,7 +319,7 @@ class ProjectionConsumer:
 
 
 def _position(record: Any) -> int:
-    for key, value in record.headers:
-        if key == "position":
-            return int(value)
-    return int(decode_message(record.value).position)
+    position = header_position(record)
+    if position is None:
+        return int(decode_message(record.value).position)
+    return position

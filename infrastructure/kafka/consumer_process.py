@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from infrastructure.kafka.consumer import ProjectionConsumer, Target, make_consumer
+from infrastructure.log_masking import mask_sensitive
 from infrastructure.settings import Settings
 from infrastructure.views.read_models import PROJECTIONS, ReadModels
 
@@ -61,4 +62,9 @@ def describe(consumer: ProjectionConsumer) -> str:
         for t in consumer.targets
     )
     error = consumer.last_error
-    return f"project: {views}" + (f" (failing: {error!r})" if error else "")
+    if error is None:
+        return f"project: {views}"
+    at = "" if consumer.failing_at is None else f" at {consumer.failing_at}"
+    # Standard output has no log filter: an error may quote what it failed on.
+    reason = mask_sensitive(f"{type(error).__name__}: {error}")
+    return f"project: {views} (failing{at}: {reason})"

@@ -26,7 +26,8 @@ from infrastructure.kafka.relay_positions import (
 )
 from infrastructure.kafka.stoppable import StoppedWhileConnecting, made_unless_stopped
 from infrastructure.kafka.store_notifications import StoreNotifications
-from infrastructure.kafka.topics import TooFewPartitions, ensure_topic
+from infrastructure.kafka.topics import ensure_topic
+from infrastructure.setting_errors import UnusableSetting
 from infrastructure.settings import Settings
 from infrastructure.views.read_models import view_store_for
 
@@ -97,7 +98,12 @@ class RelayProcess:
 
     def _connected(self) -> KafkaProducer:
         settings = self._settings
-        ensure_topic(self._bootstrap, settings.topic, settings.topic_partitions)
+        ensure_topic(
+            self._bootstrap,
+            settings.topic,
+            settings.topic_partitions,
+            settings.topic_replication_factor,
+        )
         return make_producer(self._bootstrap)
 
     def publish_all(
@@ -147,7 +153,7 @@ class RelayProcess:
                     self.position = relay.position
             except StoppedWhileConnecting:
                 return
-            except (RewindPastPosition, TooFewPartitions):
+            except (RewindPastPosition, UnusableSetting):
                 raise  # the operator's request or settings: trying again won't help
             except Exception as e:
                 # Broker or database away: start again from what was saved.

@@ -121,3 +121,23 @@ def test_the_end_of_a_failure_is_logged_once(
         )
     ]
     assert failures.times == 0
+
+
+def test_a_failure_named_by_its_place_says_it_in_every_line(
+    failures: FailureLog, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    place = "partition 1, offset 12"
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        failures.failed(failure(), None, place)
+        clock.now += 600
+        failures.failed(failure(), None, place)
+        failures.failed(failure(), None, "partition 1, offset 13")
+        failures.succeeded()
+
+    assert [message.split(";")[0] for _, _, message in logged(caplog)] == [
+        "feeding failed at partition 1, offset 12",
+        "feeding still failing at partition 1, offset 12: ValueError, 2 tries in 10 "
+        "minutes (its traceback was logged when it began)",
+        "feeding failed at partition 1, offset 13",
+        "feeding recovered at partition 1, offset 13 after 1 failed tries",
+    ]

@@ -31,3 +31,13 @@ def test_a_topic_of_every_allowed_character_is_taken(
     monkeypatch.setenv("CREDIT_LEDGER_TOPIC", "County_1.credit-ledger")
 
     assert Settings().topic == "County_1.credit-ledger"
+
+
+def test_the_topic_is_made_with_one_replica_unless_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().topic_replication_factor == 1
+
+    monkeypatch.setenv("CREDIT_LEDGER_TOPIC_REPLICATION_FACTOR", "3")
+
+    assert Settings().topic_replication_factor == 3

@@ -38,6 +38,9 @@ REFUSED = [
     ("PUBLIC_ID_LOOKUP_BURST", "2.5"),
     ("BATCH_MAX_LINES", "0"),
     ("TOPIC_PARTITIONS", "0"),
+    ("TOPIC_REPLICATION_FACTOR", "0"),
+    ("TOPIC_REPLICATION_FACTOR", "-1"),
+    ("TOPIC_REPLICATION_FACTOR", "three"),
     ("INSPECTION_RATIO_POOR", "nan"),
     ("TOPIC", ""),
     ("TOPIC", ".."),
@@ -80,6 +83,7 @@ def test_a_value_out_of_its_range_is_refused_naming_the_setting(
         ("REPAIR_SERIOUS_COOLDOWN_DAYS", "0"),
         ("REPAIR_WINDOW_YEARS", "1"),
         ("MAX_BODY_BYTES", "1"),
+        ("TOPIC_REPLICATION_FACTOR", "1"),
     ],
 )
 def test_the_ends_of_each_range_and_off_are_taken(
