@@ -28,7 +28,15 @@ def mask_sensitive(text: str) -> str:
 
 
 def _masked(value: Any) -> Any:
-    return mask_sensitive(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return mask_sensitive(value)
+    if value is None or isinstance(value, int | float):
+        return value  # kept, for a ``%d`` to format
+    # Any other argument (an exception, say) is formatted as its text, which
+    # may hold a number: shown masked, or kept as it is when nothing is.
+    text = str(value)
+    shown = mask_sensitive(text)
+    return value if shown == text else shown
 
 
 class MaskingFilter(logging.Filter):

@@ -10,6 +10,7 @@ import threading
 from typing import Any
 
 from api.cli.arguments import positive_int
+from api.cli.logs import logging_to_stderr
 from api.cli.relay_progress import PublishingBar
 from api.cli.startup import services_when_ready
 from infrastructure.kafka.brokers import BrokerUnreachable
@@ -51,10 +52,13 @@ def run(args: argparse.Namespace) -> int:
     services = services_when_ready(existing_store(settings))
     process = RelayProcess(settings, services.ledger, on_progress=say)
     try:
-        if args.once:
-            last = _published_once(process, args.from_position)
-        else:
-            last = _run_until_stopped(process, args.from_position)
+        # The relay says its own tries and outages (``say``): kafka-python's
+        # lines for each of them would only repeat those.
+        with logging_to_stderr(libraries=False):
+            if args.once:
+                last = _published_once(process, args.from_position)
+            else:
+                last = _run_until_stopped(process, args.from_position)
     except BrokerUnreachable as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ import uvicorn
 
 from api.app import create_app
 from api.cli.arguments import port_number
+from api.cli.logs import logging_to_stderr
 from application.audit_errors import AuditKeyUnusable
 from infrastructure.bootstrap import Services
 from infrastructure.settings import Settings
@@ -51,11 +52,14 @@ def run(args: argparse.Namespace) -> int:
     # over 100 ms with everything in view, a stall felt by every waiting request).
     gc.collect()
     gc.freeze()
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level="info",
-        access_log=args.http_log,
-    )
+    # uvicorn's log configuration names its own loggers only: the service's
+    # lines go through this handler, masked.
+    with logging_to_stderr():
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level="info",
+            access_log=args.http_log,
+        )
     return 0

@@ -60,3 +60,15 @@ def test_leaving_puts_logging_back_as_it_was(
     assert root.handlers == handlers
     assert logging.getLogger("credit_ledger").level == level
     assert capsys.readouterr().err == ""
+
+
+def test_without_libraries_only_the_service_s_own_lines_are_shown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with logging_to_stderr(libraries=False):
+        logging.getLogger("credit_ledger.relay").warning("relay of %s", PERSON)
+        logging.getLogger("kafka.conn").error("Connection failed")
+
+    masked = f"{PERSON[:6]}********{PERSON[-4:]}"
+    shown = capsys.readouterr().err
+    assert shown == f"WARNING credit_ledger.relay: relay of {masked}\n"

@@ -113,6 +113,19 @@ def test_the_filter_masks_arguments_but_keeps_them_apart() -> None:
     )
 
 
+def test_the_filter_masks_arguments_that_are_not_text() -> None:
+    # The API logs an unreadable history's exception itself, as "%s".
+    error = LookupError(f"the stored history of {PERSON} cannot be read")
+    record = record_of("%s (run audit verify); %d tries, %s", error, 3, uscc(5))
+
+    MaskingFilter().filter(record)
+
+    assert record.getMessage() == (
+        f"the stored history of {PERSON[:6]}********{PERSON[-4:]} cannot be read "
+        f"(run audit verify); 3 tries, {uscc(5)}"
+    )
+
+
 def test_the_filter_masks_tracebacks() -> None:
     try:
         raise ValueError(f"bad key {KEY} for {PERSON}")
