@@ -43,7 +43,7 @@ from uuid import UUID
 import httpx
 import msgspec
 from bench_recording import served
-from common import Dot, interpreter, report
+from common import Dot, interpreter, processor, report
 from cpu_use import postmaster_pid, sampled
 from eventsourcing.application import Application
 
@@ -240,7 +240,7 @@ def main() -> None:
             raw = raw_batched_rate(postgres.make_database(), lines)
             print(
                 f"raw Application.save, {RAW_BATCH} per transaction: {raw:,.0f}/s "
-                f"on {interpreter()}"
+                f"on {interpreter()}, {processor()}"
             )
             print(
                 f"{lines:,} lines over {subjects:,} subjects; the batch endpoint is "

@@ -36,6 +36,22 @@ def interpreter() -> str:
     return f"Python {platform.python_version()} ({os.path.realpath(sys.executable)})"
 
 
+def processor() -> str:
+    """The processor the figures were measured on, as Linux names it, and its
+    cores: these machines are not all alike, and their speed differs by twice."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            names = [
+                line.split(":", 1)[1].strip()
+                for line in info
+                if line.startswith("model name")
+            ]
+    except OSError:
+        names = []
+    name = names[0] if names else platform.processor() or platform.machine()
+    return f"{name}, {os.cpu_count()} cores"
+
+
 def report(figure: str, value: str, baseline: str, ratio: float, target: str) -> None:
     print(
         f"{RESULT_PREFIX}{figure}\t{value}\t{baseline}\t{ratio:.2f}\t{target}",

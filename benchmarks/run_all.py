@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common import RESULT_PREFIX, interpreter
+from common import RESULT_PREFIX, interpreter, processor
 
 HERE = Path(__file__).resolve().parent
 
@@ -29,7 +29,7 @@ def main() -> int:
             for line in run.stdout.splitlines()
             if line.startswith(RESULT_PREFIX)
         ]
-    machine = f"{platform.node()} · {platform.machine()} · {interpreter()}"
+    machine = f"{platform.node()} · {processor()} · {interpreter()}"
     print(f"\nBenchmarks on {machine}\n")
     header = ["figure", "value", "baseline (same run)", "ratio", "target"]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
