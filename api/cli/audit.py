@@ -143,7 +143,7 @@ def _signature_check(
     if settings.signing_key_file.exists():
         return signature_check(public_key_of_key_file(settings.signing_key_file))
     print(
-        f"warning: no key file at {settings.signing_key_file} and no --public-key: "
+        f"note: no key file at {settings.signing_key_file} and no --public-key: "
         "no checkpoint signature can be checked",
         file=sys.stderr,
     )
