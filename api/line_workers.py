@@ -31,6 +31,7 @@ from typing import Any
 
 import msgspec
 
+from application.process_pools import PoolWatch
 from domain.codes import normalised_code
 
 Lines = list[tuple[int, str]]
@@ -140,6 +141,7 @@ class LineWorkers:
         self._setup = setup
         self._setting_up = self._context.Lock()
         self._pools = [self._pool() for _ in range(workers)]
+        self._watches = [PoolWatch(pool) for pool in self._pools]
 
     @property
     def count(self) -> int:
@@ -166,12 +168,8 @@ class LineWorkers:
     def close(self, wait: bool = True, cancel: bool = True) -> None:
         """Stops the workers, cancelling what they have not started unless
         ``cancel`` is false (then they finish it first)."""
-        for pool in self._pools:
-            if pool._broken:
-                _unblock_call_queue(pool)
-                pool.shutdown(wait=False, cancel_futures=True)
-            else:
-                pool.shutdown(wait=wait, cancel_futures=cancel)
+        for watch in self._watches:
+            watch.shut_down(wait=wait, cancel=cancel)
 
     def _pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -180,18 +178,6 @@ class LineWorkers:
             initializer=_start,
             initargs=(self._setup, self._setting_up, os.getpid()),
         )
-
-
-def _unblock_call_queue(pool: ProcessPoolExecutor) -> None:
-    """What later CPython 3.11 releases do when a worker dies (gh-94777; 3.11.7
-    does), for those before (Debian 12's 3.11.2 among them): the queue that fed
-    the dead worker is no longer read, so the thread writing to it blocks once
-    its pipe is full, and the pool waits for that thread for ever (an import
-    whose worker was killed never ended). With the pipe's last reader closed,
-    the write fails and the thread ends."""
-    reader = getattr(getattr(pool, "_call_queue", None), "_reader", None)
-    if reader is not None:
-        reader.close()
 
 
 def _start(setup: Setup, setting_up: ProcessLock, feeder: int) -> None:

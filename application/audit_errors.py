@@ -41,3 +41,10 @@ class AuditKeyUnusable(AuditError):
     unreadable, or not an Ed25519 key. The message names the file and why."""
 
     title = "Audit key unusable"
+
+
+class VerifyStopped(AuditError):
+    """A worker process of the verification died (killed, say by the kernel for
+    want of memory) before every event was checked: the store is not verified."""
+
+    title = "Verification stopped"

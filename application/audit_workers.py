@@ -14,10 +14,13 @@ import signal
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
+from application.audit_errors import VerifyStopped
 from application.audit_event_log import LogRow
 from application.audit_hashing import Facts, PageHasher
 from application.cores import usable_cores
+from application.process_pools import PoolWatch
 
 HashedPage = tuple[Sequence[LogRow], list[Facts]]
 
@@ -46,32 +49,46 @@ def hashed_pages(
 
     The workers are forked before ``pages`` is first read: forking copies only
     the calling thread, and a lock a reading thread held would stay held in the
-    child. A worker that dies fails the pass (``BrokenProcessPool``).
+    child. A worker that dies fails the pass (``VerifyStopped``).
     """
     if workers <= 0 or not can_fork():
         for page in pages:
             yield page, hasher(page)
         return
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_install,
         initargs=(hasher,),
-    ) as pool:
+    )
+    watch = PoolWatch(pool)
+    try:
         pool.submit(_started).result()  # the first task forks every worker
-        pending: deque[tuple[Sequence[LogRow], Future[list[Facts]]]] = deque()
-        try:
-            for page in pages:
-                pending.append((page, pool.submit(_hash, page)))
-                if len(pending) > 2 * workers:
-                    done, facts = pending.popleft()
-                    yield done, facts.result()
-            while pending:
-                done, facts = pending.popleft()
-                yield done, facts.result()
-        finally:
-            for _, facts in pending:
-                facts.cancel()
+        yield from _in_order(pages, pool, watch, workers)
+    except BrokenProcessPool:
+        raise VerifyStopped(
+            "a worker process stopped before every event was checked, so the "
+            "store is not verified"
+        ) from None
+    finally:
+        watch.shut_down(wait=True, cancel=True)
+
+
+def _in_order(
+    pages: Iterator[Sequence[LogRow]],
+    pool: ProcessPoolExecutor,
+    watch: PoolWatch,
+    workers: int,
+) -> Iterator[HashedPage]:
+    pending: deque[tuple[Sequence[LogRow], Future[list[Facts]]]] = deque()
+    for page in pages:
+        pending.append((page, pool.submit(_hash, page)))
+        if len(pending) > 2 * workers:
+            done, facts = pending.popleft()
+            yield done, watch.result(facts)
+    while pending:
+        done, facts = pending.popleft()
+        yield done, watch.result(facts)
 
 
 def _started() -> None:

@@ -38,26 +38,20 @@ import domain.subject
 from application.audit_verify import StoreVerifier
 from application.audit_workers import default_workers
 from application.commands import RecordCommand
-from application.dispatch import DECIDERS
 from application.ledger import CreditLedger
 from domain.canonical import GENESIS_HASH
-from domain.codes import parse_subject_code
-from domain.subject import CreditSubject
 from infrastructure.audit.event_log import event_log_pages
 from infrastructure.audit.signing import signature_check
 from infrastructure.bootstrap import Services
-from tests.audit_support import OFFICER, audited_services
-from tests.factories import commitment, fields_of, information, licence, penalty, uscc
+from tests.audit_support import OFFICER, audited_services, seed
+from tests.factories import fields_of, licence, uscc
 from tests.services import PostgresServer
 
-EVENTS_PER_SUBJECT = 40
-SUBJECTS_PER_SAVE = 250
 BATCH = 100
 READ_BATCH = 1000
 MILLION = 1_000_000
 TARGET_SECONDS = 60
 TARGET_RATE = MILLION / TARGET_SECONDS
-RECORDS = (licence, penalty, commitment, information)
 
 
 @contextmanager
@@ -80,31 +74,6 @@ def fresh_postgres(server: PostgresServer, name: str) -> Iterator[Services]:
             yield services
         finally:
             services.close()
-
-
-def seed(ledger: CreditLedger, events: int) -> None:
-    """Subjects decide their events themselves, as the service would."""
-    subjects = max(1, events // EVENTS_PER_SUBJECT)
-    for first in range(1, subjects + 1, SUBJECTS_PER_SAVE):
-        last = min(first + SUBJECTS_PER_SAVE, subjects + 1)
-        group = [
-            CreditSubject.register(
-                parse_subject_code(uscc(n)),
-                f"Bench Co. {n}",
-                None,
-                ledger.provenance(OFFICER),
-            )
-            for n in range(first, last)
-        ]
-        ledger.save(*group)
-        for number in range(1, EVENTS_PER_SUBJECT):
-            body = RECORDS[number % len(RECORDS)](f"R{number}")
-            decide = DECIDERS[str(body["type"])]
-            for subject in group:
-                decide(
-                    subject, ledger.provenance(OFFICER), ledger.rules, fields_of(body)
-                )
-            ledger.save(*group)
 
 
 def read_and_decode(ledger: CreditLedger) -> int:

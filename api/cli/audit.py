@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from api.cli import audit_offline
 from api.cli.arguments import non_negative_int, positive_int
-from application.audit_errors import AuditError, AuditKeyUnusable
+from application.audit_errors import AuditError, AuditKeyUnusable, VerifyStopped
 from application.audit_findings import VerifyReport
 from application.audit_ports import SignatureCheck
 from application.audit_verify import StoreVerifier
@@ -101,6 +101,13 @@ def verify_store(args: argparse.Namespace) -> int:
         print(f"audit verify: checking {total} positions{helpers}", file=sys.stderr)
         with tqdm(total=total, unit="event", file=sys.stderr) as progress:
             report = verifier.run(progress.update)
+    except VerifyStopped as error:
+        print(
+            f"error: {error}; run audit verify again (--workers 0 checks in this "
+            "one process)",
+            file=sys.stderr,
+        )
+        return 2
     finally:
         services.close()
     return _print_report(report)
@@ -143,7 +150,7 @@ def _signature_check(
     if settings.signing_key_file.exists():
         return signature_check(public_key_of_key_file(settings.signing_key_file))
     print(
-        f"warning: no key file at {settings.signing_key_file} and no --public-key: "
+        f"note: no key file at {settings.signing_key_file} and no --public-key: "
         "no checkpoint signature can be checked",
         file=sys.stderr,
     )

@@ -1,6 +1,7 @@
 """Ctrl-C stops a long command with one line, exit status 130 and no
 traceback, from it or its worker processes, which all leave; and running the
-command again is safe, as the line says."""
+command again is safe, as the line says. A worker process killed mid-run stops
+its command with one error line and status 2, and the others leave too."""
 
 from __future__ import annotations
 
@@ -23,11 +24,14 @@ from api.cli.main import main
 from application.commands import Actor
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
+from tests.audit_support import audited_services, seed
 from tests.factories import as_json, penalty, uscc
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBJECTS = [uscc(n) for n in range(1, 21)]
 LINES = 12_000
+# Enough for audit verify's workers to be busy for a second or two.
+AUDITED_EVENTS = 100_000
 INTERRUPTED = "interrupted; running it again is safe"
 # tqdm's bar once something is done: "| 500/12000" or "| 1.0k/12.0k".
 PROGRESS = re.compile(rb"\|\s*[1-9][0-9.]*k?/")
@@ -229,3 +233,97 @@ def test_an_import_whose_worker_is_killed_stops_with_one_line_and_a_rerun_comple
     monkeypatch.setenv("CREDIT_LEDGER_DATABASE_URL", url)
     assert main(command) == 0
     assert head_position(url) == len(SUBJECTS) + LINES
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store of many events, made once (audit verify only reads it): its URL."""
+    directory = tmp_path_factory.mktemp("audited")
+    url = f"sqlite:///{directory / 'ledger.sqlite3'}"
+    services = audited_services(url, directory)
+    try:
+        seed(services.ledger, AUDITED_EVENTS)
+    finally:
+        services.close()
+    return url
+
+
+def _forked_workers(command: int) -> list[tuple[int, str]]:
+    """The worker processes the command forked itself, each with where the
+    kernel shows it waiting."""
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            waits_in = (stat.parent / "wchan").read_text()
+        except OSError:
+            continue  # it left meanwhile
+        if int(fields[1]) == command and fields[0] != "Z":
+            workers.append((int(stat.parent.name), waits_in))
+    return workers
+
+
+def _writing(waits_in: str) -> bool:
+    return "pipe_write" in waits_in  # anon_pipe_write since Linux 6.x
+
+
+def _stopped_with_a_worker_writing(
+    started: subprocess.Popen[bytes],
+) -> tuple[list[int], bytes]:
+    """Stops the command (SIGSTOP) once one of its workers is held writing to a
+    pipe (its result, which the stopped command does not read): its workers,
+    that one first. Workers waiting for pages have no result to write: the
+    command then goes on until its progress moves, and is stopped again. Also
+    the output read meanwhile."""
+    assert started.stderr is not None
+    output = b""
+    deadline = time.monotonic() + 60
+    while True:
+        os.kill(started.pid, signal.SIGSTOP)
+        # A worker busy with a page ends it and writes in well under a second.
+        settled = time.monotonic() + 2
+        while time.monotonic() < settled:
+            workers = sorted(
+                _forked_workers(started.pid), key=lambda w: not _writing(w[1])
+            )
+            if workers and _writing(workers[0][1]):
+                return [pid for pid, _ in workers], output
+            time.sleep(0.05)
+        os.kill(started.pid, signal.SIGCONT)
+        assert time.monotonic() < deadline, f"no worker writes: {workers}"
+        output += _output_until_progress(started.stderr.fileno())
+
+
+@pytest.mark.parametrize("killed", ["sending its result", "another worker"])
+def test_an_audit_verify_whose_worker_is_killed_stops_with_one_line(
+    audited: str, killed: str
+) -> None:
+    started = _run_as_a_user(["audit", "verify", "--workers", "2"], audited)
+    assert started.stderr is not None
+    try:
+        before = _output_until_progress(started.stderr.fileno())
+        # Stopped, the command reads no result: a worker killed while it is
+        # held writing one leaves it half-written; and the pass cannot end.
+        (sending, *others), meanwhile = _stopped_with_a_worker_writing(started)
+        os.kill(
+            sending if killed == "sending its result" else others[0], signal.SIGKILL
+        )
+        os.kill(started.pid, signal.SIGCONT)
+        _, after = started.communicate(timeout=60)
+    except BaseException as error:
+        os.killpg(started.pid, signal.SIGKILL)
+        started.wait()
+        if isinstance(error, subprocess.TimeoutExpired):
+            raise AssertionError("it never ended once its worker was killed") from None
+        raise
+
+    stderr = (before + meanwhile + after).decode()
+    assert started.returncode == 2, stderr
+    assert stderr.rstrip().splitlines()[-1] == (
+        "error: a worker process stopped before every event was checked, so the "
+        "store is not verified; run audit verify again (--workers 0 checks in "
+        "this one process)"
+    ), stderr
+    assert stderr.count("error:") == 1
+    assert "Traceback" not in stderr
+    _wait_until_gone(started.pid)

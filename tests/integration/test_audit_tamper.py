@@ -91,19 +91,25 @@ def test_without_a_key_unchecked_signatures_are_a_note_not_a_problem(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv(
-        "CREDIT_LEDGER_SIGNING_KEY_FILE", str(store.directory / "no-key.pem")
-    )
+    no_key = store.directory / "no-key.pem"
+    monkeypatch.setenv("CREDIT_LEDGER_SIGNING_KEY_FILE", str(no_key))
+    capsys.readouterr()
 
-    code, lines = verify(capsys)
+    code = main(["audit", "verify"])
 
+    output = capsys.readouterr()
     assert code == 0
-    assert lines == [
+    assert output.out.splitlines() == [
         "note: no key to check signatures with: the 2 checkpoints' signatures "
         "were not checked, their roots are compared as they stand",
         "OK: 14 events of 3 subjects; 2 checkpoints (signatures not checked), "
         "the latest covering 14 events",
     ]
+    assert output.err.splitlines()[0] == (
+        f"note: no key file at {no_key} and no --public-key: no checkpoint "
+        "signature can be checked"
+    )
+    assert "warning" not in output.err
 
 
 def test_without_a_key_a_rewrite_after_a_checkpoint_is_still_named(
