@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.service_fixtures import running
 from tests.services import CHROMIUM_ARGS, KafkaBroker, PostgresServer, ServiceError
 from tests.services import chromium_path as _find_chromium
 from tests.view_scene import Scene
@@ -22,32 +23,14 @@ from tests.view_scene import Scene
 def postgres_server() -> Iterator[PostgresServer]:
     """A running PostgreSQL 15: ``dsn``, ``host``, ``port``, ``user``,
     ``make_database(name) -> dsn`` and ``restart()``."""
-    server = PostgresServer()
-    try:
-        server.start()
-    except ServiceError as error:
-        server.close()
-        pytest.fail(f"cannot start PostgreSQL: {error}", pytrace=False)
-    try:
-        yield server
-    finally:
-        server.close()
+    yield from running(PostgresServer(), "PostgreSQL")
 
 
 @pytest.fixture(scope="session")
 def kafka_broker() -> Iterator[KafkaBroker]:
     """A running Kafka-protocol broker: ``bootstrap``, ``create_topic(name,
     partitions=3)`` and ``restart()`` (in-memory storage: records are lost)."""
-    broker = KafkaBroker()
-    try:
-        broker.start()
-    except ServiceError as error:
-        broker.close()
-        pytest.fail(f"cannot start the Kafka-protocol broker: {error}", pytrace=False)
-    try:
-        yield broker
-    finally:
-        broker.close()
+    yield from running(KafkaBroker(), "the Kafka-protocol broker")
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,8 @@ import pytest
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
 from tests.factories import uscc
-from tests.services import KafkaBroker, ServiceError, stop_process
+from tests.service_fixtures import running
+from tests.services import KafkaBroker, stop_process
 from tests.view_scene import OFFICER
 
 pytestmark = pytest.mark.kafka
@@ -116,16 +117,7 @@ def test_project_says_which_views_it_takes_over_from_the_store_and_where(
 @pytest.fixture
 def own_broker() -> Iterator[KafkaBroker]:
     """A broker of this test's own, which it may stop."""
-    broker = KafkaBroker()
-    try:
-        broker.start()
-    except ServiceError as error:
-        broker.close()
-        pytest.fail(f"cannot start the Kafka-protocol broker: {error}", pytrace=False)
-    try:
-        yield broker
-    finally:
-        broker.close()
+    yield from running(KafkaBroker(), "the Kafka-protocol broker")
 
 
 def test_project_says_so_while_the_broker_is_away(
