@@ -126,6 +126,23 @@ def _subject_of(raw_line: str) -> Any:
     return line.get("subject") if isinstance(line, dict) else None
 
 
+@dataclass(frozen=True)
+class Share:
+    """A worker's share of some lines, handed to it."""
+
+    future: Future[Answers]
+    watch: PoolWatch
+
+    def done(self) -> bool:
+        return self.future.done()
+
+    def answers(self) -> Answers:
+        """Its answers, line by line, once the worker has them; raises
+        ``BrokenProcessPool`` as soon as the worker died, also while it was
+        sending them (the pool alone would then wait for ever)."""
+        return self.watch.result(self.future)
+
+
 class LineWorkers:
     """``workers`` processes, each set up once by ``setup`` in a server that
     imported ``preload`` (the setup's module if none) rather than each
@@ -147,23 +164,25 @@ class LineWorkers:
     def count(self) -> int:
         return len(self._pools)
 
-    def submit(self, load: LoadLines, lines: Lines) -> list[Future[Answers]]:
-        """Each worker's share of the lines handed to it: the futures of their
-        answers, line by line, in the order of the shares."""
+    def submit(self, load: LoadLines, lines: Lines) -> list[Share]:
+        """Each worker's share of the lines, handed to it, in worker order."""
         shares: list[Lines] = [[] for _ in self._pools]
         for line in lines:
             shares[worker_for(line[1], len(shares))].append(line)
         return [
-            pool.submit(_load, load, share)
-            for pool, share in zip(self._pools, shares, strict=True)
+            Share(pool.submit(_load, load, share), watch)
+            for pool, watch, share in zip(
+                self._pools, self._watches, shares, strict=True
+            )
             if share
         ]
 
     def start(self) -> None:
         """Starts every worker and waits until each is set up; raises why one
         could not be."""
-        for ready in [pool.submit(_ready) for pool in self._pools]:
-            ready.result()
+        ready = [pool.submit(_ready) for pool in self._pools]
+        for watch, started in zip(self._watches, ready, strict=True):
+            watch.result(started)
 
     def close(self, wait: bool = True, cancel: bool = True) -> None:
         """Stops the workers, cancelling what they have not started unless
@@ -254,7 +273,7 @@ def load_in_workers(
 ) -> Iterator[Answers]:
     """Each chunk's answers, share by share in file order, as the workers of
     ``pool`` finish them; a worker's failure stops the import with its message."""
-    pending: deque[Future[Answers]] = deque()
+    pending: deque[Share] = deque()
     for chunk in chunks:
         try:
             pending.extend(pool.submit(load, chunk))
@@ -266,10 +285,10 @@ def load_in_workers(
         yield _answered(pending.popleft())
 
 
-def _answered(future: Future[Answers]) -> Answers:
+def _answered(share: Share) -> Answers:
     """A share's answers, or the failure of the worker that had it."""
     try:
-        return future.result()
+        return share.answers()
     except BrokenProcessPool as error:
         raise _stopped(error) from None
     except Exception as error:
