@@ -16,8 +16,6 @@ import json
 import multiprocessing
 import os
 import signal
-import threading
-import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -31,7 +29,7 @@ from typing import Any
 
 import msgspec
 
-from application.process_pools import PoolWatch
+from application.process_pools import PoolWatch, exit_when_orphaned
 from domain.codes import normalised_code
 
 Lines = list[tuple[int, str]]
@@ -44,8 +42,6 @@ LoadLines = Callable[[Any, Lines], list[Any]]
 BACKLOG = 4
 # Preloaded by the fork server so that it leaves at once when no longer needed.
 FAST_EXIT = "api.fork_server_exit"
-# How often a worker looks whether the process that feeds it is still there.
-ORPHAN_CHECK_SECONDS = 1.0
 
 # What this worker process loads with, set once by ``_start``: the context the
 # setup gave, or why there is none.
@@ -203,7 +199,7 @@ def _start(setup: Setup, setting_up: ProcessLock, feeder: int) -> None:
     # Ctrl-C reaches every process of the terminal's job: the feeder decides
     # what it means and closes its workers, which finish the lines they have.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_when_orphaned(feeder)
+    exit_when_orphaned(feeder)
     # Setting up creates the store's tables if missing, which two sessions must
     # not do at once: one worker at a time (on PostgreSQL the store's own lock,
     # infrastructure.setup_lock, also keeps other processes out).
@@ -217,30 +213,6 @@ def _start(setup: Setup, setting_up: ProcessLock, feeder: int) -> None:
             return
     # Run as the worker process leaves (forked workers skip atexit handlers).
     Finalize(None, close, exitpriority=10)
-
-
-def _exit_when_orphaned(feeder: int) -> None:
-    """A worker waits on its call queue, whose writing end it holds itself, so
-    it would wait for ever once the process feeding it was killed (``kill -9``
-    of the service or the import); nor does the fork server leave, as its
-    children hold its pipe open. So the worker leaves when its feeder is gone."""
-
-    def watch() -> None:
-        while _alive(feeder):
-            time.sleep(ORPHAN_CHECK_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def collect_rarely() -> None:

@@ -1,6 +1,6 @@
 """Process pools whose workers may be killed (by the kernel for want of memory,
 say): results awaited so that a death is noticed, and a shutdown that never
-waits for ever.
+waits for ever; and workers that leave when the process feeding them is killed.
 
 ``ProcessPoolExecutor`` notices a dead worker only between two results: a
 worker killed while it sent one leaves it half-written, and the pool's thread
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import connection
@@ -24,6 +25,8 @@ T = TypeVar("T")
 
 # Bytes read at a time from a dead pool's call queue.
 DRAIN_CHUNK = 1 << 16
+# How often a worker looks whether the process that feeds it is still there.
+ORPHAN_CHECK_SECONDS = 1.0
 
 
 class PoolWatch:
@@ -97,6 +100,31 @@ class _Wake:
         with self._closing:
             if self._open:
                 os.write(self._writer, b"\0")
+
+
+def exit_when_orphaned(feeder: int) -> None:
+    """Run in a worker process: it leaves once ``feeder``, the process that
+    feeds it, is gone. A worker waits on its call queue, whose writing end it
+    holds itself, so it would wait for ever once its feeder was killed
+    (``kill -9`` of the command or the service); nor does a fork server leave
+    while its children hold its pipe open."""
+
+    def watch() -> None:
+        while _alive(feeder):
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _processes(pool: ProcessPoolExecutor) -> list[BaseProcess]:

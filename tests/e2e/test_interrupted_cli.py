@@ -1,10 +1,12 @@
 """Ctrl-C stops a long command with one line, exit status 130 and no
 traceback, from it or its worker processes, which all leave; and running the
-command again is safe, as the line says. A worker process killed mid-run stops
-its command with one error line and status 2, and the others leave too."""
+command again is safe, as the line says. A worker process killed mid-run, even
+while it sends its answers, stops its command with one error line and status
+2, and the others leave too; the workers of a command killed itself leave."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -31,6 +33,7 @@ from tests.e2e.caught_writing import (
     descendants,
     started_by_its_fork_server,
     stopped_with_a_worker_writing,
+    until_gone,
 )
 from tests.factories import as_json, penalty, uscc
 
@@ -42,6 +45,8 @@ AUDITED_EVENTS = 100_000
 INTERRUPTED = "interrupted; running it again is safe"
 # Refused lines: enough for the import's workers to be busy for a second.
 REFUSED_LINES = 100_000
+# Workers whose command was killed leave within this (they look every second).
+ORPHANS_LEAVE_SECONDS = 5.0
 # tqdm's bar once something is done: "| 500/12000" or "| 1.0k/12.0k".
 PROGRESS = re.compile(rb"\|\s*[1-9][0-9.]*k?/")
 
@@ -355,3 +360,21 @@ def test_an_audit_verify_whose_worker_is_killed_stops_with_one_line(
     assert stderr.count("error:") == 1
     assert "Traceback" not in stderr
     _wait_until_gone(started.pid)
+
+
+def test_the_workers_of_an_audit_verify_that_is_killed_leave(audited: str) -> None:
+    started = _run_as_a_user(["audit", "verify", "--workers", "2"], audited)
+    assert started.stderr is not None
+    try:
+        _output_until_progress(started.stderr.fileno())
+        workers = _forked_workers(started.pid)
+        assert len(workers) == 2
+
+        os.kill(started.pid, signal.SIGKILL)  # kill -9, as an operator may
+        started.wait(timeout=15)
+        left = until_gone(workers, ORPHANS_LEAVE_SECONDS)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(started.pid, signal.SIGKILL)  # what did not leave
+
+    assert left == [], f"still running: {left}"
