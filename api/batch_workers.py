@@ -12,10 +12,8 @@ after a failure, the next large batch starts new ones.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
-from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from operator import itemgetter
@@ -74,12 +72,8 @@ class BatchWorkers:
         load = partial(answer, actor=actor, scopes=scopes)
         # In a thread: workers that are not yet running start first.
         workers = await run_in_threadpool(self._started)
-        answered: Answers = []
         try:
-            shares = await run_in_threadpool(_submitted, workers, load, lines)
-            for share in shares:
-                part: Answers = await asyncio.wrap_future(share)
-                answered += part
+            answered = await run_in_threadpool(_recorded, workers, load, lines)
         except BrokenProcessPool:
             await run_in_threadpool(self._discard, workers)
             raise HTTPException(
@@ -129,17 +123,21 @@ class BatchWorkers:
         workers.close(wait=False, cancel=False)
 
 
-def _submitted(
-    workers: LineWorkers, load: LoadLines, lines: Lines
-) -> list[Future[Answers]]:
-    """The lines handed to the workers a chunk at a time: each worker stores
-    up to ``CHUNK`` of them in one transaction."""
+def _recorded(workers: LineWorkers, load: LoadLines, lines: Lines) -> Answers:
+    """The lines handed to the workers a chunk at a time (each worker stores up
+    to ``CHUNK`` of them in one transaction), and their answers, waited for in
+    a thread: a worker killed while it sent its answers would leave an awaited
+    future waiting for ever, where ``Share.answers`` notices the death."""
     step = CHUNK * workers.count
-    return [
-        future
+    shares = [
+        share
         for start in range(0, len(lines), step)
-        for future in workers.submit(load, lines[start : start + step])
+        for share in workers.submit(load, lines[start : start + step])
     ]
+    answered: Answers = []
+    for share in shares:
+        answered += share.answers()
+    return answered
 
 
 def batch_workers_for(settings: Settings, services: Services) -> BatchWorkers | None:

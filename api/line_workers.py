@@ -16,8 +16,6 @@ import json
 import multiprocessing
 import os
 import signal
-import threading
-import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -31,7 +29,7 @@ from typing import Any
 
 import msgspec
 
-from application.process_pools import PoolWatch
+from application.process_pools import PoolWatch, exit_when_orphaned
 from domain.codes import normalised_code
 
 Lines = list[tuple[int, str]]
@@ -44,8 +42,6 @@ LoadLines = Callable[[Any, Lines], list[Any]]
 BACKLOG = 4
 # Preloaded by the fork server so that it leaves at once when no longer needed.
 FAST_EXIT = "api.fork_server_exit"
-# How often a worker looks whether the process that feeds it is still there.
-ORPHAN_CHECK_SECONDS = 1.0
 
 # What this worker process loads with, set once by ``_start``: the context the
 # setup gave, or why there is none.
@@ -126,6 +122,23 @@ def _subject_of(raw_line: str) -> Any:
     return line.get("subject") if isinstance(line, dict) else None
 
 
+@dataclass(frozen=True)
+class Share:
+    """A worker's share of some lines, handed to it."""
+
+    future: Future[Answers]
+    watch: PoolWatch
+
+    def done(self) -> bool:
+        return self.future.done()
+
+    def answers(self) -> Answers:
+        """Its answers, line by line, once the worker has them; raises
+        ``BrokenProcessPool`` as soon as the worker died, also while it was
+        sending them (the pool alone would then wait for ever)."""
+        return self.watch.result(self.future)
+
+
 class LineWorkers:
     """``workers`` processes, each set up once by ``setup`` in a server that
     imported ``preload`` (the setup's module if none) rather than each
@@ -147,23 +160,25 @@ class LineWorkers:
     def count(self) -> int:
         return len(self._pools)
 
-    def submit(self, load: LoadLines, lines: Lines) -> list[Future[Answers]]:
-        """Each worker's share of the lines handed to it: the futures of their
-        answers, line by line, in the order of the shares."""
+    def submit(self, load: LoadLines, lines: Lines) -> list[Share]:
+        """Each worker's share of the lines, handed to it, in worker order."""
         shares: list[Lines] = [[] for _ in self._pools]
         for line in lines:
             shares[worker_for(line[1], len(shares))].append(line)
         return [
-            pool.submit(_load, load, share)
-            for pool, share in zip(self._pools, shares, strict=True)
+            Share(pool.submit(_load, load, share), watch)
+            for pool, watch, share in zip(
+                self._pools, self._watches, shares, strict=True
+            )
             if share
         ]
 
     def start(self) -> None:
         """Starts every worker and waits until each is set up; raises why one
         could not be."""
-        for ready in [pool.submit(_ready) for pool in self._pools]:
-            ready.result()
+        ready = [pool.submit(_ready) for pool in self._pools]
+        for watch, started in zip(self._watches, ready, strict=True):
+            watch.result(started)
 
     def close(self, wait: bool = True, cancel: bool = True) -> None:
         """Stops the workers, cancelling what they have not started unless
@@ -184,7 +199,7 @@ def _start(setup: Setup, setting_up: ProcessLock, feeder: int) -> None:
     # Ctrl-C reaches every process of the terminal's job: the feeder decides
     # what it means and closes its workers, which finish the lines they have.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_when_orphaned(feeder)
+    exit_when_orphaned(feeder)
     # Setting up creates the store's tables if missing, which two sessions must
     # not do at once: one worker at a time (on PostgreSQL the store's own lock,
     # infrastructure.setup_lock, also keeps other processes out).
@@ -198,30 +213,6 @@ def _start(setup: Setup, setting_up: ProcessLock, feeder: int) -> None:
             return
     # Run as the worker process leaves (forked workers skip atexit handlers).
     Finalize(None, close, exitpriority=10)
-
-
-def _exit_when_orphaned(feeder: int) -> None:
-    """A worker waits on its call queue, whose writing end it holds itself, so
-    it would wait for ever once the process feeding it was killed (``kill -9``
-    of the service or the import); nor does the fork server leave, as its
-    children hold its pipe open. So the worker leaves when its feeder is gone."""
-
-    def watch() -> None:
-        while _alive(feeder):
-            time.sleep(ORPHAN_CHECK_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def collect_rarely() -> None:
@@ -254,7 +245,7 @@ def load_in_workers(
 ) -> Iterator[Answers]:
     """Each chunk's answers, share by share in file order, as the workers of
     ``pool`` finish them; a worker's failure stops the import with its message."""
-    pending: deque[Future[Answers]] = deque()
+    pending: deque[Share] = deque()
     for chunk in chunks:
         try:
             pending.extend(pool.submit(load, chunk))
@@ -266,10 +257,10 @@ def load_in_workers(
         yield _answered(pending.popleft())
 
 
-def _answered(future: Future[Answers]) -> Answers:
+def _answered(share: Share) -> Answers:
     """A share's answers, or the failure of the worker that had it."""
     try:
-        return future.result()
+        return share.answers()
     except BrokenProcessPool as error:
         raise _stopped(error) from None
     except Exception as error:

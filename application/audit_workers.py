@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import signal
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -20,7 +21,7 @@ from application.audit_errors import VerifyStopped
 from application.audit_event_log import LogRow
 from application.audit_hashing import Facts, PageHasher
 from application.cores import usable_cores
-from application.process_pools import PoolWatch
+from application.process_pools import PoolWatch, exit_when_orphaned
 
 HashedPage = tuple[Sequence[LogRow], list[Facts]]
 
@@ -59,7 +60,7 @@ def hashed_pages(
         workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_install,
-        initargs=(hasher,),
+        initargs=(hasher, os.getpid()),
     )
     watch = PoolWatch(pool)
     try:
@@ -95,12 +96,13 @@ def _started() -> None:
     """Nothing: a first task, so that the pool starts its workers."""
 
 
-def _install(hasher: PageHasher) -> None:
+def _install(hasher: PageHasher, verifier: int) -> None:
     global _worker_hasher  # noqa: PLW0603 - one per worker process, set once
     _worker_hasher = hasher
     # Ctrl-C reaches every process of the terminal's job: the verifier decides
     # what it means and shuts its workers down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_when_orphaned(verifier)
     # What the worker was forked with lives as long as it: never scan it again.
     gc.freeze()
 

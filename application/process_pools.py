@@ -1,6 +1,6 @@
 """Process pools whose workers may be killed (by the kernel for want of memory,
 say): results awaited so that a death is noticed, and a shutdown that never
-waits for ever.
+waits for ever; and workers that leave when the process feeding them is killed.
 
 ``ProcessPoolExecutor`` notices a dead worker only between two results: a
 worker killed while it sent one leaves it half-written, and the pool's thread
@@ -12,9 +12,9 @@ pool's shutdown end while the queue that fed the dead worker is full
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import connection
@@ -25,6 +25,8 @@ T = TypeVar("T")
 
 # Bytes read at a time from a dead pool's call queue.
 DRAIN_CHUNK = 1 << 16
+# How often a worker looks whether the process that feeds it is still there.
+ORPHAN_CHECK_SECONDS = 1.0
 
 
 class PoolWatch:
@@ -38,29 +40,26 @@ class PoolWatch:
         reader = pool._call_queue._reader  # type: ignore[attr-defined]
         self._calls: int | None = os.dup(reader.fileno())
         self._sentinels: list[int] = []
-        # A result arriving wakes a wait through this pipe; None once closed.
-        self._wake: tuple[int, int] | None = None
-        self._waking = threading.Lock()  # also guards the shutdown
+        self._closing = threading.Lock()
 
     def result(self, future: Future[T]) -> T:
         """The future's result; ``BrokenProcessPool`` as soon as a worker
-        process has died, whether or not the pool noticed."""
+        process has died, whether or not the pool noticed. Several threads may
+        wait at once, each for its own future."""
         if not future.done():
-            woken = self._wake_pipe()
-            future.add_done_callback(self._wake_up)
-            while not future.done():
-                ready = connection.wait([woken, *self._worker_sentinels()])
-                if woken in ready:
-                    os.read(woken, 4096)
-                elif not future.done():
-                    raise BrokenProcessPool("a worker process died")
+            with _Wake() as wake:
+                future.add_done_callback(wake.up)
+                while not future.done():
+                    ready = connection.wait([wake.fd, *self._worker_sentinels()])
+                    if wake.fd not in ready and not future.done():
+                        raise BrokenProcessPool("a worker process died")
         return future.result()
 
     def shut_down(self, *, wait: bool, cancel: bool) -> None:
         """Stops the pool's workers, cancelling what they have not started
         unless ``cancel`` is false. A pool one of whose workers died is stopped
         at once: nothing it has left can still be answered."""
-        with self._waking:
+        with self._closing:
             pool, calls, self._calls = self._pool, self._calls, None
         if calls is None:
             return  # shut down already
@@ -70,31 +69,62 @@ class PoolWatch:
         else:
             pool.shutdown(wait=wait, cancel_futures=cancel)
             os.close(calls)
-        with self._waking:
-            if self._wake is not None:
-                for end in self._wake:
-                    os.close(end)
-                self._wake = None
 
     def _worker_sentinels(self) -> list[int]:
         if not self._sentinels:  # the pool starts its workers with a first task
             self._sentinels = [p.sentinel for p in _processes(self._pool)]
         return self._sentinels
 
-    def _wake_pipe(self) -> int:
-        with self._waking:
-            if self._wake is None:
-                self._wake = os.pipe()
-                os.set_blocking(self._wake[1], False)
-            return self._wake[0]
 
-    def _wake_up(self, _: object) -> None:
-        # Called by the pool's thread, also for results that come after closing.
-        with self._waking:
-            if self._wake is not None:
-                # A full pipe holds wake-ups enough.
-                with contextlib.suppress(BlockingIOError):
-                    os.write(self._wake[1], b"\0")
+class _Wake:
+    """A pipe that one wait watches and its future's completion writes to: of
+    its own, as a pipe shared by several waits would let one take another's
+    wake-up."""
+
+    def __init__(self) -> None:
+        self.fd, self._writer = os.pipe()
+        self._open = True
+        self._closing = threading.Lock()
+
+    def __enter__(self) -> _Wake:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        with self._closing:
+            self._open = False
+            os.close(self.fd)
+            os.close(self._writer)
+
+    def up(self, _: object) -> None:
+        # Called by the pool's thread, once, maybe after the wait has ended.
+        with self._closing:
+            if self._open:
+                os.write(self._writer, b"\0")
+
+
+def exit_when_orphaned(feeder: int) -> None:
+    """Run in a worker process: it leaves once ``feeder``, the process that
+    feeds it, is gone. A worker waits on its call queue, whose writing end it
+    holds itself, so it would wait for ever once its feeder was killed
+    (``kill -9`` of the command or the service); nor does a fork server leave
+    while its children hold its pipe open."""
+
+    def watch() -> None:
+        while _alive(feeder):
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _processes(pool: ProcessPoolExecutor) -> list[BaseProcess]:

@@ -7,19 +7,32 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from api.batch_workers import MIN_LINES_FOR_WORKERS
+from api.batch_workers import CHUNK, MIN_LINES_FOR_WORKERS
+from tests.e2e.caught_writing import (
+    stopped_with_a_worker_writing,
+    until_gone,
+    waits_in,
+)
 from tests.e2e.serving import Deployment, deployed
-from tests.factories import as_json, commitment, fulfilment, uscc
+from tests.factories import as_json, commitment, fulfilment, information, uscc
 
 SUBJECTS = [uscc(n) for n in range(201, 211)]
 WORKERS = 2
 EXIT_TIMEOUT = 30.0
+# A batch of several chunks, so that its workers are busy for a while.
+LARGE_BATCH = 4 * CHUNK * WORKERS
+# What a pipe holds: a larger answer keeps its worker writing until it is read.
+PIPE_BYTES = 1 << 16
+# A batch whose worker died is answered within this.
+ANSWER_TIMEOUT = 30.0
 
 
 @pytest.fixture
@@ -172,3 +185,76 @@ def test_a_batch_after_a_worker_died_is_refused_and_the_next_one_is_stored(
     assert again["rejected"] == 2
     stored_before = again["results"][:MIN_LINES_FOR_WORKERS]
     assert all(r["event"]["replayed"] for r in stored_before if r["event"])
+
+
+def information_lines(batch: str) -> list[Any]:
+    """``LARGE_BATCH`` information records spread over the subjects."""
+    return [
+        {
+            "subject": SUBJECTS[n % len(SUBJECTS)],
+            "idempotency_key": f"{batch}:{n}",
+            **as_json(information(f"{batch}-{n}")),
+        }
+        for n in range(LARGE_BATCH)
+    ]
+
+
+def sent(url: str, headers: dict[str, str], lines: list[Any]) -> httpx.Response:
+    with httpx.Client(base_url=url, headers=headers) as http:
+        try:
+            return http.post(
+                "/v1/events:batch",
+                content=ndjson(lines),
+                headers={"Content-Type": "application/x-ndjson"},
+                timeout=ANSWER_TIMEOUT,
+            )
+        except httpx.ReadTimeout:
+            raise AssertionError(f"no answer in {ANSWER_TIMEOUT} s") from None
+
+
+def until_a_worker_works(service: int) -> None:
+    """Returns once a worker of the service does something other than wait
+    for lines (reading the pipe that brings them)."""
+    deadline = time.monotonic() + EXIT_TIMEOUT
+    while all("pipe_read" in waits_in(pid) for pid in workers_of(service)):
+        assert time.monotonic() < deadline, "no worker was given lines"
+        time.sleep(0.01)
+
+
+def test_a_batch_whose_worker_is_killed_sending_its_answers_is_refused_at_once(
+    deployment: Deployment,
+) -> None:
+    service = deployment.server.pid
+    with httpx.Client(base_url=deployment.url, headers=deployment.headers) as http:
+        first = post(http, information_lines("first"))
+    assert first["accepted"] == LARGE_BATCH
+    # Each worker answers a share of up to CHUNK lines at a time.
+    assert len(json.dumps(first)) / LARGE_BATCH * CHUNK > 2 * PIPE_BYTES
+    started = workers_of(service)
+    lines = information_lines("second")
+
+    with ThreadPoolExecutor(1) as client:
+        answer = client.submit(sent, deployment.url, deployment.headers, lines)
+        try:
+            # Stopped, the service reads no answers: a worker killed while it
+            # is held writing them leaves them half-written.
+            sending, *_ = stopped_with_a_worker_writing(
+                service,
+                lambda: sorted(workers_of(service)),
+                partial(until_a_worker_works, service),
+            )
+            os.kill(sending, signal.SIGKILL)
+        finally:
+            os.kill(service, signal.SIGCONT)
+        refused = answer.result()
+
+    assert refused.status_code == 503, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "send the batch again" in refused.json()["detail"]
+    assert refused.headers["Retry-After"] == "1"
+    # The other worker finishes what it was given, and leaves.
+    assert until_gone(sorted(started), EXIT_TIMEOUT) == []
+    with httpx.Client(base_url=deployment.url, headers=deployment.headers) as http:
+        again = post(http, lines)
+    assert (again["accepted"], again["rejected"]) == (LARGE_BATCH, 0)
+    assert len(workers_of(service) - started) == WORKERS

@@ -1,10 +1,12 @@
 """Ctrl-C stops a long command with one line, exit status 130 and no
 traceback, from it or its worker processes, which all leave; and running the
-command again is safe, as the line says. A worker process killed mid-run stops
-its command with one error line and status 2, and the others leave too."""
+command again is safe, as the line says. A worker process killed mid-run, even
+while it sends its answers, stops its command with one error line and status
+2, and the others leave too; the workers of a command killed itself leave."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -16,7 +18,9 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -25,6 +29,12 @@ from application.commands import Actor
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
 from tests.audit_support import audited_services, seed
+from tests.e2e.caught_writing import (
+    descendants,
+    started_by_its_fork_server,
+    stopped_with_a_worker_writing,
+    until_gone,
+)
 from tests.factories import as_json, penalty, uscc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +43,10 @@ LINES = 12_000
 # Enough for audit verify's workers to be busy for a second or two.
 AUDITED_EVENTS = 100_000
 INTERRUPTED = "interrupted; running it again is safe"
+# Refused lines: enough for the import's workers to be busy for a second.
+REFUSED_LINES = 100_000
+# Workers whose command was killed leave within this (they look every second).
+ORPHANS_LEAVE_SECONDS = 5.0
 # tqdm's bar once something is done: "| 500/12000" or "| 1.0k/12.0k".
 PROGRESS = re.compile(rb"\|\s*[1-9][0-9.]*k?/")
 
@@ -235,6 +249,66 @@ def test_an_import_whose_worker_is_killed_stops_with_one_line_and_a_rerun_comple
     assert head_position(url) == len(SUBJECTS) + LINES
 
 
+def unknown_type_lines(directory: Path) -> Path:
+    """Lines of an event type there is none of, each refused with the list of
+    the types there are: a worker's answers for its share of a chunk are far
+    larger than a pipe holds (64 KiB)."""
+    path = directory / "unknown-types.ndjson"
+    with path.open("w", encoding="utf-8") as lines:
+        for n in range(REFUSED_LINES):
+            line = {"subject": SUBJECTS[n % len(SUBJECTS)], "type": "PenaltyDecided"}
+            lines.write(json.dumps({**line, "record_id": f"P{n}"}) + "\n")
+    return path
+
+
+def test_an_import_whose_worker_is_killed_sending_its_answers_stops_with_one_line(
+    tmp_path: Path,
+) -> None:
+    url = registered_store(tmp_path)
+    source = unknown_type_lines(tmp_path)
+    command = ["import", str(source), "--department", "tax", "--workers", "2"]
+    started = _run_as_a_user(command, url)
+    assert started.stderr is not None
+    output: list[bytes] = []
+    try:
+        # Stopped, the command reads no answers: a worker killed while it is
+        # held writing them leaves them half-written.
+        sending, *_ = stopped_with_a_worker_writing(
+            started.pid,
+            partial(started_by_its_fork_server, started.pid),
+            partial(_progress_into, output, started.stderr.fileno()),
+        )
+        os.kill(sending, signal.SIGKILL)
+        os.kill(started.pid, signal.SIGCONT)
+        _, after = started.communicate(timeout=60)
+    except BaseException as error:
+        _kill_everything_of(started, error)
+
+    stderr = (b"".join(output) + after).decode()
+    assert started.returncode == 2, stderr
+    assert stderr.rstrip().splitlines()[-1] == (
+        "error: a worker process stopped: a worker process died; run the import "
+        "again to finish it"
+    ), stderr
+    assert stderr.count("error:") == 1
+    assert "Traceback" not in stderr
+    _wait_until_gone(started.pid)
+
+
+def _progress_into(output: list[bytes], stderr: int) -> None:
+    output.append(_output_until_progress(stderr))
+
+
+def _kill_everything_of(
+    started: subprocess.Popen[bytes], error: BaseException
+) -> NoReturn:
+    os.killpg(started.pid, signal.SIGKILL)
+    started.wait()
+    if isinstance(error, subprocess.TimeoutExpired):
+        raise AssertionError("it never ended once its worker was killed") from None
+    raise error
+
+
 @pytest.fixture(scope="module")
 def audited(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A store of many events, made once (audit verify only reads it): its URL."""
@@ -248,50 +322,9 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def _forked_workers(command: int) -> list[tuple[int, str]]:
-    """The worker processes the command forked itself, each with where the
-    kernel shows it waiting."""
-    workers = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            waits_in = (stat.parent / "wchan").read_text()
-        except OSError:
-            continue  # it left meanwhile
-        if int(fields[1]) == command and fields[0] != "Z":
-            workers.append((int(stat.parent.name), waits_in))
-    return workers
-
-
-def _writing(waits_in: str) -> bool:
-    return "pipe_write" in waits_in  # anon_pipe_write since Linux 6.x
-
-
-def _stopped_with_a_worker_writing(
-    started: subprocess.Popen[bytes],
-) -> tuple[list[int], bytes]:
-    """Stops the command (SIGSTOP) once one of its workers is held writing to a
-    pipe (its result, which the stopped command does not read): its workers,
-    that one first. Workers waiting for pages have no result to write: the
-    command then goes on until its progress moves, and is stopped again. Also
-    the output read meanwhile."""
-    assert started.stderr is not None
-    output = b""
-    deadline = time.monotonic() + 60
-    while True:
-        os.kill(started.pid, signal.SIGSTOP)
-        # A worker busy with a page ends it and writes in well under a second.
-        settled = time.monotonic() + 2
-        while time.monotonic() < settled:
-            workers = sorted(
-                _forked_workers(started.pid), key=lambda w: not _writing(w[1])
-            )
-            if workers and _writing(workers[0][1]):
-                return [pid for pid, _ in workers], output
-            time.sleep(0.05)
-        os.kill(started.pid, signal.SIGCONT)
-        assert time.monotonic() < deadline, f"no worker writes: {workers}"
-        output += _output_until_progress(started.stderr.fileno())
+def _forked_workers(command: int) -> list[int]:
+    """The worker processes the command forked itself."""
+    return [pid for pid, parent in descendants(command).items() if parent == command]
 
 
 @pytest.mark.parametrize("killed", ["sending its result", "another worker"])
@@ -300,24 +333,24 @@ def test_an_audit_verify_whose_worker_is_killed_stops_with_one_line(
 ) -> None:
     started = _run_as_a_user(["audit", "verify", "--workers", "2"], audited)
     assert started.stderr is not None
+    output: list[bytes] = []
     try:
-        before = _output_until_progress(started.stderr.fileno())
         # Stopped, the command reads no result: a worker killed while it is
         # held writing one leaves it half-written; and the pass cannot end.
-        (sending, *others), meanwhile = _stopped_with_a_worker_writing(started)
+        sending, *others = stopped_with_a_worker_writing(
+            started.pid,
+            partial(_forked_workers, started.pid),
+            partial(_progress_into, output, started.stderr.fileno()),
+        )
         os.kill(
             sending if killed == "sending its result" else others[0], signal.SIGKILL
         )
         os.kill(started.pid, signal.SIGCONT)
         _, after = started.communicate(timeout=60)
     except BaseException as error:
-        os.killpg(started.pid, signal.SIGKILL)
-        started.wait()
-        if isinstance(error, subprocess.TimeoutExpired):
-            raise AssertionError("it never ended once its worker was killed") from None
-        raise
+        _kill_everything_of(started, error)
 
-    stderr = (before + meanwhile + after).decode()
+    stderr = (b"".join(output) + after).decode()
     assert started.returncode == 2, stderr
     assert stderr.rstrip().splitlines()[-1] == (
         "error: a worker process stopped before every event was checked, so the "
@@ -327,3 +360,21 @@ def test_an_audit_verify_whose_worker_is_killed_stops_with_one_line(
     assert stderr.count("error:") == 1
     assert "Traceback" not in stderr
     _wait_until_gone(started.pid)
+
+
+def test_the_workers_of_an_audit_verify_that_is_killed_leave(audited: str) -> None:
+    started = _run_as_a_user(["audit", "verify", "--workers", "2"], audited)
+    assert started.stderr is not None
+    try:
+        _output_until_progress(started.stderr.fileno())
+        workers = _forked_workers(started.pid)
+        assert len(workers) == 2
+
+        os.kill(started.pid, signal.SIGKILL)  # kill -9, as an operator may
+        started.wait(timeout=15)
+        left = until_gone(workers, ORPHANS_LEAVE_SECONDS)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(started.pid, signal.SIGKILL)  # what did not leave
+
+    assert left == [], f"still running: {left}"
