@@ -34,7 +34,10 @@ def _masked(value: Any) -> Any:
         return value  # kept, for a ``%d`` to format
     # Any other argument (an exception, say) is formatted as its text, which
     # may hold a number: shown masked, or kept as it is when nothing is.
-    text = str(value)
+    try:
+        text = str(value)
+    except Exception:
+        return value  # formatting it fails later, where logging reports it
     shown = mask_sensitive(text)
     return value if shown == text else shown
 

@@ -126,6 +126,20 @@ def test_the_filter_masks_arguments_that_are_not_text() -> None:
     )
 
 
+class Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("no text")
+
+
+def test_an_argument_whose_text_fails_is_left_for_logging_to_report() -> None:
+    record = record_of("%s and %s", Unprintable(), PERSON)
+
+    assert MaskingFilter().filter(record) is True
+    assert record.args is not None
+    assert isinstance(record.args[0], Unprintable)
+    assert record.args[1] == f"{PERSON[:6]}********{PERSON[-4:]}"
+
+
 def test_the_filter_masks_tracebacks() -> None:
     try:
         raise ValueError(f"bad key {KEY} for {PERSON}")
