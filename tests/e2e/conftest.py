@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,3 +28,23 @@ def made_store(store_url: str) -> str:
     commands that only read or look after a store refuse one not there."""
     build_services(Settings()).close()
     return store_url
+
+
+@pytest.fixture
+def interrupt_after() -> Iterator[threading.Event]:
+    """Ctrl-C (SIGINT) to this process after a while, unless set before: a
+    command that would run for ever is stopped rather than hang the suite."""
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    cancel = threading.Event()
+
+    def interrupt() -> None:
+        if not cancel.wait(8):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    thread = threading.Thread(target=interrupt, daemon=True)
+    thread.start()
+    yield cancel
+    cancel.set()
+    thread.join()
+    for number, handler in handlers.items():
+        signal.signal(number, handler)

@@ -92,26 +92,6 @@ def test_from_past_the_saved_position_is_refused_in_one_line_with_status_2(
     assert positions.get(topic) == head
 
 
-@pytest.fixture
-def interrupt_after() -> Iterator[threading.Event]:
-    """Ctrl-C (SIGINT) to this process after a while, unless set before: a
-    command that would run for ever is stopped rather than hang the suite."""
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    cancel = threading.Event()
-
-    def interrupt() -> None:
-        if not cancel.wait(8):
-            os.kill(os.getpid(), signal.SIGINT)
-
-    thread = threading.Thread(target=interrupt, daemon=True)
-    thread.start()
-    yield cancel
-    cancel.set()
-    thread.join()
-    for number, handler in handlers.items():
-        signal.signal(number, handler)
-
-
 @pytest.mark.parametrize(
     "command",
     [["relay", "--once"], ["relay"], ["project", "--source", "kafka"]],

@@ -4,10 +4,6 @@ the topic: one line naming the setting, status 2, not a retry or a traceback
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
-from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
@@ -21,26 +17,6 @@ from tests.services import KafkaBroker
 from tests.view_scene import OFFICER
 
 pytestmark = pytest.mark.kafka
-
-
-@pytest.fixture
-def interrupt_after() -> Iterator[None]:
-    """Ctrl-C (SIGINT) to this process after a while, unless the test is over
-    by then: a relay that retried for ever would be stopped, not hang the run."""
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    over = threading.Event()
-
-    def interrupt() -> None:
-        if not over.wait(8):
-            os.kill(os.getpid(), signal.SIGINT)
-
-    thread = threading.Thread(target=interrupt, daemon=True)
-    thread.start()
-    yield
-    over.set()
-    thread.join()
-    for number, handler in handlers.items():
-        signal.signal(number, handler)
 
 
 @pytest.mark.parametrize(
