@@ -17,6 +17,8 @@ import pytest
 
 from api.batch_workers import CHUNK, MIN_LINES_FOR_WORKERS
 from tests.e2e.caught_writing import (
+    descendants,
+    started_by_its_fork_server,
     stopped_with_a_worker_writing,
     until_gone,
     waits_in,
@@ -87,30 +89,9 @@ def stored(result: Any) -> Any:
     return event and {k: v for k, v in event.items() if k != "replayed"}
 
 
-def descendants(pid: int) -> dict[int, int]:
-    """Every process below ``pid``, with its parent, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
-    found: dict[int, int] = {}
-    todo = [pid]
-    while todo:
-        parent = todo.pop()
-        for child in children.get(parent, []):
-            found[child] = parent
-            todo.append(child)
-    return found
-
-
 def workers_of(pid: int) -> set[int]:
-    """The processes the service's fork server started: its workers."""
-    return {child for child, parent in descendants(pid).items() if parent != pid}
+    """The service's batch workers."""
+    return set(started_by_its_fork_server(pid))
 
 
 def test_a_large_batch_keeps_each_subjects_order_and_a_resend_stores_nothing(
