@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -268,28 +268,58 @@ def test_an_import_whose_worker_is_killed_sending_its_answers_stops_with_one_lin
     source = unknown_type_lines(tmp_path)
     command = ["import", str(source), "--department", "tax", "--workers", "2"]
     started = _run_as_a_user(command, url)
+
+    stderr = _stderr_once_a_worker_is_killed(
+        started, partial(started_by_its_fork_server, started.pid), _the_sending_one
+    )
+
+    _ended_with_one_error(
+        started,
+        stderr,
+        "error: a worker process stopped: a worker process died; run the import "
+        "again to finish it",
+    )
+
+
+Choice = Callable[[int, list[int]], int]
+
+
+def _the_sending_one(sending: int, _: list[int]) -> int:
+    return sending
+
+
+def _another_one(_: int, others: list[int]) -> int:
+    return others[0]
+
+
+def _stderr_once_a_worker_is_killed(
+    started: subprocess.Popen[bytes], workers: Callable[[], list[int]], killed: Choice
+) -> str:
+    """The command's standard error to its end, once one of its ``workers``
+    (chosen by ``killed`` from the one writing its answers and the others) was
+    killed. The command is stopped meanwhile, so reads no answers: a worker
+    killed while it is held writing them leaves them half-written."""
     assert started.stderr is not None
     output: list[bytes] = []
     try:
-        # Stopped, the command reads no answers: a worker killed while it is
-        # held writing them leaves them half-written.
-        sending, *_ = stopped_with_a_worker_writing(
+        sending, *others = stopped_with_a_worker_writing(
             started.pid,
-            partial(started_by_its_fork_server, started.pid),
+            workers,
             partial(_progress_into, output, started.stderr.fileno()),
         )
-        os.kill(sending, signal.SIGKILL)
+        os.kill(killed(sending, others), signal.SIGKILL)
         os.kill(started.pid, signal.SIGCONT)
         _, after = started.communicate(timeout=60)
     except BaseException as error:
         _kill_everything_of(started, error)
+    return (b"".join(output) + after).decode()
 
-    stderr = (b"".join(output) + after).decode()
+
+def _ended_with_one_error(
+    started: subprocess.Popen[bytes], stderr: str, error: str
+) -> None:
     assert started.returncode == 2, stderr
-    assert stderr.rstrip().splitlines()[-1] == (
-        "error: a worker process stopped: a worker process died; run the import "
-        "again to finish it"
-    ), stderr
+    assert stderr.rstrip().splitlines()[-1] == error, stderr
     assert stderr.count("error:") == 1
     assert "Traceback" not in stderr
     _wait_until_gone(started.pid)
@@ -327,39 +357,28 @@ def _forked_workers(command: int) -> list[int]:
     return [pid for pid, parent in descendants(command).items() if parent == command]
 
 
-@pytest.mark.parametrize("killed", ["sending its result", "another worker"])
+@pytest.mark.parametrize(
+    "killed",
+    [_the_sending_one, _another_one],
+    ids=["sending its result", "another worker"],
+)
 def test_an_audit_verify_whose_worker_is_killed_stops_with_one_line(
-    audited: str, killed: str
+    audited: str, killed: Choice
 ) -> None:
     started = _run_as_a_user(["audit", "verify", "--workers", "2"], audited)
-    assert started.stderr is not None
-    output: list[bytes] = []
-    try:
-        # Stopped, the command reads no result: a worker killed while it is
-        # held writing one leaves it half-written; and the pass cannot end.
-        sending, *others = stopped_with_a_worker_writing(
-            started.pid,
-            partial(_forked_workers, started.pid),
-            partial(_progress_into, output, started.stderr.fileno()),
-        )
-        os.kill(
-            sending if killed == "sending its result" else others[0], signal.SIGKILL
-        )
-        os.kill(started.pid, signal.SIGCONT)
-        _, after = started.communicate(timeout=60)
-    except BaseException as error:
-        _kill_everything_of(started, error)
 
-    stderr = (b"".join(output) + after).decode()
-    assert started.returncode == 2, stderr
-    assert stderr.rstrip().splitlines()[-1] == (
+    # Either way the pass cannot end: a result is half-written, or missing.
+    stderr = _stderr_once_a_worker_is_killed(
+        started, partial(_forked_workers, started.pid), killed
+    )
+
+    _ended_with_one_error(
+        started,
+        stderr,
         "error: a worker process stopped before every event was checked, so the "
         "store is not verified; run audit verify again (--workers 0 checks in "
-        "this one process)"
-    ), stderr
-    assert stderr.count("error:") == 1
-    assert "Traceback" not in stderr
-    _wait_until_gone(started.pid)
+        "this one process)",
+    )
 
 
 def test_the_workers_of_an_audit_verify_that_is_killed_leave(audited: str) -> None:
