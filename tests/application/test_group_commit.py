@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,7 +42,10 @@ def test_an_event_loop_awaits_the_outcome_of_a_submitted_command() -> None:
         async def record() -> Outcome:
             return await asyncio.wrap_future(committer.submit(command("I1")))
 
-        outcome = asyncio.run(record())
+        # In a thread of its own: Playwright's sync API, once a browser test
+        # has started it, keeps an event loop running in the main thread.
+        with ThreadPoolExecutor(1) as thread:
+            outcome = thread.submit(asyncio.run, record()).result(timeout=10)
     finally:
         committer.stop()
 
