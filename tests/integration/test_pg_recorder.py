@@ -1,16 +1,17 @@
-"""The PostgreSQL recorder's one-round-trip insert: what it stores, what a failed
-insert leaves behind, and that it waits on the server once."""
+"""The PostgreSQL recorder's insert by one call of a function: what it stores,
+what a failed insert leaves behind, and that it is one statement."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from typing import Any
 from uuid import UUID, uuid4
 
 import psycopg
 import pytest
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, StoredEvent
-from psycopg._pipeline_base import BasePipeline
 
 from infrastructure.pg_recorder import BinaryArrayApplicationRecorder
 from infrastructure.settings import Settings
@@ -86,20 +87,23 @@ def test_a_conflict_stores_nothing_of_its_insert_and_leaves_no_transaction_open(
     assert [e.originator_version for e in recorder.select_events(fresh)] == [1]
 
 
-def test_an_insert_waits_on_the_server_once(
+def test_an_insert_is_one_statement_sent_to_the_server(
     recorder: BinaryArrayApplicationRecorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # In pipeline mode the client waits on the server at each sync (and only
-    # there): a sync asks for the results of everything sent before it.
-    syncs: list[object] = []
-    enqueue_sync = BasePipeline._enqueue_sync
+    # Each statement is a send and a wait on the server, and each gives up the
+    # interpreter's lock, which the request threads hold meanwhile.
+    statements: list[object] = []
+    execute = psycopg.Cursor.execute
+    this_thread = threading.current_thread()
 
-    def counted(pipeline: BasePipeline) -> None:
-        syncs.append(pipeline)
-        enqueue_sync(pipeline)
+    def counted(cursor: psycopg.Cursor[Any], query: Any, *args: Any, **kw: Any) -> Any:
+        # Not the pool's own threads, setting up the connections they open.
+        if threading.current_thread() is this_thread:
+            statements.append(query)
+        return execute(cursor, query, *args, **kw)
 
-    monkeypatch.setattr(BasePipeline, "_enqueue_sync", counted)
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted)
 
     recorder.insert_events([event(uuid4(), 1), event(uuid4(), 1)])
 
-    assert len(syncs) == 1
+    assert statements == [recorder.insert_call]
