@@ -50,7 +50,8 @@ async def record_event(
     body: EventBody = event
     event_type = body.model_dump()["type"]
     check_scope(principal, REQUIRED_SCOPE[event_type])
-    outcome = committer.submit(
+    outcome = committer.submit_from(
+        asyncio.get_running_loop(),
         RecordCommand(
             subject_code=code,
             event_type=event_type,
@@ -58,13 +59,11 @@ async def record_event(
             actor=principal.actor,
             request_key=idempotency_key,
             expected_version=parse_if_match(if_match),
-        )
+        ),
     )
     # Awaited rather than waited for in a pool thread: the committer's thread
     # does the work, and requests beyond the pool's size still join its batch.
-    result = result_of(
-        await asyncio.wait_for(asyncio.wrap_future(outcome), COMMIT_TIMEOUT_SECONDS)
-    )
+    result = result_of(await asyncio.wait_for(outcome, COMMIT_TIMEOUT_SECONDS))
     response.headers.update(command_headers(result))
     return command_result(result)
 
