@@ -36,6 +36,16 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 
+def columns_of(stored_events: Sequence[StoredEvent]) -> tuple[list[Any], ...]:
+    """The stored events as the four arrays the inserts take, one per column."""
+    return (
+        [e.originator_id for e in stored_events],
+        [e.originator_version for e in stored_events],
+        [e.topic for e in stored_events],
+        [e.state for e in stored_events],
+    )
+
+
 class BinarySelects(PostgresAggregateRecorder):
     def select_events(
         self,
@@ -78,15 +88,13 @@ class BinarySelects(PostgresAggregateRecorder):
 class BinaryArrayInserts(PostgresAggregateRecorder):
     """Stored events inserted as four binary arrays (see the module's notes)."""
 
-    returning = ""
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.binary_insert_statement = SQL(
             "INSERT INTO {schema}.{table} AS t "
             "(originator_id, originator_version, topic, state) "
             "SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], "
-            "%b::bytea[])" + self.returning
+            "%b::bytea[])"
         ).format(
             schema=Identifier(self.datastore.schema),
             table=Identifier(self.events_table_name),
@@ -99,15 +107,7 @@ class BinaryArrayInserts(PostgresAggregateRecorder):
         stored_events: Sequence[StoredEvent],
         **_: Any,
     ) -> None:
-        curs.execute(
-            self.binary_insert_statement,
-            (
-                [e.originator_id for e in stored_events],
-                [e.originator_version for e in stored_events],
-                [e.topic for e in stored_events],
-                [e.state for e in stored_events],
-            ),
-        )
+        curs.execute(self.binary_insert_statement, columns_of(stored_events))
 
 
 class BinarySnapshotRecorder(BinarySelects, BinaryArrayInserts):
@@ -178,13 +178,5 @@ class BinaryArrayApplicationRecorder(BinarySelects, PostgresApplicationRecorder)
         if not stored_events:
             return None
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(
-                self.insert_call,
-                (
-                    [e.originator_id for e in stored_events],
-                    [e.originator_version for e in stored_events],
-                    [e.topic for e in stored_events],
-                    [e.state for e in stored_events],
-                ),
-            )
+            curs.execute(self.insert_call, columns_of(stored_events))
             return [row["id"] for row in curs.fetchall()]
