@@ -120,9 +120,32 @@ SEARCH_BY_CODE = SearchSql(
     f"{_FOUND} FROM {{subjects}} s WHERE s.subject_code = %(subject_code)s",
     "s.name, s.subject_code",
 )
-# Private people are found only by their full number (SEARCH_BY_CODE).
-SEARCH_BY_NAME = SearchSql(
-    f"{_FOUND} FROM {{subjects}} s WHERE s.kind = 'legal_person' "
+
+
+@dataclass(frozen=True)
+class KeysFirstSearchSql(SearchSql):
+    """A search whose ``select`` yields only the page's keys, read from an index
+    holding every column it names, and the page's rows joined after.
+
+    A part matched by few names is found by passing over many rows in name
+    order: read from the table, each is a page of its own, and at a million
+    subjects those pages are no longer all in memory (twice the time of ten
+    thousand, against the same part); read from the index, they are a few
+    pages in a row."""
+
+    def page(self, *, after: bool) -> str:
+        return (
+            f"{_FOUND} FROM ({super().page(after=after)}) k "
+            "JOIN {subjects} s ON s.subject_code = k.subject_code "
+            "ORDER BY k.name, k.subject_code"
+        )
+
+
+# Private people are found only by their full number (SEARCH_BY_CODE). The
+# keys come from the index on (kind, name, subject_code).
+SEARCH_BY_NAME = KeysFirstSearchSql(
+    "SELECT s.name, s.subject_code FROM {subjects} s "
+    "WHERE s.kind = 'legal_person' "
     "AND lower(s.name) LIKE lower(%(pattern)s) ESCAPE '\\'",
     "s.name, s.subject_code",
 )
