@@ -1,6 +1,6 @@
 """One read of the log for several views: each notification is read and decoded
-once, then every view takes the batch in a transaction of its own (its rows and
-its position together), skipping what it already holds.
+once, then every view takes the batch, skipping what it already holds, and all
+their rows and positions are written in one transaction (``joint_batch``).
 
 A rebuild of every view is one pass over the log instead of one per view.
 """
@@ -16,8 +16,9 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from application.ledger import CreditLedger
+from infrastructure.views.joint_batch import ViewBatch, write_together
 from infrastructure.views.nul_text import for_views
-from projections.tracked_view import TrackedView
+from infrastructure.views.tracked import SqlTrackedView
 
 Decoded = list[tuple[Any, Tracking]]
 """A batch of events, each with the position it was read at."""
@@ -39,7 +40,7 @@ class FanOutRunner:
         self.read_after: int | None = None
 
     @property
-    def views(self) -> list[TrackedView]:
+    def views(self) -> list[SqlTrackedView]:
         return [projection.view for projection in self.projections]
 
     def position(self) -> int:
@@ -77,22 +78,25 @@ class FanOutRunner:
         ]
 
     def project(self, events: Decoded) -> None:
-        app = self.ledger.name
         positions = self._known_positions()
         try:
-            for index, (projection, after) in enumerate(
-                zip(self.projections, positions, strict=True)
+            batches = []
+            for projection, view, after in zip(
+                self.projections, self.views, positions, strict=True
             ):
                 # Bound once: each lookup of a dispatching method builds a wrapper.
                 process = projection.process_event
-                with projection.view.batch(app, after):
+                with view.collecting() as collected:
                     for event, tracking in events:
                         if tracking.notification_id > after:
                             process(event, tracking)
-                positions[index] = max(after, events[-1][1].notification_id)
+                batches.append(ViewBatch(view, after, collected))
+            write_together(self.ledger.name, batches)
         except BaseException:
             self._positions = None  # read them again from the views
             raise
+        last = events[-1][1].notification_id
+        self._positions = [max(after, last) for after in positions]
 
     def _known_positions(self) -> list[int]:
         if self._positions is None:

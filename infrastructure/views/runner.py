@@ -1,14 +1,15 @@
 """The in-process runner: feeds projections from the ledger's notification log.
 
 It reads from the views' own tracked positions, so a restart (or a crash in the
-middle of a batch, which rolls that view's batch back) resumes exactly where
+middle of a batch, which rolls the batch back) resumes exactly where
 each view's committed rows end. A commit in this process wakes it at once;
 commits by other processes are picked up by polling.
 
 One runner feeds several views: each notification is read and decoded once for
 all of them, by one thread, instead of once per view by a thread each (which,
 beside an API on the same cores, cost the requests more than the views).
-A view that keeps failing holds the others back to its position.
+A batch is written for every view or for none, so a view that keeps failing
+holds the others back with it.
 """
 
 from __future__ import annotations

@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from typing import Any, Protocol
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
+from psycopg import Connection, Pipeline
+from psycopg import Error as DriverError
+from psycopg.pq import TransactionStatus
 
 from infrastructure.views.bulk_inserts import CopyInserts, PositionalInserts
-from infrastructure.views.write_behind import WriteBehind
+from infrastructure.views.write_behind import Params, WriteBehind
 
 _NAMED = re.compile(r"%\((\w+)\)s")
 _COLUMN_NAMES = """SELECT attname AS name FROM pg_attribute
@@ -33,6 +36,21 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
     def fetchall(self) -> Any: ...
+
+
+class JointWrites(Protocol):
+    """A transaction whose statements the store may send together: a result
+    is there to read only once ``sync`` has returned."""
+
+    def execute(self, statement: str, params: Params) -> None: ...
+
+    def fetch_later(self, statement: str, params: Params) -> Callable[[], Any]:
+        """Sends the statement; what is returned gives its first row after
+        ``sync``."""
+
+    def flush(self, writes: WriteBehind) -> None: ...
+
+    def sync(self) -> None: ...
 
 
 def as_dict(row: Any) -> dict[str, Any]:
@@ -66,6 +84,13 @@ class ViewStore(ABC):
         """Sends a batch's writes; ``loading`` when into tables nobody reads yet."""
         with self.pipelined(cursor):
             writes.flush(cursor)
+
+    @contextmanager
+    def joint_transaction(self, *, loading: bool) -> Iterator[JointWrites]:
+        """A transaction for several views' batches (``loading`` as for
+        ``flush``), committed when the block ends without an error."""
+        with self.transaction(commit=True) as cursor:
+            yield _StatementByStatement(self, cursor, loading)
 
     @abstractmethod
     def recover(self) -> None:
@@ -160,3 +185,79 @@ class PostgresViewStore(ViewStore):
             writes.flush(cursor, self._copy_inserts)
         else:
             super().flush(cursor, writes, loading=loading)
+
+    @contextmanager
+    def joint_transaction(self, *, loading: bool) -> Iterator[JointWrites]:
+        """From ``BEGIN`` to ``COMMIT`` in one pipeline, waited on at each
+        ``sync`` and at the end only (COPY, when loading, cannot be pipelined).
+
+        A transaction each view, as ``SqlTrackedView.batch`` opens, waits on the
+        server five times: every wait gives up the interpreter's lock, which the
+        API's requests then hold, in the process that feeds its own views.
+        Begun and committed by statements, not by psycopg's ``transaction()``,
+        which would sync a nested pipeline of its own at each end.
+        """
+        if loading:
+            with super().joint_transaction(loading=True) as joint:
+                yield joint
+            return
+        with self._datastore.get_connection() as conn, conn.cursor() as cursor:
+            try:
+                with conn.pipeline() as pipeline:
+                    cursor.execute("BEGIN")
+                    yield _Pipelined(conn, cursor, pipeline)
+                    cursor.execute("COMMIT")
+            except BaseException:
+                if conn.info.transaction_status in _IN_TRANSACTION:
+                    # A connection that cannot even roll back is the pool's to
+                    # discard; the caller needs the first error, not this one.
+                    with suppress(DriverError):
+                        conn.rollback()
+                raise
+
+
+_IN_TRANSACTION = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
+
+
+class _StatementByStatement:
+    """Joint writes that run as they are sent: every result is there at once."""
+
+    def __init__(self, store: ViewStore, cursor: Any, loading: bool) -> None:
+        self._store, self._cursor, self._loading = store, cursor, loading
+
+    def execute(self, statement: str, params: Params) -> None:
+        self._cursor.execute(statement, params)
+
+    def fetch_later(self, statement: str, params: Params) -> Callable[[], Any]:
+        self._cursor.execute(statement, params)
+        row = self._cursor.fetchone()
+        return lambda: row
+
+    def flush(self, writes: WriteBehind) -> None:
+        self._store.flush(self._cursor, writes, loading=self._loading)
+
+    def sync(self) -> None:
+        pass
+
+
+class _Pipelined:
+    """Joint writes queued in a pipeline; each result to read later has a
+    cursor of its own (a cursor holds the results of its last statement)."""
+
+    def __init__(self, conn: Connection[Any], cursor: Any, pipeline: Pipeline) -> None:
+        self._conn, self._cursor, self._pipeline = conn, cursor, pipeline
+
+    def execute(self, statement: str, params: Params) -> None:
+        self._cursor.execute(statement, params)
+
+    def fetch_later(self, statement: str, params: Params) -> Callable[[], Any]:
+        cursor = self._conn.cursor()
+        cursor.execute(statement, params)
+        return cursor.fetchone
+
+    def flush(self, writes: WriteBehind) -> None:
+        # Already in the pipeline: executemany rides it without a sync.
+        writes.flush(self._cursor)
+
+    def sync(self) -> None:
+        self._pipeline.sync()

@@ -32,7 +32,9 @@ from projections.tracked_view import TrackedView
 
 
 @dataclass
-class _Batch:
+class CollectedBatch:
+    """A batch's writes, and the position of the last event they come from."""
+
     writes: WriteBehind = field(default_factory=WriteBehind)
     last: Tracking | None = None
 
@@ -41,7 +43,7 @@ class _BatchedWrite:
     """One event's writes inside a batch (a class, not a generator: a rebuild
     enters one per event and view)."""
 
-    def __init__(self, state: _Batch, tracking: Tracking) -> None:
+    def __init__(self, state: CollectedBatch, tracking: Tracking) -> None:
         self._state, self._tracking = state, tracking
 
     def __enter__(self) -> WriteBehind:
@@ -142,8 +144,7 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
             yield c, self.source.reflected(self, c)
 
     def lock_position(self, cursor: Any, application_name: str) -> int:
-        params = {"view": self.view_name, "app": application_name}
-        cursor.execute(self.sql(LOCK_POSITION), params)
+        cursor.execute(self.sql(LOCK_POSITION), self.position_params(application_name))
         return int(cursor.fetchone()["notification_id"])
 
     @contextmanager
@@ -155,15 +156,9 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
         if getattr(self._local, "batch", None) is not None:
             raise RuntimeError("batches do not nest")
         with self.store.transaction(commit=True) as c:
-            now = self.lock_position(c, application_name)
-            if now != after:
-                msg = f"{self.view_name} is at {now}, not {after}"
-                raise PositionMoved(msg)
-            state = self._local.batch = _Batch()
-            try:
+            self.check_position(self.lock_position(c, application_name), after)
+            with self.collecting() as state:
                 yield
-            finally:
-                self._local.batch = None
             self.store.flush(c, state.writes, loading=self.loading)
             if state.last is not None:
                 self._advance(c, state.last)
@@ -171,9 +166,29 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
                 self._set(c, source_mark)
         self.notify_advanced()
 
+    @contextmanager
+    def collecting(self) -> Iterator[CollectedBatch]:
+        """A batch's writes, held in memory to be written later (for several
+        views together: ``joint_batch.write_together``)."""
+        if getattr(self._local, "batch", None) is not None:
+            raise RuntimeError("batches do not nest")
+        state = self._local.batch = CollectedBatch()
+        try:
+            yield state
+        finally:
+            self._local.batch = None
+
+    def check_position(self, now: int, after: int) -> None:
+        if now != after:
+            msg = f"{self.view_name} is at {now}, not {after}"
+            raise PositionMoved(msg)
+
+    def position_params(self, application_name: str) -> dict[str, Any]:
+        return {"view": self.view_name, "app": application_name}
+
     def writing(self, tracking: Tracking) -> AbstractContextManager[Any]:
         """The cursor for one event's writes, recorded with its position."""
-        state: _Batch | None = getattr(self._local, "batch", None)
+        state: CollectedBatch | None = getattr(self._local, "batch", None)
         if state is not None:
             return _BatchedWrite(state, tracking)
         return self._writing_alone(tracking)
@@ -186,20 +201,17 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
         self.notify_advanced()
 
     def _set(self, cursor: Any, tracking: Tracking) -> None:
-        params = {
+        cursor.execute(self.sql(SET_POSITION), self.advance_params(tracking))
+
+    def advance_params(self, tracking: Tracking) -> dict[str, Any]:
+        return {
             "view": self.view_name,
             "app": tracking.application_name,
             "id": tracking.notification_id,
         }
-        cursor.execute(self.sql(SET_POSITION), params)
 
     def _advance(self, cursor: Any, tracking: Tracking) -> None:
-        params = {
-            "view": self.view_name,
-            "app": tracking.application_name,
-            "id": tracking.notification_id,
-        }
-        cursor.execute(self.sql(ADVANCE_POSITION), params)
+        cursor.execute(self.sql(ADVANCE_POSITION), self.advance_params(tracking))
         if cursor.fetchone() is None:
             msg = f"{self.view_name} already processed {tracking.notification_id}"
             raise IntegrityError(msg)
