@@ -16,6 +16,7 @@ from api.problem_details import PROBLEM_TYPE_BASE, error_problem, validation_err
 from api.schemas.batch import BatchLineResult
 from api.schemas.events import EventBody, EventIn
 from api.schemas.plain_text import refused_character_in
+from api.translate import command_result_json
 from application.commands import Actor, RecordCommand
 from application.dispatch import REQUIRED_SCOPE
 from application.ledger import CreditLedger
@@ -158,24 +159,14 @@ def _log_unreadable(refusals: Iterable[BatchLineResult]) -> None:
 
 def accepted_json(number: int, result: CommandResult) -> bytes:
     """What ``BatchLineResult(line=number, status=201, event=command_result(
-    result))`` serializes to, written by msgspec from the result's own
-    dataclasses (a tenth of recording a line, through the pydantic models).
-    The first event's fields are those of its entry in ``events``: each event
-    is encoded once, and the first's text used twice."""
-    events = [_encoder.encode(event) for event in result.events]
-    return _ACCEPTED % (
-        number,
-        events[0][1:-1],
-        b"true" if result.replayed else b"false",
-        b",".join(events),
-    )
+    result))`` serializes to (through the pydantic models, a tenth of
+    recording a line)."""
+    return _ACCEPTED % (number, command_result_json(result))
 
 
 _result_json = BatchLineResult.__pydantic_serializer__.to_json
-_encoder = msgspec.json.Encoder()
 _ACCEPTED = (
-    b'{"line":%d,"status":201,"detail":null,"problem":null,"errors":null,'
-    b'"event":{%b,"replayed":%b,"events":[%b]}}'
+    b'{"line":%d,"status":201,"detail":null,"problem":null,"errors":null,"event":%b}'
 )
 
 

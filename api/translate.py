@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 from msgspec import structs
 
 from api.schemas.inspection import InspectionTermsPublic
@@ -23,6 +24,23 @@ def command_result(result: CommandResult) -> CommandResultPublic:
     return CommandResultPublic(
         **structs.asdict(result.primary), replayed=result.replayed, events=events
     )
+
+
+def command_result_json(result: CommandResult) -> bytes:
+    """What ``command_result(result)`` serializes to, written by msgspec from
+    the result's own structs (through the pydantic models: twice the time).
+    The primary event's fields are those of its entry in ``events`` when it
+    has one: each event is encoded once, and the first's text used twice."""
+    events = [_encoder.encode(event) for event in result.events]
+    primary = events[0] if events else _encoder.encode(result.primary)
+    return b'{%b,"replayed":%b,"events":[%b]}' % (
+        primary[1:-1],
+        b"true" if result.replayed else b"false",
+        b",".join(events),
+    )
+
+
+_encoder = msgspec.json.Encoder()
 
 
 def command_headers(result: CommandResult) -> dict[str, str]:

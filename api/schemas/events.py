@@ -100,9 +100,6 @@ class RedListScheme(StrEnum):
 class EventBody(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
-    def fields(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"type"}, exclude_unset=False)
-
 
 class LicencePublishedIn(EventBody):
     type: Literal["LicencePublished"]

@@ -11,9 +11,10 @@ import pytest
 from api.batch_lines import accepted_json, command_from_line, event_adapter
 from api.cli.import_loading import load_chunk
 from api.schemas.batch import BatchLineResult
-from api.translate import command_result
+from api.translate import command_result, command_result_json
 from application.commands import Actor, RecordCommand
 from application.keys import SCOPES
+from application.results import CommandResult
 from infrastructure.bootstrap import build_services
 from infrastructure.settings import Settings
 from tests.factories import (
@@ -190,7 +191,7 @@ def test_with_a_department_given_a_line_naming_another_is_refused() -> None:
     assert [e.department for e in ledger.history(uscc(1))] == ["tax", "tax"]
 
 
-def test_an_accepted_lines_json_is_that_of_its_batch_line_result() -> None:
+def test_an_accepted_lines_json_is_that_of_its_pydantic_models() -> None:
     clock = FixedClock()
     ledger = build_services(Settings(database_url="memory://"), clock).ledger
     ledger.register_subject(uscc(1), "Import Co.", OFFICER)
@@ -205,6 +206,11 @@ def test_an_accepted_lines_json_is_that_of_its_batch_line_result() -> None:
         assert accepted_json(number, result) == model.model_dump_json().encode()
     assert [len(r.events) for r in results] == [2, 2]
     assert [r.replayed for r in results] == [False, True]
+    # A command that stored nothing answers with where the subject stands.
+    unchanged = CommandResult([], current=results[0].events[-1])
+    for result in [*results, unchanged]:
+        expected = command_result(result).model_dump_json().encode()
+        assert command_result_json(result) == expected
 
 
 def command(body: Body) -> RecordCommand:
