@@ -2,8 +2,10 @@
 
 It reads from the views' own tracked positions, so a restart (or a crash in the
 middle of a batch, which rolls the batch back) resumes exactly where
-each view's committed rows end. A commit in this process wakes it at once;
-commits by other processes are picked up by polling.
+each view's committed rows end. A commit in this process wakes it (after a
+pause of a few milliseconds when it has just written a batch, so that a busy
+API's commits share batches); commits by other processes are picked up by
+polling.
 
 One runner feeds several views: each notification is read and decoded once for
 all of them, by one thread, instead of once per view by a thread each (which,
@@ -29,6 +31,10 @@ from projections.tracked_view import TrackedView
 
 log = logging.getLogger("credit_ledger.projections")
 MAX_BACKOFF_SECONDS = 30.0
+# After a batch, what is committed meanwhile waits this long to go in the next
+# one: a batch costs its read, its positions and its commit whatever it holds,
+# and without the pause every commit of a busy API was a batch of its own.
+GATHER_SECONDS = 0.005
 
 
 class ProjectionRunner:
@@ -38,10 +44,12 @@ class ProjectionRunner:
         *projections: Projection[Any],
         batch_size: int = 500,
         poll_interval: float = 0.5,
+        gather_seconds: float = GATHER_SECONDS,
     ) -> None:
         self.ledger = ledger
         self.views: list[TrackedView] = [p.view for p in projections]
         self.poll_interval = poll_interval
+        self.gather_seconds = gather_seconds
         self.last_error: Exception | None = None
         self._feed = FanOutRunner(ledger, projections, batch_size=batch_size)
         self._failures = FailureLog(log, f"projections {self._thread_name()}")
@@ -72,8 +80,12 @@ class ProjectionRunner:
     def wake(self, head: int | None = None) -> None:
         self._wakeup.set()
 
-    def catch_up(self) -> int:
-        """Process everything stored so far; the number of events read."""
+    def catch_up(self, *, gathering: bool = False) -> int:
+        """Process everything stored so far; the number of events read.
+
+        ``gathering``: stop after a batch that was not full, which read up to
+        the head as it was then; what was committed since goes in a later one.
+        """
         processed = 0
         retried_at: int | None = None
         while not self._stopping.is_set():
@@ -89,9 +101,9 @@ class ProjectionRunner:
                 log.info("projections: %s; continuing from %d", e, position)
                 retried_at = position
                 continue
-            if not count:
-                break
             processed += count
+            if not count or (gathering and count < self._feed.batch_size):
+                break
         return processed
 
     def _thread_name(self) -> str:
@@ -102,7 +114,7 @@ class ProjectionRunner:
         while not self._stopping.is_set():
             self._wakeup.clear()
             try:
-                self.catch_up()
+                processed = self.catch_up(gathering=True)
             except Exception as e:
                 # A failing store or handler must not kill the thread: the views
                 # stay at their last good positions and readers see them lagging.
@@ -116,4 +128,6 @@ class ProjectionRunner:
             self._failures.succeeded()
             self.last_error = None
             backoff = self.poll_interval
+            if processed:
+                self._stopping.wait(self.gather_seconds)
             self._wakeup.wait(self.poll_interval)
