@@ -44,9 +44,8 @@ class JointWrites(Protocol):
 
     def execute(self, statement: str, params: Params) -> None: ...
 
-    def fetch_later(self, statement: str, params: Params) -> Callable[[], Any]:
-        """Sends the statement; what is returned gives its first row after
-        ``sync``."""
+    def fetch_later(self, statement: str, params: Params) -> Callable[[], list[Any]]:
+        """Sends the statement; what is returned gives its rows after ``sync``."""
 
     def flush(self, writes: WriteBehind) -> None: ...
 
@@ -228,10 +227,10 @@ class _StatementByStatement:
     def execute(self, statement: str, params: Params) -> None:
         self._cursor.execute(statement, params)
 
-    def fetch_later(self, statement: str, params: Params) -> Callable[[], Any]:
+    def fetch_later(self, statement: str, params: Params) -> Callable[[], list[Any]]:
         self._cursor.execute(statement, params)
-        row = self._cursor.fetchone()
-        return lambda: row
+        rows: list[Any] = self._cursor.fetchall()
+        return lambda: rows
 
     def flush(self, writes: WriteBehind) -> None:
         self._store.flush(self._cursor, writes, loading=self._loading)
@@ -250,10 +249,10 @@ class _Pipelined:
     def execute(self, statement: str, params: Params) -> None:
         self._cursor.execute(statement, params)
 
-    def fetch_later(self, statement: str, params: Params) -> Callable[[], Any]:
+    def fetch_later(self, statement: str, params: Params) -> Callable[[], list[Any]]:
         cursor = self._conn.cursor()
         cursor.execute(statement, params)
-        return cursor.fetchone
+        return cursor.fetchall
 
     def flush(self, writes: WriteBehind) -> None:
         # Already in the pipeline: executemany rides it without a sync.

@@ -31,3 +31,13 @@ SET_POSITION = """INSERT INTO view_tracking
 VALUES (%(view)s, %(app)s, %(id)s)
 ON CONFLICT (view_name, application_name)
 DO UPDATE SET notification_id = excluded.notification_id"""
+# Several views' rows at once (``{rows}``: one ``(view, app, id)`` each), for
+# the views fed together: one statement each way, not one per view.
+LOCK_POSITIONS = """INSERT INTO view_tracking VALUES {rows}
+ON CONFLICT (view_name, application_name)
+DO UPDATE SET notification_id = view_tracking.notification_id
+RETURNING view_name, notification_id"""
+ADVANCE_POSITIONS = """INSERT INTO view_tracking VALUES {rows}
+ON CONFLICT (view_name, application_name)
+DO UPDATE SET notification_id = excluded.notification_id
+WHERE view_tracking.notification_id < excluded.notification_id"""
