@@ -249,8 +249,8 @@ def load_in_workers(
     for chunk in chunks:
         try:
             pending.extend(pool.submit(load, chunk))
-        except BrokenProcessPool as error:
-            raise _stopped(error) from None
+        except BrokenProcessPool:
+            raise _stopped() from None
         while len(pending) > pool.count * BACKLOG or (pending and pending[0].done()):
             yield _answered(pending.popleft())
     while pending:
@@ -261,11 +261,13 @@ def _answered(share: Share) -> Answers:
     """A share's answers, or the failure of the worker that had it."""
     try:
         return share.answers()
-    except BrokenProcessPool as error:
-        raise _stopped(error) from None
+    except BrokenProcessPool:
+        raise _stopped() from None
     except Exception as error:
         raise LineWorkerFailed.of(error) from None
 
 
-def _stopped(error: BrokenProcessPool) -> LineWorkerFailed:
-    return LineWorkerFailed(f"a worker process stopped: {error}")
+def _stopped() -> LineWorkerFailed:
+    # Said the same whichever saw the death first: this process's watch, or
+    # the pool, in words of its own (also from ``submit``, once it is broken).
+    return LineWorkerFailed("a worker process stopped: a worker process died")

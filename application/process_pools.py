@@ -29,9 +29,6 @@ DRAIN_CHUNK = 1 << 16
 ORPHAN_CHECK_SECONDS = 1.0
 
 
-WORKER_DIED = "a worker process died"
-
-
 class PoolWatch:
     """One pool's results, awaited while its worker processes are watched, and
     its shutdown. Made as the pool is, before anything is submitted."""
@@ -55,13 +52,8 @@ class PoolWatch:
                 while not future.done():
                     ready = connection.wait([wake.fd, *self._worker_sentinels()])
                     if wake.fd not in ready and not future.done():
-                        raise BrokenProcessPool(WORKER_DIED)
-        try:
-            return future.result()
-        except BrokenProcessPool as error:
-            # The pool noticed first, and says so in words of its own: the
-            # answer must not depend on which of the two saw the death first.
-            raise BrokenProcessPool(WORKER_DIED) from error
+                        raise BrokenProcessPool("a worker process died")
+        return future.result()
 
     def shut_down(self, *, wait: bool, cancel: bool) -> None:
         """Stops the pool's workers, cancelling what they have not started
