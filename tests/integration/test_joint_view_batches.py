@@ -12,27 +12,20 @@ from typing import Any
 import pytest
 
 from application.commands import Actor, RecordCommand
-from infrastructure.bootstrap import Services, build_services
-from infrastructure.settings import Settings
+from infrastructure.bootstrap import Services
 from infrastructure.views.fan_out import FanOutRunner
 from infrastructure.views.read_models import PROJECTIONS
 from infrastructure.views.tracked import CollectedBatch, SqlTrackedView
 from projections.errors import PositionMoved
 from projections.paging import PageQuery
-from tests.factories import FixedClock, fields_of, licence, uscc
+from tests.factories import fields_of, licence, uscc
 
 OFFICER = Actor(department="market-regulation", actor="wang")
 ALL = PageQuery(limit=100)
 
 
-@pytest.fixture
-def services(database_url: str) -> Iterator[Services]:
-    """The views are fed only when a test says so (no runner thread)."""
-    built = build_services(Settings(database_url=database_url), FixedClock())
-    try:
-        yield built
-    finally:
-        built.close()
+# The tests feed the views themselves (``catch_up``): no runner thread.
+FEED_VIEWS = False
 
 
 def record_licences(services: Services, *record_ids: str) -> int:

@@ -4,17 +4,12 @@ on PostgreSQL, whose text cannot hold NUL, as on SQLite."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
-
-from infrastructure.bootstrap import Services, build_services
-from infrastructure.settings import Settings
+from infrastructure.bootstrap import Services
 from projections.paging import PageQuery
 from projections.repair_view import RepairQuery
 from tests.factories import (
-    FixedClock,
     correction,
     licence,
     penalty,
@@ -28,14 +23,8 @@ from tests.view_scene import OFFICER
 SHOWN = "\ufffd"
 
 
-@pytest.fixture
-def services(database_url: str) -> Iterator[Services]:
-    """Views projected by ``catch_up`` in the test's thread, not by runners."""
-    built = build_services(Settings(database_url=database_url), FixedClock())
-    try:
-        yield built
-    finally:
-        built.close()
+# The tests feed the views themselves (``catch_up``): no runner thread.
+FEED_VIEWS = False
 
 
 def test_stored_text_with_nul_is_projected_replaced_and_later_events_too(
