@@ -159,8 +159,8 @@ def _log_unreadable(refusals: Iterable[BatchLineResult]) -> None:
 
 def accepted_json(number: int, result: CommandResult) -> bytes:
     """What ``BatchLineResult(line=number, status=201, event=command_result(
-    result))`` serializes to (through the pydantic models, a tenth of
-    recording a line)."""
+    result))`` serializes to, written without the pydantic models (through
+    them, a tenth of recording a line)."""
     return _ACCEPTED % (number, command_result_json(result))
 
 

@@ -144,7 +144,8 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
             yield c, self.source.reflected(self, c)
 
     def lock_position(self, cursor: Any, application_name: str) -> int:
-        cursor.execute(self.sql(LOCK_POSITION), self.position_params(application_name))
+        params = {"view": self.view_name, "app": application_name}
+        cursor.execute(self.sql(LOCK_POSITION), params)
         return int(cursor.fetchone()["notification_id"])
 
     @contextmanager
@@ -182,9 +183,6 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
         if now != after:
             msg = f"{self.view_name} is at {now}, not {after}"
             raise PositionMoved(msg)
-
-    def position_params(self, application_name: str) -> dict[str, Any]:
-        return {"view": self.view_name, "app": application_name}
 
     def writing(self, tracking: Tracking) -> AbstractContextManager[Any]:
         """The cursor for one event's writes, recorded with its position."""
