@@ -19,9 +19,9 @@ def crash_after_writes(batches: int) -> None:
     flush = WriteBehind.flush
     written = 0
 
-    def flush_then_die(self: WriteBehind, cursor: Any) -> None:
+    def flush_then_die(self: WriteBehind, cursor: Any, *how: Any) -> None:
         nonlocal written
-        flush(self, cursor)
+        flush(self, cursor, *how)
         written += 1
         if written >= batches:
             os.kill(os.getpid(), signal.SIGKILL)

@@ -42,6 +42,12 @@ class InsertPlan:
     def copy_statement(self) -> str:
         return f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN"
 
+    def multi_row_statement(self, rows: int) -> str:
+        """The INSERT of ``rows`` rows, their values by position (``%s``)."""
+        row = f"({', '.join(['%s'] * len(self.parameters) + list(self.literals))})"
+        columns = ", ".join(self.columns)
+        return f"INSERT INTO {self.table} ({columns}) VALUES {', '.join([row] * rows)}"
+
     @property
     def positional_statement(self) -> str:
         values = ", ".join(["?"] * len(self.parameters) + list(self.literals))
@@ -125,3 +131,25 @@ class PositionalInserts(_PlannedInserts):
             execute_run(cursor, statement, params)
             return
         cursor.executemany(plan.positional_statement, plan.values(params))
+
+
+# PostgreSQL's limit on the parameters of one statement.
+MAX_PARAMETERS = 65_535
+
+
+class MultiRowInserts(_PlannedInserts):
+    """A ``RunWriter`` for PostgreSQL's live views: an INSERT run as one
+    statement of many rows (COPY cannot run in the pipeline a batch is sent
+    in; a statement a row costs psycopg a send each, and the server a
+    statement each)."""
+
+    def __call__(self, cursor: Any, statement: str, params: list[Params]) -> None:
+        plan = self.plan(statement)
+        if plan is None or len(params) == 1:
+            execute_run(cursor, statement, params)
+            return
+        per_statement = MAX_PARAMETERS // len(plan.parameters)
+        for start in range(0, len(params), per_statement):
+            chunk = params[start : start + per_statement]
+            values = [value for row in plan.values(chunk) for value in row]
+            cursor.execute(plan.multi_row_statement(len(chunk)), values)

@@ -20,8 +20,12 @@ from psycopg import Connection, Pipeline
 from psycopg import Error as DriverError
 from psycopg.pq import TransactionStatus
 
-from infrastructure.views.bulk_inserts import CopyInserts, PositionalInserts
-from infrastructure.views.write_behind import Params, WriteBehind
+from infrastructure.views.bulk_inserts import (
+    CopyInserts,
+    MultiRowInserts,
+    PositionalInserts,
+)
+from infrastructure.views.write_behind import Params, RunWriter, WriteBehind
 
 _NAMED = re.compile(r"%\((\w+)\)s")
 _COLUMN_NAMES = """SELECT attname AS name FROM pg_attribute
@@ -147,6 +151,7 @@ class PostgresViewStore(ViewStore):
     def __init__(self, datastore: PostgresDatastore) -> None:
         self._datastore = datastore
         self._copy_inserts = CopyInserts()
+        self._multi_row_inserts = MultiRowInserts()
 
     def transaction(self, *, commit: bool) -> AbstractContextManager[Any]:
         return self._datastore.transaction(commit=commit)
@@ -183,7 +188,8 @@ class PostgresViewStore(ViewStore):
             # COPY cannot run in a pipeline; its rows need no round trip anyway.
             writes.flush(cursor, self._copy_inserts)
         else:
-            super().flush(cursor, writes, loading=loading)
+            with self.pipelined(cursor):
+                writes.flush(cursor, self._multi_row_inserts)
 
     @contextmanager
     def joint_transaction(self, *, loading: bool) -> Iterator[JointWrites]:
@@ -204,7 +210,7 @@ class PostgresViewStore(ViewStore):
             try:
                 with conn.pipeline() as pipeline:
                     cursor.execute("BEGIN")
-                    yield _Pipelined(conn, cursor, pipeline)
+                    yield _Pipelined(conn, cursor, pipeline, self._multi_row_inserts)
                     cursor.execute("COMMIT")
             except BaseException:
                 if conn.info.transaction_status in _IN_TRANSACTION:
@@ -243,8 +249,15 @@ class _Pipelined:
     """Joint writes queued in a pipeline; each result to read later has a
     cursor of its own (a cursor holds the results of its last statement)."""
 
-    def __init__(self, conn: Connection[Any], cursor: Any, pipeline: Pipeline) -> None:
+    def __init__(
+        self,
+        conn: Connection[Any],
+        cursor: Any,
+        pipeline: Pipeline,
+        write_run: RunWriter,
+    ) -> None:
         self._conn, self._cursor, self._pipeline = conn, cursor, pipeline
+        self._write_run = write_run
 
     def execute(self, statement: str, params: Params) -> None:
         self._cursor.execute(statement, params)
@@ -255,8 +268,8 @@ class _Pipelined:
         return cursor.fetchall
 
     def flush(self, writes: WriteBehind) -> None:
-        # Already in the pipeline: executemany rides it without a sync.
-        writes.flush(self._cursor)
+        # Already in the pipeline: each statement rides it without a sync.
+        writes.flush(self._cursor, self._write_run)
 
     def sync(self) -> None:
         self._pipeline.sync()
