@@ -9,9 +9,10 @@ For each store, in the same run:
   committer in this process (no HTTP), each to its own subject;
 - HTTP: ``credit-ledger serve`` runs as a subprocess (one uvicorn worker) on another
   fresh database; ``clients`` threads POST ``InformationRecorded`` events with a
-  department key, either each to its own subject or all to one subject (the
-  embedded setup: the views are fed in the API's own process); on PostgreSQL
-  also with a Kafka broker configured, as in production, where consumer
+  department key, either each to its own subject or all to one subject (shown
+  without the issue's target, which is for requests to different subjects), in
+  the embedded setup, where the views are fed in the API's own process; on
+  PostgreSQL also with a Kafka broker configured, as in production, where consumer
   processes feed the views and the API does no projection work. Each request's
   latency is taken and the p99 printed.
 - hello-world: a FastAPI app taking the same pydantic body, served by uvicorn
@@ -381,7 +382,9 @@ def main() -> None:
                 f"{row.rate:,.0f} ev/s (p99 {row.p99_ms or 0:.0f} ms)",
                 f"hello-world around it {row.hello:,.0f}/s",
                 row.rate / row.hello,
-                ">= 0.60",
+                # The target is for requests to different subjects
+                # sharing a transaction; all on one subject is shown beside it.
+                "-" if row.path.endswith("1 subject") else ">= 0.60",
             )
 
 
