@@ -25,7 +25,12 @@ from infrastructure.views.bulk_inserts import (
     MultiRowInserts,
     PositionalInserts,
 )
-from infrastructure.views.write_behind import Params, RunWriter, WriteBehind
+from infrastructure.views.write_behind import (
+    Params,
+    RunWriter,
+    WriteBehind,
+    execute_run,
+)
 
 _NAMED = re.compile(r"%\((\w+)\)s")
 _COLUMN_NAMES = """SELECT attname AS name FROM pg_attribute
@@ -83,10 +88,17 @@ class ViewStore(ABC):
     def pipelined(self, cursor: Any) -> AbstractContextManager[object]:
         return nullcontext()
 
+    def run_writer(self, *, loading: bool) -> RunWriter:
+        """How a run of one statement is sent; ``loading`` when into tables
+        nobody reads yet."""
+        return execute_run
+
     def flush(self, cursor: Any, writes: WriteBehind, *, loading: bool) -> None:
-        """Sends a batch's writes; ``loading`` when into tables nobody reads yet."""
-        with self.pipelined(cursor):
-            writes.flush(cursor)
+        """Sends a batch's writes (``loading`` as for ``run_writer``): pipelined
+        unless loading, whose bulk ways (COPY) cannot run in a pipeline and need
+        no round trip a row anyway."""
+        with nullcontext() if loading else self.pipelined(cursor):
+            writes.flush(cursor, self.run_writer(loading=loading))
 
     @contextmanager
     def joint_transaction(self, *, loading: bool) -> Iterator[JointWrites]:
@@ -138,11 +150,8 @@ class SQLiteViewStore(ViewStore):
     def recover(self) -> None:
         pass  # a file: nothing to reconnect to
 
-    def flush(self, cursor: Any, writes: WriteBehind, *, loading: bool) -> None:
-        if loading:
-            writes.flush(cursor, self._positional_inserts)
-        else:
-            super().flush(cursor, writes, loading=loading)
+    def run_writer(self, *, loading: bool) -> RunWriter:
+        return self._positional_inserts if loading else execute_run
 
 
 class PostgresViewStore(ViewStore):
@@ -183,13 +192,8 @@ class PostgresViewStore(ViewStore):
         pipeline: AbstractContextManager[object] = cursor.connection.pipeline()
         return pipeline
 
-    def flush(self, cursor: Any, writes: WriteBehind, *, loading: bool) -> None:
-        if loading:
-            # COPY cannot run in a pipeline; its rows need no round trip anyway.
-            writes.flush(cursor, self._copy_inserts)
-        else:
-            with self.pipelined(cursor):
-                writes.flush(cursor, self._multi_row_inserts)
+    def run_writer(self, *, loading: bool) -> RunWriter:
+        return self._copy_inserts if loading else self._multi_row_inserts
 
     @contextmanager
     def joint_transaction(self, *, loading: bool) -> Iterator[JointWrites]:
@@ -210,7 +214,8 @@ class PostgresViewStore(ViewStore):
             try:
                 with conn.pipeline() as pipeline:
                     cursor.execute("BEGIN")
-                    yield _Pipelined(conn, cursor, pipeline, self._multi_row_inserts)
+                    write_run = self.run_writer(loading=False)
+                    yield _Pipelined(conn, cursor, pipeline, write_run)
                     cursor.execute("COMMIT")
             except BaseException:
                 if conn.info.transaction_status in _IN_TRANSACTION:
