@@ -3,7 +3,7 @@ in the run's order, as many statements as the parameter limit needs."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import psycopg
 import pytest
@@ -40,17 +40,27 @@ def connection(postgres_server: PostgresServer) -> Any:
         yield conn
 
 
+class CountingRawCursor(psycopg.RawCursor[Any]):
+    statements: ClassVar[list[str]] = []
+
+    def execute(self, query: Any, params: Any = None, **kw: Any) -> Any:
+        self.statements.append(query)
+        return super().execute(query, params, **kw)
+
+
 def test_a_run_is_one_statement_per_parameter_limit_in_the_runs_order(
     connection: psycopg.Connection[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Two parameters a row: three rows a statement.
     monkeypatch.setattr(bulk_inserts, "MAX_PARAMETERS", 6)
+    monkeypatch.setattr(bulk_inserts, "RawCursor", CountingRawCursor)
+    monkeypatch.setattr(CountingRawCursor, "statements", [])
     run = [{"name": f"r{i}", "n": None if i == 3 else i} for i in range(7)]
-    cursor = CountingCursor(connection.cursor())
 
-    MultiRowInserts()(cursor, INSERT, run)
+    MultiRowInserts()(connection.cursor(), INSERT, run)
 
-    assert cursor.statements == 3
+    assert [s.count("(") for s in CountingRawCursor.statements] == [4, 4, 2]
+    assert "$6, 'active')" in CountingRawCursor.statements[0]
     rows = connection.execute(
         "SELECT id, name, n, status FROM t ORDER BY id"
     ).fetchall()
