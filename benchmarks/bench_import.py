@@ -20,10 +20,11 @@ suite starts it, in the same run:
   ``BATCH_LINES`` lines, then sent again (all replayed). The service records
   them in its batch worker processes (one per core), measured from its start
   (the first batch may wait for them to be set up): embedded (views fed in the
-  API's process) by one client; with a Kafka broker configured as in production
-  (views fed by consumer processes, not run here) by one client and by two at
-  once; and, for comparison, with Kafka and no batch workers (every line
-  recorded in the API's own process, as before they existed).
+  API's process) and with a Kafka broker configured as in production (views fed
+  by consumer processes, not run here), each by one client and by two at once
+  (one client leaves the cores idle while a batch's answer goes back and the
+  next batch comes in); and, for comparison, with Kafka and no batch workers
+  (every line recorded in the API's own process, as before they existed).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ TARGET = 15_000
 # configured, clients sending at once, and further settings of the service.
 BATCH_LAYOUTS: list[tuple[str, bool, int, dict[str, str]]] = [
     ("embedded", False, 1, {}),
+    ("embedded, 2 clients", False, 2, {}),
     ("+ Kafka", True, 1, {}),
     ("+ Kafka, 2 clients", True, 2, {}),
     ("+ Kafka, no batch workers", True, 1, {"batch_workers": "0"}),
