@@ -199,9 +199,9 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
         self.notify_advanced()
 
     def _set(self, cursor: Any, tracking: Tracking) -> None:
-        cursor.execute(self.sql(SET_POSITION), self.advance_params(tracking))
+        cursor.execute(self.sql(SET_POSITION), self._position_params(tracking))
 
-    def advance_params(self, tracking: Tracking) -> dict[str, Any]:
+    def _position_params(self, tracking: Tracking) -> dict[str, Any]:
         return {
             "view": self.view_name,
             "app": tracking.application_name,
@@ -209,7 +209,7 @@ class SqlTrackedView(NotifiedWaiting, TrackedView):
         }
 
     def _advance(self, cursor: Any, tracking: Tracking) -> None:
-        cursor.execute(self.sql(ADVANCE_POSITION), self.advance_params(tracking))
+        cursor.execute(self.sql(ADVANCE_POSITION), self._position_params(tracking))
         if cursor.fetchone() is None:
             msg = f"{self.view_name} already processed {tracking.notification_id}"
             raise IntegrityError(msg)
