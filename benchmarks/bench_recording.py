@@ -30,6 +30,7 @@ per client, so the whole run stays around a minute.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -48,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx
 from common import Dot, median, percentile, report
 from eventsourcing.application import Application
+from http_load import Request, post_loop
 
 from application.commands import Actor, RecordCommand
 from application.group_commit import GroupCommitter
@@ -211,25 +213,16 @@ def http_rate(
     with httpx.Client(base_url=url, headers=headers) as http:
         for code in codes:
             http.post("/v1/subjects", json={"code": code, "name": "Bench Co."})
-    sessions = [
-        httpx.Client(base_url=url, headers=headers, timeout=60) for _ in range(clients)
-    ]
+    paths = [f"/v1/subjects/{code}/events" for code in codes]
 
-    def send(number: int, n: int) -> None:
-        code = codes[0] if one_subject else codes[number]
+    def request(number: int, n: int) -> Request:
         body = as_json(information(f"c{number}-{n}", occurred_on=DECIDED))
-        sent = time.perf_counter()
-        response = sessions[number].post(f"/v1/subjects/{code}/events", json=body)
-        if latencies is not None:
-            latencies.append((time.perf_counter() - sent) * 1000)
-        if response.status_code != 201:
-            raise RuntimeError(response.text)
+        return paths[0 if one_subject else number], json.dumps(body).encode()
 
-    try:
-        return run_clients(clients, events // clients, budget, send)
-    finally:
-        for session in sessions:
-            session.close()
+    load = post_loop(url, headers, clients, events // clients, budget, request)
+    if latencies is not None:
+        latencies.extend(load.latencies_ms)
+    return load.rate
 
 
 def ledger_rate(database_url: str, events: int, clients: int, budget: float) -> float:
