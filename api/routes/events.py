@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.batch_lines import answered_lines
 from api.batch_workers import MIN_LINES_FOR_WORKERS, BatchWorkers
-from api.deps import CommitterDep, PrincipalDep, ServicesDep, check_scope
+from api.deps import PrincipalDep, ServicesDep, check_scope, committer_of
 from api.line_workers import Lines
 from api.problems import problem
 from api.request_values import parse_if_match
@@ -39,10 +39,10 @@ COMMIT_TIMEOUT_SECONDS = 30.0
     },
 )
 async def record_event(
+    request: Request,
     code: str,
     event: Annotated[EventIn, Body()],
     principal: PrincipalDep,
-    committer: CommitterDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
@@ -50,7 +50,7 @@ async def record_event(
     fields = body.model_dump()
     event_type = fields.pop("type")
     check_scope(principal, REQUIRED_SCOPE[event_type])
-    outcome = committer.submit_from(
+    outcome = committer_of(request).submit_from(
         asyncio.get_running_loop(),
         RecordCommand(
             subject_code=code,

@@ -20,6 +20,11 @@ INSERT = (
     "INSERT INTO access_log (at, key_id, department, actor, method, path, status) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s)"
 )
+INSERT_COLUMNS = (
+    "INSERT INTO access_log (at, key_id, department, actor, method, path, status) "
+    "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], "
+    "%s::text[], %s::text[], %s::integer[])"
+)
 SELECT_RECENT = (
     "SELECT at, key_id, department, actor, method, path, status FROM access_log "
     "ORDER BY id DESC LIMIT %s"
@@ -50,7 +55,17 @@ class SQLAccessLog:
         """The connection belongs to the event store's datastore."""
 
     def append_many(self, records: Sequence[AccessRecord]) -> None:
-        self._db.execute_many(INSERT, [_row(r) for r in records])
+        rows = [_row(r) for r in records]
+        if not rows:
+            return
+        if self._db.dialect == "postgres":
+            # One statement a flush, its columns as arrays: psycopg sent a flush
+            # of hundreds of rows as a statement each, which took the API's
+            # interpreter a twentieth of its time under load.
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            self._db.execute(INSERT_COLUMNS, columns)
+        else:
+            self._db.execute_many(INSERT, rows)
 
     def recent(self, limit: int) -> list[AccessRecord]:
         return [
