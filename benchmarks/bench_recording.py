@@ -8,7 +8,8 @@ For each store, in the same run:
 - ledger: ``clients`` threads send the same commands through the ledger's group
   committer in this process (no HTTP), each to its own subject;
 - HTTP: ``credit-ledger serve`` runs as a subprocess (one uvicorn worker) on another
-  fresh database; ``clients`` threads POST ``InformationRecorded`` events with a
+  fresh database; ``clients`` keep-alive connections of one event loop
+  (``http_load.py``) POST ``InformationRecorded`` events with a
   department key, either each to its own subject or all to one subject (shown
   without the issue's target, which is for requests to different subjects), in
   the embedded setup, where the views are fed in the API's own process; on
@@ -343,7 +344,8 @@ def main() -> None:
 
     print(
         f"\nup to {events} events per slice (each client stops after {budget:.0f} s), "
-        f"{clients} client threads;\none event per request, command or raw "
+        f"{clients} client threads (ledger) or connections (HTTP);\none event per "
+        "request, command or raw "
         "transaction; one uvicorn worker;\nper-key rate limit off\n"
     )
     print(
