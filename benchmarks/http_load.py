@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 Request = tuple[str, bytes]
 """A request's path and its JSON body."""
+Stream = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 
 
 class UnexpectedAnswer(RuntimeError):
@@ -54,32 +55,14 @@ def post_loop(
     """``connections`` connections each POST up to ``requests_each`` requests,
     ``request(connection, n)`` giving the n-th; each stops once ``budget``
     seconds have passed. Connections are opened before the clock starts."""
-    return asyncio.run(
-        _post_loop(
-            url, headers, connections, requests_each, budget, request, expected_status
-        )
-    )
-
-
-async def _post_loop(
-    url: str,
-    headers: dict[str, str],
-    connections: int,
-    requests_each: int,
-    budget: float,
-    request: Callable[[int, int], Request],
-    expected_status: int,
-) -> Load:
     parts = urlsplit(url)
     host, port = parts.hostname or "localhost", parts.port or 80
     head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     head = f"Host: {host}:{port}\r\nUser-Agent: http-load\r\nAccept: */*\r\n{head}"
-    streams = [await asyncio.open_connection(host, port) for _ in range(connections)]
     load = Load()
-    deadline = time.perf_counter() + budget
 
-    async def connection(number: int) -> None:
-        reader, writer = streams[number]
+    async def connection(stream: Stream, number: int, deadline: float) -> None:
+        reader, writer = stream
         for n in range(requests_each):
             if time.perf_counter() > deadline:
                 return
@@ -96,13 +79,24 @@ async def _post_loop(
                 raise UnexpectedAnswer(f"{status} for {path}: {answer.decode()}")
             load.answered += 1
 
-    started = time.perf_counter()
-    try:
-        await asyncio.gather(*(connection(n) for n in range(connections)))
-        load.seconds = time.perf_counter() - started
-    finally:
-        for _, writer in streams:
-            writer.close()
+    async def run() -> None:
+        streams: list[Stream] = []
+        try:
+            for _ in range(connections):
+                streams.append(await asyncio.open_connection(host, port))
+            started = time.perf_counter()
+            await asyncio.gather(
+                *(
+                    connection(stream, number, started + budget)
+                    for number, stream in enumerate(streams)
+                )
+            )
+            load.seconds = time.perf_counter() - started
+        finally:
+            for _, writer in streams:
+                writer.close()
+
+    asyncio.run(run())
     return load
 
 
