@@ -23,9 +23,9 @@ from application.ledger import CreditLedger
 from tests.factories import fields_of, information, uscc
 
 # Half of what the production layout records over HTTP on the 2-core machine
-# (1,850-2,100 events/s in the README's table, by ``bench_recording.py``'s
+# (2,345-2,575 events/s in the README's table, by ``bench_recording.py``'s
 # eight connections).
-HALF_RECORDING_LOAD = 1000.0
+HALF_RECORDING_LOAD = 1250.0
 LOAD_ACTOR = Actor(department="market-regulation", actor="load")
 
 
