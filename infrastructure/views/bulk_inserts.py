@@ -116,11 +116,20 @@ class _PlannedInserts:
 
 
 class CopyInserts(_PlannedInserts):
-    """A ``RunWriter`` for PostgreSQL: INSERT runs as COPY."""
+    """A ``RunWriter`` for PostgreSQL: INSERT runs of at least ``min_rows``
+    rows as COPY."""
+
+    def __init__(self, min_rows: int = MIN_COPY_ROWS) -> None:
+        super().__init__()
+        self.min_rows = min_rows
+
+    def copies(self, statement: str, rows: int) -> bool:
+        """Whether a run of ``rows`` rows of ``statement`` goes as COPY."""
+        return rows >= self.min_rows and self.plan(statement) is not None
 
     def __call__(self, cursor: Any, statement: str, params: list[Params]) -> None:
         plan = self.plan(statement)
-        if plan is None or len(params) < MIN_COPY_ROWS:
+        if plan is None or len(params) < self.min_rows:
             execute_run(cursor, statement, params)
             return
         with cursor.copy(plan.copy_statement) as copy:

@@ -11,7 +11,12 @@ import re
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from contextlib import (
+    AbstractContextManager,
+    ExitStack,
+    contextmanager,
+    suppress,
+)
 from typing import Any, Protocol
 
 from eventsourcing.postgres import PostgresDatastore
@@ -33,6 +38,9 @@ from infrastructure.views.write_behind import (
 )
 
 _NAMED = re.compile(r"%\((\w+)\)s")
+# A live batch's INSERT run of at least this many rows goes as COPY: below
+# it, the waits on the server around a COPY cost more than it saves.
+LIVE_COPY_ROWS = 100
 _COLUMN_NAMES = """SELECT attname AS name FROM pg_attribute
 WHERE attrelid = to_regclass(%(table)s) AND attnum > 0 AND NOT attisdropped"""
 
@@ -85,20 +93,10 @@ class ViewStore(ABC):
     def column_names(self, cursor: Any, table: str) -> set[str]:
         """The columns ``table`` has (none if there is no such table)."""
 
-    def pipelined(self, cursor: Any) -> AbstractContextManager[object]:
-        return nullcontext()
-
-    def run_writer(self, *, loading: bool) -> RunWriter:
-        """How a run of one statement is sent; ``loading`` when into tables
-        nobody reads yet."""
-        return execute_run
-
+    @abstractmethod
     def flush(self, cursor: Any, writes: WriteBehind, *, loading: bool) -> None:
-        """Sends a batch's writes (``loading`` as for ``run_writer``): pipelined
-        unless loading, whose bulk ways (COPY) cannot run in a pipeline and need
-        no round trip a row anyway."""
-        with nullcontext() if loading else self.pipelined(cursor):
-            writes.flush(cursor, self.run_writer(loading=loading))
+        """Sends a batch's writes; ``loading`` when into tables nobody reads
+        yet."""
 
     @contextmanager
     def joint_transaction(self, *, loading: bool) -> Iterator[JointWrites]:
@@ -150,8 +148,8 @@ class SQLiteViewStore(ViewStore):
     def recover(self) -> None:
         pass  # a file: nothing to reconnect to
 
-    def run_writer(self, *, loading: bool) -> RunWriter:
-        return self._positional_inserts if loading else execute_run
+    def flush(self, cursor: Any, writes: WriteBehind, *, loading: bool) -> None:
+        writes.flush(cursor, self._positional_inserts if loading else execute_run)
 
 
 class PostgresViewStore(ViewStore):
@@ -160,6 +158,7 @@ class PostgresViewStore(ViewStore):
     def __init__(self, datastore: PostgresDatastore) -> None:
         self._datastore = datastore
         self._copy_inserts = CopyInserts()
+        self._live_copies = CopyInserts(min_rows=LIVE_COPY_ROWS)
         self._multi_row_inserts = MultiRowInserts()
 
     def transaction(self, *, commit: bool) -> AbstractContextManager[Any]:
@@ -187,18 +186,20 @@ class PostgresViewStore(ViewStore):
         # this each would fail one attempt before being replaced.
         self._datastore.pool.check()
 
-    def pipelined(self, cursor: Any) -> AbstractContextManager[object]:
-        # Writes need no answers until the end: send them without round trips.
-        pipeline: AbstractContextManager[object] = cursor.connection.pipeline()
-        return pipeline
-
-    def run_writer(self, *, loading: bool) -> RunWriter:
-        return self._copy_inserts if loading else self._multi_row_inserts
+    def flush(self, cursor: Any, writes: WriteBehind, *, loading: bool) -> None:
+        """Pipelined unless loading, whose COPY cannot run in a pipeline and
+        needs no round trip a row anyway."""
+        if loading:
+            writes.flush(cursor, self._copy_inserts)
+            return
+        with self._pipelined(cursor) as joint:
+            joint.flush(writes)
 
     @contextmanager
     def joint_transaction(self, *, loading: bool) -> Iterator[JointWrites]:
-        """From ``BEGIN`` to ``COMMIT`` in one pipeline, waited on at each
-        ``sync`` and at the end only (COPY, when loading, cannot be pipelined).
+        """From ``BEGIN`` to ``COMMIT`` in a pipeline, waited on at each
+        ``sync``, around each large INSERT run (see ``_Pipelined``) and at the
+        end only (COPY, when loading, cannot be pipelined).
 
         A transaction each view, as ``SqlTrackedView.batch`` opens, waits on the
         server five times: every wait gives up the interpreter's lock, which the
@@ -212,11 +213,10 @@ class PostgresViewStore(ViewStore):
             return
         with self._datastore.get_connection() as conn, conn.cursor() as cursor:
             try:
-                with conn.pipeline() as pipeline:
-                    cursor.execute("BEGIN")
-                    write_run = self.run_writer(loading=False)
-                    yield _Pipelined(conn, cursor, pipeline, write_run)
-                    cursor.execute("COMMIT")
+                with self._pipelined(cursor) as joint:
+                    joint.execute("BEGIN")
+                    yield joint
+                    joint.execute("COMMIT")
             except BaseException:
                 if conn.info.transaction_status in _IN_TRANSACTION:
                     # A connection that cannot even roll back is the pool's to
@@ -224,6 +224,9 @@ class PostgresViewStore(ViewStore):
                     with suppress(DriverError):
                         conn.rollback()
                 raise
+
+    def _pipelined(self, cursor: Any) -> _Pipelined:
+        return _Pipelined(cursor, self._multi_row_inserts, self._live_copies)
 
 
 _IN_TRANSACTION = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
@@ -252,29 +255,59 @@ class _StatementByStatement:
 
 class _Pipelined:
     """Joint writes queued in a pipeline; each result to read later has a
-    cursor of its own (a cursor holds the results of its last statement)."""
+    cursor of its own (a cursor holds the results of its last statement).
 
-    def __init__(
-        self,
-        conn: Connection[Any],
-        cursor: Any,
-        pipeline: Pipeline,
-        write_run: RunWriter,
-    ) -> None:
-        self._conn, self._cursor, self._pipeline = conn, cursor, pipeline
-        self._write_run = write_run
+    A large INSERT run leaves the pipeline (what was queued is synced) and goes
+    as COPY, which no pipeline can carry; the next statement takes a pipeline
+    again. Under bulk loads the views' batches are hundreds of events: COPY
+    then costs both psycopg and the server about a third less a row than one
+    statement of many rows, for two more waits a run."""
 
-    def execute(self, statement: str, params: Params) -> None:
-        self._cursor.execute(statement, params)
+    def __init__(self, cursor: Any, write_run: RunWriter, copies: CopyInserts) -> None:
+        self._conn: Connection[Any] = cursor.connection
+        self._cursor = cursor
+        self._write_run, self._copies = write_run, copies
+        self._pipeline: Pipeline | None = None
+        self._pipelines = ExitStack()
+
+    def __enter__(self) -> _Pipelined:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> bool | None:
+        self._pipeline = None
+        return self._pipelines.__exit__(*exc_info)
+
+    def execute(self, statement: str, params: Params | None = None) -> None:
+        self._pipelined().execute(statement, params)
 
     def fetch_later(self, statement: str, params: Params) -> Callable[[], list[Any]]:
+        self._pipelined()
         cursor = self._conn.cursor()
         cursor.execute(statement, params)
         return cursor.fetchall
 
     def flush(self, writes: WriteBehind) -> None:
-        # Already in the pipeline: each statement rides it without a sync.
-        writes.flush(self._cursor, self._write_run)
+        writes.flush(self._cursor, self._write)
 
     def sync(self) -> None:
-        self._pipeline.sync()
+        if self._pipeline is not None:
+            self._pipeline.sync()
+
+    def _write(self, cursor: Any, statement: str, params: list[Params]) -> None:
+        if self._copies.copies(statement, len(params)):
+            self._leave_pipeline()
+            self._copies(cursor, statement, params)
+        else:
+            self._pipelined()
+            self._write_run(cursor, statement, params)
+
+    def _pipelined(self) -> Any:
+        """The cursor, its connection in a pipeline."""
+        if self._pipeline is None:
+            self._pipeline = self._pipelines.enter_context(self._conn.pipeline())
+        return self._cursor
+
+    def _leave_pipeline(self) -> None:
+        if self._pipeline is not None:
+            self._pipeline = None
+            self._pipelines.close()
