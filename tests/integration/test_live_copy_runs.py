@@ -76,6 +76,24 @@ def copied_runs(
     yield copied
 
 
+def break_after_collecting(
+    view: SqlTrackedView, rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``view``'s batches end with ``rows`` inserts into a table that does not
+    exist (a run of them as long as a COPY's goes as one)."""
+    collecting = view.collecting
+
+    @contextmanager
+    def broken(self: SqlTrackedView) -> Iterator[CollectedBatch]:
+        with collecting() as collected:
+            yield collected
+        missing = self.store.statement("INSERT INTO no_such_table VALUES (%(n)s)")
+        for n in range(rows):
+            collected.writes.execute(missing, {"n": n})
+
+    monkeypatch.setattr(view, "collecting", broken.__get__(view))
+
+
 def positions(services: Services) -> list[int]:
     app = services.ledger.name
     return [view.position(app) for view in services.read_models.views.values()]
@@ -99,7 +117,7 @@ def test_a_batch_of_large_runs_writes_what_the_statements_would(
     if isinstance(public.store, PostgresViewStore):
         tables = {table for table, _ in copied_runs}
         assert "view_licences" in tables
-        assert all(rows >= LIVE_COPY_ROWS for _, rows in copied_runs)
+        assert all(count >= LIVE_COPY_ROWS for _, count in copied_runs)
     else:
         assert copied_runs == []
 
@@ -112,16 +130,8 @@ def test_a_failure_after_a_copy_leaves_every_view_as_it_was(
     head = record(services)
     last_view = services.read_models.indicators
     collecting = last_view.collecting
-
-    @contextmanager
-    def broken(self: SqlTrackedView) -> Iterator[CollectedBatch]:
-        with collecting() as collected:
-            yield collected
-        missing = self.store.statement("INSERT INTO no_such_table VALUES (%(n)s)")
-        collected.writes.execute(missing, {"n": 1})
-
     # The last view fed: the others' runs are copied before its failure.
-    monkeypatch.setattr(last_view, "collecting", broken.__get__(last_view))
+    break_after_collecting(last_view, 1, monkeypatch)
     runner = feed(services)
 
     with pytest.raises(Exception, match="no_such_table"):
@@ -144,16 +154,7 @@ def test_a_failing_copy_leaves_every_view_as_it_was_and_the_next_batch_goes(
     head = record(services)
     first_view = services.read_models.public
     collecting = first_view.collecting
-
-    @contextmanager
-    def broken(self: SqlTrackedView) -> Iterator[CollectedBatch]:
-        with collecting() as collected:
-            yield collected
-        missing = self.store.statement("INSERT INTO no_such_table VALUES (%(n)s)")
-        for n in range(LIVE_COPY_ROWS):
-            collected.writes.execute(missing, {"n": n})
-
-    monkeypatch.setattr(first_view, "collecting", broken.__get__(first_view))
+    break_after_collecting(first_view, LIVE_COPY_ROWS, monkeypatch)
     runner = feed(services)
 
     with pytest.raises(Exception, match="no_such_table"):
