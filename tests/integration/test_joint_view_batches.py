@@ -5,8 +5,6 @@ fails the batch without writing it (SQLite, then PostgreSQL)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -14,14 +12,14 @@ import pytest
 from application.commands import Actor, RecordCommand
 from infrastructure.bootstrap import Services
 from infrastructure.views.fan_out import FanOutRunner
-from infrastructure.views.read_models import PROJECTIONS
-from infrastructure.views.tracked import CollectedBatch, SqlTrackedView
 from projections.errors import PositionMoved
 from projections.paging import PageQuery
 from tests.factories import fields_of, licence, uscc
+from tests.view_feeding import break_after_collecting, feed, positions
 
 OFFICER = Actor(department="market-regulation", actor="wang")
 ALL = PageQuery(limit=100)
+BATCH_SIZE = 100
 
 
 # The tests feed the views themselves (``catch_up``): no runner thread.
@@ -38,35 +36,14 @@ def record_licences(services: Services, *record_ids: str) -> int:
     return ledger.head_position()
 
 
-def feed(services: Services) -> FanOutRunner:
-    """A runner of its own over the service's three views."""
-    views = services.read_models.views
-    projections = [spec.projection(views[name]) for name, spec in PROJECTIONS.items()]
-    return FanOutRunner(services.ledger, projections, batch_size=100)
-
-
-def positions(services: Services) -> list[int]:
-    app = services.ledger.name
-    return [view.position(app) for view in services.read_models.views.values()]
-
-
 def test_a_view_failing_to_write_leaves_every_view_as_it_was(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     head = record_licences(services, "L1", "L2")
     last_view = services.read_models.indicators
-    collecting = last_view.collecting
-
-    @contextmanager
-    def broken(self: SqlTrackedView) -> Iterator[CollectedBatch]:
-        with collecting() as collected:
-            yield collected
-        missing = self.store.statement("INSERT INTO no_such_table VALUES (%(n)s)")
-        collected.writes.execute(missing, {"n": 1})
-
     # The last view fed: the others' rows are sent before its failure.
-    monkeypatch.setattr(last_view, "collecting", broken.__get__(last_view))
-    runner = feed(services)
+    break_after_collecting(last_view, 1, monkeypatch)
+    runner = feed(services, BATCH_SIZE)
 
     with pytest.raises(Exception, match="no_such_table"):
         runner.catch_up()
@@ -84,7 +61,7 @@ def test_a_batch_whose_views_another_runner_moved_is_not_written(
     services: Services,
 ) -> None:
     record_licences(services, "L1")
-    late, other = feed(services), feed(services)
+    late, other = feed(services, BATCH_SIZE), feed(services, BATCH_SIZE)
     events = late.read(late.position())
     other.catch_up()
     written = services.read_models.public.snapshot()
@@ -103,7 +80,7 @@ def test_two_runners_feeding_the_same_views_write_each_event_once(
 ) -> None:
     record_ids = [f"L{n}" for n in range(300)]
     head = record_licences(services, *record_ids)
-    runners = [feed(services), feed(services)]
+    runners = [feed(services, BATCH_SIZE), feed(services, BATCH_SIZE)]
     for runner in runners:
         runner.batch_size = 7  # many small batches, to interleave
     failures: list[BaseException] = []

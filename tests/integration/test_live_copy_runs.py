@@ -6,7 +6,6 @@ it replaces (SQLite, which has no COPY, runs the same tests as a reference)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -14,18 +13,19 @@ import pytest
 from application.commands import Actor, RecordCommand
 from infrastructure.bootstrap import Services
 from infrastructure.views.bulk_inserts import CopyInserts
-from infrastructure.views.fan_out import FanOutRunner
 from infrastructure.views.read_models import PROJECTIONS
 from infrastructure.views.stores import LIVE_COPY_ROWS, PostgresViewStore
-from infrastructure.views.tracked import CollectedBatch, SqlTrackedView
 from projections.paging import PageQuery
 from tests.factories import correction, fields_of, licence, revocation, uscc
+from tests.view_feeding import break_after_collecting, feed, positions
 
 OFFICER = Actor(department="market-regulation", actor="wang")
 LICENCES = [f"L{n}" for n in range(LIVE_COPY_ROWS + 20)]
 REVOKED = LICENCES[:5]
 CORRECTED = LICENCES[7]
 EVERY_ROW = PageQuery(limit=500)
+# Every event read in one batch.
+ONE_BATCH = 1_000
 
 # The tests feed the views themselves (``catch_up``): no runner thread.
 FEED_VIEWS = False
@@ -49,14 +49,6 @@ def record(services: Services) -> int:
     return ledger.head_position()
 
 
-def feed(services: Services) -> FanOutRunner:
-    """A runner of its own over the service's three views, reading every
-    event in one batch."""
-    views = services.read_models.views
-    projections = [spec.projection(views[name]) for name, spec in PROJECTIONS.items()]
-    return FanOutRunner(services.ledger, projections, batch_size=1_000)
-
-
 @pytest.fixture
 def copied_runs(
     services: Services, monkeypatch: pytest.MonkeyPatch
@@ -76,35 +68,12 @@ def copied_runs(
     yield copied
 
 
-def break_after_collecting(
-    view: SqlTrackedView, rows: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``view``'s batches end with ``rows`` inserts into a table that does not
-    exist (a run of them as long as a COPY's goes as one)."""
-    collecting = view.collecting
-
-    @contextmanager
-    def broken(self: SqlTrackedView) -> Iterator[CollectedBatch]:
-        with collecting() as collected:
-            yield collected
-        missing = self.store.statement("INSERT INTO no_such_table VALUES (%(n)s)")
-        for n in range(rows):
-            collected.writes.execute(missing, {"n": n})
-
-    monkeypatch.setattr(view, "collecting", broken.__get__(view))
-
-
-def positions(services: Services) -> list[int]:
-    app = services.ledger.name
-    return [view.position(app) for view in services.read_models.views.values()]
-
-
 def test_a_batch_of_large_runs_writes_what_the_statements_would(
     services: Services, copied_runs: list[tuple[str, int]]
 ) -> None:
     head = record(services)
 
-    assert feed(services).catch_up() == head
+    assert feed(services, ONE_BATCH).catch_up() == head
 
     public = services.read_models.public
     rows: list[Any] = public.licences(EVERY_ROW).rows
@@ -132,7 +101,7 @@ def test_a_failure_after_a_copy_leaves_every_view_as_it_was(
     collecting = last_view.collecting
     # The last view fed: the others' runs are copied before its failure.
     break_after_collecting(last_view, 1, monkeypatch)
-    runner = feed(services)
+    runner = feed(services, ONE_BATCH)
 
     with pytest.raises(Exception, match="no_such_table"):
         runner.catch_up()
@@ -155,7 +124,7 @@ def test_a_failing_copy_leaves_every_view_as_it_was_and_the_next_batch_goes(
     first_view = services.read_models.public
     collecting = first_view.collecting
     break_after_collecting(first_view, LIVE_COPY_ROWS, monkeypatch)
-    runner = feed(services)
+    runner = feed(services, ONE_BATCH)
 
     with pytest.raises(Exception, match="no_such_table"):
         runner.catch_up()
@@ -176,7 +145,7 @@ def test_a_single_views_batch_copies_its_large_runs_too(
     app = services.ledger.name
 
     with public.batch(app, 0):
-        for event, tracking in feed(services).read(0):
+        for event, tracking in feed(services, ONE_BATCH).read(0):
             projection.process_event(event, tracking)
 
     rows: list[Any] = public.licences(EVERY_ROW).rows
